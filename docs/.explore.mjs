@@ -1,0 +1,14 @@
+import { chromium } from 'playwright-core';
+const b = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless','--no-sandbox','--disable-gpu'] });
+const p = await b.newPage({ viewport: { width: 1400, height: 900 } });
+p.on('console', m => { if (m.type()==='error') console.log('console', m.type(), m.text()); });
+await p.goto('file://' + process.cwd() + '/dist/rest.html#/sessions/dialsession');
+await p.getByText('operationId: dialSession').first().waitFor({timeout: 5000});
+await p.locator('button[aria-haspopup="menu"]', { hasText: 'curl' }).first().click();
+await p.waitForTimeout(300);
+const items = p.getByRole('menuitem');
+console.log('menuitems', await items.count(), await items.allTextContents());
+await p.getByRole('menuitem', { name: 'TypeScript' }).first().click();
+await p.getByText('createKallglotClient').first().waitFor({timeout: 5000});
+await p.screenshot({ path: '/tmp/dtry/dial.png' });
+await b.close();

@@ -1,0 +1,10 @@
+import { chromium } from 'playwright-core';
+const [,, url, out, w=1400, h=900] = process.argv;
+const b = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless','--no-sandbox','--disable-gpu','--disable-background-networking','--disable-component-update','--no-first-run'] });
+const p = await b.newPage({ viewport: { width: +w, height: +h } });
+p.on('console', m => console.log('console', m.type(), m.text()));
+p.on('pageerror', e => console.log('pageerror', e.message));
+p.on('request', r => { if (!r.url().startsWith('file:') && !r.url().startsWith('data:') && !r.url().includes('127.0.0.1')) console.log('REQ', r.url()); });
+await p.goto(url); await p.waitForTimeout(1500);
+await p.screenshot({ path: out, fullPage: false });
+await b.close();

@@ -1,0 +1,104 @@
+#!/usr/bin/env node
+// Builds the static docs site into dist/: index.html (guides), rest.html (Redoc via `redocly build-docs`),
+// stream.html (generated from the AsyncAPI document). Everything comes from the bundled spec at build time.
+// Usage: node scripts/build.mjs [--openapi path] [--asyncapi path] [--out dir]
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { parseArgs } from 'node:util';
+import { readJson, specPath } from './lib/spec.mjs';
+import { addCodeSamples } from './lib/code-samples.mjs';
+import { INFERRED_HTML, markInferredOpenApi } from './lib/inferred.mjs';
+import { header } from './lib/layout.mjs';
+import { buildLanding } from './lib/landing.mjs';
+import { buildStreamPage } from './lib/stream-page.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const require = createRequire(import.meta.url);
+const { values: args } = parseArgs({ options: { openapi: { type: 'string' }, asyncapi: { type: 'string' }, out: { type: 'string' } } });
+const out = args.out ?? join(root, 'dist');
+const work = join(root, '.build');
+const started = Date.now();
+
+const openapiPath = specPath('openapi', args.openapi);
+const asyncapiPath = specPath('asyncapi', args.asyncapi);
+const openapi = readJson(openapiPath);
+const asyncapi = readJson(asyncapiPath);
+if (!String(openapi.openapi ?? '').startsWith('3.')) throw new Error(`${openapiPath}: not an OpenAPI 3 document`);
+if (!String(asyncapi.asyncapi ?? '').startsWith('3.')) throw new Error(`${asyncapiPath}: not an AsyncAPI 3 document`);
+
+rmSync(out, { recursive: true, force: true });
+mkdirSync(join(out, 'spec'), { recursive: true });
+mkdirSync(work, { recursive: true });
+
+const css = ['theme.css', 'site.css'].map((f) => readFileSync(join(root, 'src', f), 'utf8')).join('\n');
+const themeCss = readFileSync(join(root, 'src', 'theme.css'), 'utf8');
+
+// 1. Docs-only copy of the REST contract: code samples and visible "inferred" marks.
+const docsSpec = structuredClone(openapi);
+const samples = addCodeSamples(docsSpec);
+const inferred = markInferredOpenApi(docsSpec);
+docsSpec.info = {
+  ...docsSpec.info,
+  description: `${docsSpec.info?.description ?? ''}\n\nParts marked ${INFERRED_HTML} are our reading of the public Kallglot docs rather than something they state. Every operation has curl and TypeScript (\`@kallglot/client\`) samples.`,
+};
+writeFileSync(join(out, 'spec', 'openapi.json'), JSON.stringify(docsSpec, null, 2));
+writeFileSync(join(out, 'spec', 'asyncapi.json'), JSON.stringify(asyncapi, null, 2));
+
+// 2. rest.html with Redocly build-docs: Redoc inlined (no CDN), telemetry off, our header and theme.
+const docsSpecPath = join(work, 'openapi.docs.json');
+writeFileSync(docsSpecPath, JSON.stringify(docsSpec));
+const template = readFileSync(join(root, 'templates', 'redoc.hbs'), 'utf8')
+  .replace('{{{templateOptions.themeCss}}}', () => themeCss)
+  .replace('{{{templateOptions.header}}}', () => header('rest.html', openapi.info?.version ?? ''));
+const templatePath = join(work, 'redoc.hbs');
+writeFileSync(templatePath, template);
+const cli = join(dirname(require.resolve('@redocly/cli/package.json')), 'lib', 'index.js');
+const restPath = join(out, 'rest.html');
+const run = spawnSync(
+  process.execPath,
+  [cli, 'build-docs', docsSpecPath, '--inlineBundle', '--output', restPath, '--template', templatePath, '--config', join(root, 'redocly.yaml'), '--title', `${openapi.info?.title ?? 'Kallglot API'} · REST reference`],
+  { encoding: 'utf8', env: { ...process.env, REDOCLY_TELEMETRY: 'off', NO_COLOR: '1' } },
+);
+if (run.status !== 0) {
+  process.stderr.write(run.stdout + run.stderr);
+  throw new Error(`redocly build-docs failed with exit code ${run.status}`);
+}
+// Redoc's attribution badge loads its logo from cdn.redoc.ly at runtime; point it at an inline SVG so the
+// page makes no request to any other host.
+const logo = `data:image/svg+xml,${encodeURIComponent('<svg xmlns="http://www.w3.org/2000/svg" width="60" height="16"><text x="0" y="12" font-family="sans-serif" font-size="11" fill="#5b3fd6">Redoc</text></svg>')}`;
+let rest = readFileSync(restPath, 'utf8').replace(/https:\/\/cdn\.redoc\.ly\/redoc\/logo-mini(?:-full)?\.svg/g, logo);
+writeFileSync(restPath, rest);
+
+// Anchors of each operation in Redoc's hash router: "#<tag section id>/<operationid lowercased>".
+const anchors = new Map();
+const sectionIds = new Set([...rest.matchAll(/data-section-id="([^"]+)"/g)].map((m) => m[1]));
+for (const { operationId, tag } of samples) {
+  const tagId = `/${String(tag ?? 'other').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '')}`;
+  if (operationId && sectionIds.has(tagId)) anchors.set(operationId, `#${tagId}/${operationId.toLowerCase()}`);
+}
+
+// 3. stream.html and index.html.
+const stream = buildStreamPage(asyncapi, { css });
+writeFileSync(join(out, 'stream.html'), stream.html);
+writeFileSync(
+  join(out, 'index.html'),
+  buildLanding({ openapi, asyncapi, guidePath: join(root, 'guides', 'overview.md'), quickstartPath: join(root, 'guides', 'quickstart.ts'), css, anchors }),
+);
+
+// 4. Offline guard: no page may load a script, stylesheet or font from another host.
+for (const file of ['index.html', 'rest.html', 'stream.html']) {
+  const html = readFileSync(join(out, file), 'utf8');
+  const external = [
+    ...html.matchAll(/<(?:script|link|img|iframe)\b[^>]*\b(?:src|href)=["'](?:https?:)?\/\/[^"']+/gi),
+    ...html.matchAll(/@import\s+(?:url\()?["']?(?:https?:)?\/\//gi),
+    ...html.matchAll(/url\(["']?https?:\/\/[^)]*\.(?:woff2?|ttf|otf|css)/gi),
+  ];
+  if (external.length) throw new Error(`${file} references an external resource: ${external[0][0].slice(0, 200)}`);
+}
+
+console.log(
+  `docs built in ${Date.now() - started} ms → ${relative(process.cwd(), out) || '.'}: index.html, rest.html (${samples.length} operations with code samples, ${inferred.length} inferred parts marked), stream.html (${stream.types.length} message types)`,
+);

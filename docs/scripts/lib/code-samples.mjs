@@ -1,0 +1,144 @@
+// Generates x-codeSamples (curl + TypeScript with @kallglot/client) for every operation of the docs copy.
+import OpenAPISampler from 'openapi-sampler';
+import { deref, listOperations } from './spec.mjs';
+
+const IDENT = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
+
+/** A value for a parameter: its own example first, then its schema's, then a generated sample. */
+function paramValue(doc, param) {
+  if (param.example !== undefined) return param.example;
+  const named = Object.values(param.examples ?? {}).map((e) => deref(doc, e)).find((e) => e && 'value' in e);
+  if (named) return named.value;
+  return schemaValue(doc, param.schema ?? {});
+}
+
+function schemaValue(doc, rawSchema) {
+  const schema = deref(doc, rawSchema);
+  if (schema.example !== undefined) return schema.example;
+  if (Array.isArray(schema.examples) && schema.examples.length) return schema.examples[0];
+  if (schema.default !== undefined) return schema.default;
+  return OpenAPISampler.sample(schema, { skipReadOnly: true, quiet: true }, doc);
+}
+
+function jsonBody(doc, requestBody) {
+  const body = deref(doc, requestBody);
+  const media = body?.content?.['application/json'];
+  if (!media) return undefined;
+  if (media.example !== undefined) return { value: media.example, required: !!body.required };
+  const first = Object.values(media.examples ?? {}).map((e) => deref(doc, e)).find((e) => e && 'value' in e);
+  if (first) return { value: first.value, required: !!body.required };
+  return { value: schemaValue(doc, media.schema ?? {}), required: !!body.required };
+}
+
+/** Object literal in TypeScript style: identifier keys unquoted, two-space indent. */
+function tsLiteral(value, indent) {
+  const json = JSON.stringify(value, null, 2)
+    .replace(/^( *)"([^"]+)":/gm, (m, sp, key) => (IDENT.test(key) ? `${sp}${key}:` : m))
+    .replace(/"((?:[^"\\]|\\.)*)"/g, (m, inner) => (inner.includes("'") || inner.includes('\\') ? m : `'${inner}'`));
+  return json.split('\n').join(`\n${indent}`);
+}
+
+function shellQuote(text) {
+  return `'${text.replace(/'/g, `'\\''`)}'`;
+}
+
+function authOf(doc, op) {
+  const requirements = op.security ?? doc.security ?? [];
+  const schemes = doc.components?.securitySchemes ?? {};
+  const names = requirements.flatMap((r) => Object.keys(r));
+  const resolved = names.map((n) => deref(doc, schemes[n])).filter(Boolean);
+  const bearer = resolved.find((s) => s.type === 'http' && s.scheme?.toLowerCase() === 'bearer');
+  if (bearer) return { header: 'Authorization', value: 'Bearer $KALLGLOT_API_KEY' };
+  const apiKey = resolved.find((s) => s.type === 'apiKey' && s.in === 'header');
+  if (apiKey) return { header: apiKey.name, value: '$KALLGLOT_API_KEY' };
+  return undefined;
+}
+
+function successResponse(doc, op) {
+  const codes = Object.keys(op.responses ?? {}).filter((c) => /^2/.test(c)).sort();
+  const res = codes.length ? deref(doc, op.responses[codes[0]]) : undefined;
+  const types = Object.keys(res?.content ?? {});
+  return { status: codes[0], types, json: types.some((t) => t.includes('json')), empty: types.length === 0 };
+}
+
+export function buildSamples(doc, { path, method, op, parameters }) {
+  const base = (doc.servers?.[0]?.url ?? 'https://api.kallglot.com').replace(/\/$/, '');
+  const pathValues = {};
+  const queryValues = {};
+  const optionalQuery = [];
+  let idempotent = false;
+  for (const p of parameters) {
+    if (p.in === 'path') pathValues[p.name] = paramValue(doc, p);
+    else if (p.in === 'query' && p.required) queryValues[p.name] = paramValue(doc, p);
+    else if (p.in === 'query' && (p.example !== undefined || p.examples || p.schema?.examples || p.schema?.default !== undefined)) optionalQuery.push(p);
+    else if (p.in === 'header' && p.name.toLowerCase() === 'idempotency-key') idempotent = true;
+  }
+  // One optional query parameter keeps samples short (and never both pagination cursors at once).
+  if (optionalQuery.length) queryValues[optionalQuery[0].name] = paramValue(doc, optionalQuery[0]);
+  const body = op.requestBody ? jsonBody(doc, op.requestBody) : undefined;
+  const success = successResponse(doc, op);
+  const concretePath = path.replace(/\{([^}]+)\}/g, (_, n) => encodeURIComponent(String(pathValues[n] ?? n)));
+  const query = new URLSearchParams(Object.entries(queryValues).map(([k, v]) => [k, String(v)])).toString();
+  const url = `${base}${concretePath}${query ? `?${query}` : ''}`;
+
+  // curl
+  const auth = authOf(doc, op);
+  const lines = [`curl${method === 'get' ? '' : ` -X ${method.toUpperCase()}`} ${query ? `"${url}"` : url}`];
+  if (auth) lines.push(`-H "${auth.header}: ${auth.value}"`);
+  if (idempotent) lines.push(`-H "Idempotency-Key: $(uuidgen)"`);
+  if (body) lines.push(`-H "Content-Type: application/json"`, `-d ${shellQuote(JSON.stringify(body.value, null, 2))}`);
+  if (!success.json && !success.empty) lines.push(`-o ${success.types.some((t) => t.includes('mpeg')) ? 'recording.mp3' : 'output.bin'}`);
+  const curl = lines.join(' \\\n  ');
+
+  // TypeScript with @kallglot/client
+  const binary = !success.json && !success.empty;
+  const setup = [`import { createKallglotClient } from '@kallglot/client';`];
+  let usage;
+  if (binary) {
+    // Byte responses never go through JSON: the client has a dedicated method named after the operation.
+    setup.push(`import { writeFile } from 'node:fs/promises';`);
+    const args = Object.values(pathValues).map((v) => JSON.stringify(v).replace(/"/g, "'"));
+    usage = [
+      `const file = await kallglot.${op.operationId}(${[...args, `{ as: 'arrayBuffer' }`].join(', ')});`,
+      `await writeFile(file.filename ?? 'download.bin', new Uint8Array(file.data));`,
+    ];
+  } else {
+    const init = [];
+    const params = [];
+    if (Object.keys(pathValues).length) params.push(`path: ${tsLiteral(pathValues, '    ')}`);
+    if (Object.keys(queryValues).length) params.push(`query: ${tsLiteral(queryValues, '    ')}`);
+    if (params.length) init.push(`params: {\n    ${params.join(',\n    ')},\n  }`);
+    if (body) init.push(`body: ${tsLiteral(body.value, '  ')}`);
+    const call = `kallglot.${method.toUpperCase()}('${path}'${init.length ? `, {\n  ${init.join(',\n  ')},\n}` : ''})`;
+    usage = [
+      ...(idempotent ? ['// The client adds an Idempotency-Key and reuses it on every retry.'] : []),
+      `const { ${success.empty ? '' : 'data, '}error } = await ${call};`,
+      `if (error) throw new Error(\`\${error.error.code}: \${error.error.message}\`);`,
+      success.empty ? `console.log('done');` : `console.log(data);`,
+    ];
+    const paginated = method === 'get' && parameters.some((p) => p.in === 'query' && p.name === 'starting_after');
+    if (paginated) {
+      const pathInit = Object.keys(pathValues).length ? `, { params: { path: ${tsLiteral(pathValues, '')} } }`.replace(/\n/g, ' ').replace(/\s+/g, ' ') : '';
+      usage.push('', '// Or every item of every page:', `for await (const item of kallglot.paginate('${path}'${pathInit})) console.log(item.id);`);
+    }
+  }
+  const ts = [...setup, '', `const kallglot = createKallglotClient({ apiKey: process.env.KALLGLOT_API_KEY! });`, '', ...usage].join('\n');
+
+  return [
+    { lang: 'curl', label: 'curl', source: curl },
+    { lang: 'TypeScript', label: 'TypeScript', source: ts },
+  ];
+}
+
+/** Adds x-codeSamples to every operation of `doc` (mutates the docs-only copy). */
+export function addCodeSamples(doc) {
+  const out = [];
+  for (const entry of listOperations(doc)) {
+    const samples = buildSamples(doc, entry);
+    entry.op['x-codeSamples'] = samples;
+    // Show the operationId: it names the operation in the spec, the mock and the client's types.
+    if (entry.op.operationId) entry.op.description = `${entry.op.description ?? ''}\n\n<small class="kg-opid">operationId: <code>${entry.op.operationId}</code></small>`.trim();
+    out.push({ operationId: entry.op.operationId, tag: entry.op.tags?.[0], method: entry.method, path: entry.path, samples });
+  }
+  return out;
+}

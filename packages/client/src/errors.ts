@@ -1,0 +1,127 @@
+/** Base class of every error thrown by @kallglot/client. */
+export class KallglotError extends Error {
+  override name = 'KallglotError';
+}
+
+/** Bad client options (for example a missing or malformed API key). Thrown at construction. */
+export class KallglotConfigError extends KallglotError {
+  override name = 'KallglotConfigError';
+}
+
+/** The API's error envelope: `{ "error": { type, code, message, param?, request_id?, retry_after? } }`. */
+export interface KallglotErrorBody {
+  error: {
+    type: string;
+    code: string;
+    message: string;
+    param?: string | null;
+    request_id?: string | null;
+    retry_after?: number | null;
+  };
+}
+
+export interface KallglotApiErrorInit {
+  status: number;
+  body: unknown;
+  headers?: Headers;
+  method?: string;
+  url?: string;
+}
+
+/** A non-2xx answer from the API, with the fields of the error envelope lifted onto the error. */
+export class KallglotApiError extends KallglotError {
+  override name = 'KallglotApiError';
+  readonly status: number;
+  readonly type: string | undefined;
+  readonly code: string | undefined;
+  readonly param: string | undefined;
+  /** From the body's `request_id`, else the `X-Request-ID` header. */
+  readonly requestId: string | undefined;
+  /** Seconds, from the body's `retry_after` or the `Retry-After` header. */
+  readonly retryAfter: number | undefined;
+  /** The raw (parsed when JSON) response body. */
+  readonly body: unknown;
+  readonly headers: Headers | undefined;
+
+  constructor(init: KallglotApiErrorInit) {
+    const env = errorEnvelope(init.body);
+    const headers = init.headers;
+    const requestId = env?.request_id ?? headers?.get('x-request-id') ?? undefined;
+    const where = init.method && init.url ? ` (${init.method} ${safePath(init.url)})` : '';
+    super(`${init.status}${env?.code ? ` ${env.code}` : ''}: ${env?.message ?? 'request failed'}${where}`);
+    this.status = init.status;
+    this.type = env?.type;
+    this.code = env?.code;
+    this.param = env?.param ?? undefined;
+    this.requestId = requestId ?? undefined;
+    this.retryAfter = typeof env?.retry_after === 'number' ? env.retry_after : (parseRetryAfterSeconds(headers?.get('retry-after')) ?? undefined);
+    this.body = init.body;
+    this.headers = headers;
+  }
+}
+
+/** The request (one attempt, or the body read) took longer than `timeoutMs`. */
+export class KallglotTimeoutError extends KallglotError {
+  override name = 'KallglotTimeoutError';
+  readonly timeoutMs: number;
+  constructor(timeoutMs: number, method?: string, url?: string) {
+    super(`request timed out after ${timeoutMs} ms${method && url ? ` (${method} ${safePath(url)})` : ''}`);
+    this.timeoutMs = timeoutMs;
+  }
+}
+
+/** The request could not be sent or its answer was lost (DNS, refused, reset, dropped connection). */
+export class KallglotConnectionError extends KallglotError {
+  override name = 'KallglotConnectionError';
+  /** The low-level error code when the runtime exposes one (Node: `ECONNREFUSED`, `ECONNRESET`, ...). */
+  readonly errno: string | undefined;
+  constructor(cause: unknown, method?: string, url?: string) {
+    const errno = networkErrorCode(cause);
+    super(`connection error${errno ? ` ${errno}` : ''}${method && url ? ` (${method} ${safePath(url)})` : ''}`, { cause });
+    this.errno = errno;
+  }
+}
+
+function errorEnvelope(body: unknown): KallglotErrorBody['error'] | undefined {
+  if (body && typeof body === 'object' && 'error' in body) {
+    const e = (body as { error: unknown }).error;
+    if (e && typeof e === 'object') return e as KallglotErrorBody['error'];
+  }
+  return undefined;
+}
+
+/** Origin + path only: never a query string (and never credentials). */
+function safePath(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.origin}${u.pathname}`;
+  } catch {
+    return '<invalid url>';
+  }
+}
+
+/** `Retry-After` as seconds: delta-seconds or an HTTP date. */
+export function parseRetryAfterSeconds(value: string | null | undefined, now: number = Date.now()): number | undefined {
+  if (value == null) return undefined;
+  const v = value.trim();
+  if (/^\d+(\.\d+)?$/.test(v)) return Number(v);
+  const date = Date.parse(v);
+  if (Number.isNaN(date)) return undefined;
+  return Math.max(0, (date - now) / 1000);
+}
+
+/** Node's fetch (undici) wraps the socket error in `cause`; browsers expose nothing. */
+export function networkErrorCode(err: unknown): string | undefined {
+  let e: unknown = err;
+  for (let depth = 0; e && typeof e === 'object' && depth < 4; depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && /^E[A-Z_]+$/.test(code)) return code;
+    const errors = (e as { errors?: unknown }).errors;
+    if (Array.isArray(errors) && errors.length > 0) {
+      const codes = new Set(errors.map(networkErrorCode));
+      return codes.size === 1 ? [...codes][0] : undefined;
+    }
+    e = (e as { cause?: unknown }).cause;
+  }
+  return undefined;
+}

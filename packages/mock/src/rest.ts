@@ -1,0 +1,612 @@
+// REST mock: real Prism behind our own node:http front.
+// The front adds what Prism cannot do: the API's auth rules, Error envelope for every 4xx/5xx, X-Request-ID,
+// credit and rate-limit headers, idempotency replay, and session responses that point at the local stream mock.
+import { createHash } from 'node:crypto';
+import { Agent, createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { envelope, ErrorVocabulary, requestId, ulidLike, type ApiError } from './internal/errors.js';
+import { buildOpenApiModel, type OpenApiModel, type OperationSpec } from './internal/openapi-model.js';
+import { startPrism, type PrismProcess } from './internal/prism.js';
+import { describeAjvError, paramFromAjvError, pickAjvError, readJson, resolveSpecPath, type JsonObject } from './internal/specs.js';
+import { SessionRegistry } from './registry.js';
+
+export interface RestMockOptions {
+  host?: string;
+  /** 0 picks a free port. Default 4010. */
+  port?: number;
+  /** Path to the bundled OpenAPI JSON. Default: `@kallglot/spec/openapi.json`. */
+  openapiPath?: string;
+  /** Shared with the stream mock so issued tokens are recognised there. */
+  registry?: SessionRegistry;
+  /** Base of the stream URLs handed out, e.g. `ws://127.0.0.1:4011`. */
+  streamBaseUrl?: string;
+  /** Credits the mock organisation starts with (1 per session create and per analysis). Default 1000. */
+  credits?: number;
+  /** Requests allowed per key per window; 0 disables enforcement (headers still sent). Default 1000 per 60 s. */
+  rateLimit?: number;
+  rateLimitWindowSeconds?: number;
+  /** Prism's own log level. Default `warn`. */
+  prismVerbose?: 'warn' | 'error' | 'info' | 'debug' | 'silent';
+  /** Called with one line per notable event (errors inside the mock). Default: stderr. */
+  log?: (line: string) => void;
+}
+
+export interface RestMock {
+  url: string;
+  host: string;
+  port: number;
+  prismPort: number;
+  registry: SessionRegistry;
+  model: OpenApiModel;
+  close(): Promise<void>;
+}
+
+const MAX_BODY = 1024 * 1024;
+// Same shape @kallglot/client accepts: the prefix, then printable ASCII.
+const API_KEY = /^sk_(test|live)_[\x21-\x7e]{1,200}$/;
+const CREDIT_OPS = new Set(['createSession', 'createSessionAnalysis']);
+// Headers Prism adds that must not reach users (sl-violations carries Prism's own text).
+const DROP_UPSTREAM = new Set(['sl-violations', 'x-powered-by', 'connection', 'keep-alive', 'transfer-encoding', 'content-length', 'date']);
+
+class HttpError extends Error {
+  constructor(readonly api: ApiError) {
+    super(api.message);
+  }
+}
+
+const PARAM_OK = /^[A-Za-z0-9_.\[\]-]{1,200}$/;
+
+/**
+ * Make an error fit the spec's Error schema: `code` is `a|b|c` (preferences; the first one the ErrorCode
+ * enum lists wins, else a generic code for the status), `param` and `message` respect their patterns.
+ */
+function normalizeError(model: OpenApiModel, e: ApiError): ApiError {
+  const prefs = e.code.split('|');
+  const enumCodes = model.errorCodeEnum;
+  const generic = e.status === 401 ? 'invalid_api_key' : e.status === 402 ? 'insufficient_api_credits' : e.status === 429 ? 'rate_limit_exceeded' : e.status === 503 ? 'service_unavailable' : e.status >= 500 ? 'internal_error' : 'invalid_request';
+  const code = enumCodes.length ? (prefs.find((c) => enumCodes.includes(c)) ?? (enumCodes.includes(generic) ? generic : enumCodes[0]!)) : prefs[0]!;
+  let param = e.param;
+  if (param !== undefined) {
+    param = param.replace(/[^A-Za-z0-9_.[\]-]/g, '_').slice(0, 200);
+    if (!PARAM_OK.test(param)) param = undefined;
+  }
+  const message = e.message.replace(/\u0000/g, '').slice(0, 2000);
+  return { ...e, code, param, message };
+}
+
+/** First of `prefs` the operation documents; else `fallback`. */
+function statusFor(op: OperationSpec | undefined, prefs: number[], fallback: number): number {
+  if (!op) return fallback;
+  return prefs.find((s) => op.statuses.has(s)) ?? fallback;
+}
+
+function coerceQuery(values: string[], types: string[], isArray: boolean): unknown {
+  const one = (v: string): unknown => {
+    if ((types.includes('integer') || types.includes('number')) && v.trim() !== '' && !Number.isNaN(Number(v))) return Number(v);
+    if (types.includes('boolean') && (v === 'true' || v === 'false')) return v === 'true';
+    return v;
+  };
+  if (isArray) return values.flatMap((v) => v.split(',')).map((v) => v);
+  return one(values[values.length - 1]!);
+}
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let tooBig = false;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > MAX_BODY) tooBig = true;
+      else chunks.push(c);
+    });
+    req.on('end', () => (tooBig ? reject(new Error('too_big')) : resolve(Buffer.concat(chunks))));
+    req.on('error', reject);
+  });
+}
+
+interface UpstreamResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: Buffer;
+}
+
+function forward(prism: PrismProcess, method: string, path: string, headers: Record<string, string>, body: Buffer): Promise<UpstreamResponse> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest({ host: prism.host, port: prism.port, method, path, headers, agent: keepAlive }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 500, headers: res.headers, body: Buffer.concat(chunks) }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(body.length ? body : undefined);
+  });
+}
+
+const keepAlive = new Agent({ keepAlive: true, maxSockets: 64 });
+
+export async function startRestMock(options: RestMockOptions = {}): Promise<RestMock> {
+  const host = options.host ?? '127.0.0.1';
+  const log = options.log ?? ((l: string) => process.stderr.write(`[kallglot-mock rest] ${l}\n`));
+  const specPath = resolveSpecPath('openapi.json', options.openapiPath);
+  const model = buildOpenApiModel(readJson(specPath));
+  const vocab = new ErrorVocabulary(model.errorTypes);
+  const registry = options.registry ?? new SessionRegistry();
+  const streamBase = options.streamBaseUrl?.replace(/\/$/, '');
+  const rateLimit = options.rateLimit ?? 1000;
+  const windowSec = options.rateLimitWindowSeconds ?? 60;
+  let creditsRemaining = options.credits ?? 1000;
+  let creditsUsed = 0;
+  const windows = new Map<string, { start: number; count: number }>();
+  const idem = new Map<string, { hash: string; done?: UpstreamLike }>();
+
+  const prism = await startPrism({ specPath, host: '127.0.0.1', verbose: options.prismVerbose ?? 'warn' });
+
+  const err = {
+    validation(op: OperationSpec | undefined, param: string | undefined, message: string): HttpError {
+      const status = statusFor(op, [422, 400], 422);
+      return new HttpError({ status, type: vocab.type('validation'), code: 'invalid_request', message, param });
+    },
+  };
+
+  function validateRequest(op: OperationSpec, params: Record<string, string>, url: URL, req: IncomingMessage, raw: Buffer): unknown {
+    for (const p of op.params) {
+      let value: unknown;
+      if (p.in === 'path') value = params[p.name];
+      else if (p.in === 'query') {
+        const all = url.searchParams.getAll(p.name);
+        value = all.length ? coerceQuery(all, p.types, p.isArray) : undefined;
+      } else if (p.in === 'header') {
+        const lower = p.name.toLowerCase();
+        if (lower === 'authorization' || lower === 'content-type' || lower === 'accept') continue;
+        const h = req.headers[lower];
+        value = Array.isArray(h) ? h.join(',') : h;
+      } else continue;
+      if (value === undefined) {
+        if (p.required) throw err.validation(op, p.name, `The '${p.name}' ${p.in} parameter is required.`);
+        continue;
+      }
+      if (!p.validate(value)) {
+        const e = pickAjvError(p.validate.errors);
+        throw err.validation(op, p.name, describeAjvError(e, p.name));
+      }
+    }
+    // Query parameters the operation does not declare are rejected rather than silently ignored.
+    for (const key of new Set(url.searchParams.keys())) {
+      if (!op.params.some((p) => p.in === 'query' && p.name === key)) {
+        throw err.validation(op, key, `Unknown query parameter '${key}'.`);
+      }
+    }
+    if (!op.body) {
+      return undefined;
+    }
+    const ctype = String(req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+    if (raw.length === 0) {
+      if (op.body.required) throw err.validation(op, undefined, 'A JSON request body is required.');
+      return undefined;
+    }
+    if (!op.body.mediaTypes.some((m) => m.toLowerCase() === ctype)) {
+      const status = statusFor(op, [415, 400, 422], 400);
+      throw new HttpError({
+        status,
+        type: vocab.type('invalid_request'),
+        code: 'unsupported_media_type|invalid_content_type',
+        message: `Content-Type must be ${op.body.mediaTypes.join(' or ')}.`,
+        param: 'Content-Type',
+      });
+    }
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(raw.toString('utf8'));
+    } catch {
+      const status = statusFor(op, [400, 422], 400);
+      throw new HttpError({ status, type: vocab.type('invalid_request'), code: 'invalid_json|parse_error|invalid_request', message: 'The request body is not valid JSON.' });
+    }
+    if (op.body.validate && !op.body.validate(parsed)) {
+      const e = pickAjvError(op.body.validate.errors);
+      const param = paramFromAjvError(e);
+      throw err.validation(op, param, describeAjvError(e, param));
+    }
+    return parsed;
+  }
+
+  function authenticate(req: IncomingMessage): string {
+    const auth = req.headers.authorization;
+    const xKey = req.headers['x-api-key'];
+    let key: string | undefined;
+    if (typeof auth === 'string' && auth.length) {
+      const m = /^Bearer\s+(.*)$/i.exec(auth.trim());
+      if (!m) throw authErr('malformed', "The Authorization header must be 'Bearer <api_key>'.");
+      key = m[1]!.trim();
+    } else if (typeof xKey === 'string' && xKey.length) key = xKey.trim();
+    if (!key) throw authErr('missing', "No API key provided. Send 'Authorization: Bearer sk_test_…' or 'X-API-Key'.");
+    if (!API_KEY.test(key)) throw authErr('malformed', 'The API key is malformed: keys start with sk_test_ or sk_live_.');
+    return key;
+  }
+
+  function authErr(kind: 'missing' | 'malformed', message: string): HttpError {
+    const code =
+      kind === 'missing'
+        ? 'missing_api_key|api_key_missing|authentication_required'
+        : 'malformed_api_key|invalid_api_key_format|invalid_api_key';
+    return new HttpError({
+      status: 401,
+      type: vocab.type('authentication'),
+      code,
+      message,
+      param: kind === 'malformed' ? 'Authorization' : undefined,
+      headers: { 'WWW-Authenticate': 'Bearer realm="kallglot"' },
+    });
+  }
+
+  function rateHeaders(key: string): Record<string, string> {
+    const now = Math.floor(Date.now() / 1000);
+    let w = windows.get(key);
+    if (!w || now >= w.start + windowSec) {
+      w = { start: now, count: 0 };
+      windows.set(key, w);
+    }
+    w.count++;
+    const limit = rateLimit > 0 ? rateLimit : 1000;
+    const reset = w.start + windowSec;
+    const headers = {
+      'X-RateLimit-Limit': String(limit),
+      'X-RateLimit-Remaining': String(Math.max(0, limit - w.count)),
+      'X-RateLimit-Reset': String(reset),
+    };
+    if (rateLimit > 0 && w.count > rateLimit) {
+      const retry = Math.max(1, reset - now);
+      throw new HttpError({
+        status: 429,
+        type: vocab.type('rate_limit'),
+        code: 'rate_limit_exceeded',
+        message: `Too many requests: ${limit} per ${windowSec} s. Retry after ${retry} s.`,
+        retry_after: retry,
+        headers: { ...headers, 'Retry-After': String(retry) },
+      });
+    }
+    return headers;
+  }
+
+  const creditHeaders = () => ({ 'X-API-Credits-Remaining': String(creditsRemaining), 'X-API-Credits-Used': String(creditsUsed) });
+
+  function send(res: ServerResponse, status: number, headers: Record<string, string>, body: Buffer | string) {
+    if (res.headersSent) return;
+    const buf = typeof body === 'string' ? Buffer.from(body) : body;
+    // Later entries win, whatever their case (ours override the example values Prism sends).
+    const merged: Record<string, string> = {};
+    for (const [k, v] of Object.entries(headers)) merged[k.toLowerCase()] = v;
+    merged['content-length'] = String(buf.length);
+    res.writeHead(status, merged);
+    res.end(buf);
+  }
+
+  function sendError(res: ServerResponse, reqId: string, raw: ApiError, extra: Record<string, string> = {}) {
+    const e = normalizeError(model, raw);
+    send(res, e.status, { ...extra, ...(e.headers ?? {}), 'Content-Type': 'application/json', 'X-Request-ID': reqId }, JSON.stringify(envelope(e, reqId)));
+  }
+
+  /** Prism problem+json → our envelope. Prism's own wording is dropped. */
+  function translateProblem(op: OperationSpec | undefined, up: UpstreamResponse, prefer: string | undefined): ApiError {
+    let problem: JsonObject = {};
+    try {
+      problem = JSON.parse(up.body.toString('utf8')) as JsonObject;
+    } catch {
+      /* not JSON: handled as an internal error below */
+    }
+    const slug = String(problem.type ?? '').split('#').pop() ?? '';
+    const validation = Array.isArray(problem.validation) ? (problem.validation as JsonObject[]) : [];
+    const first = validation[0];
+    const location = Array.isArray(first?.location) ? (first!.location as string[]) : [];
+    switch (slug) {
+      case 'NO_PATH_MATCHED_ERROR':
+      case 'NO_SERVER_MATCHED_ERROR':
+        return { status: 404, type: vocab.type('not_found'), code: 'route_not_found|not_found', message: 'No such route.' };
+      case 'NO_METHOD_MATCHED_ERROR':
+        return { status: 405, type: vocab.type('invalid_request'), code: 'method_not_allowed|invalid_request', message: 'Method not allowed on this route.' };
+      case 'UNAUTHORIZED':
+        return authErr('missing', 'Authentication failed.').api;
+      case 'INVALID_CONTENT_TYPE':
+        return { status: statusFor(op, [415, 400], 400), type: vocab.type('invalid_request'), code: 'unsupported_media_type|invalid_request', message: 'Unsupported Content-Type.', param: 'Content-Type' };
+      case 'NOT_ACCEPTABLE':
+        return { status: 406, type: vocab.type('invalid_request'), code: 'not_acceptable|invalid_request', message: 'No documented response matches the Accept header.', param: 'Accept' };
+      case 'UNPROCESSABLE_ENTITY': {
+        const segs = location.slice(1).map(String);
+        let param = '';
+        for (const s of segs) param += /^\d+$/.test(s) ? `[${s}]` : param ? `.${s}` : s;
+        const status = statusFor(op, [422, 400], 422);
+        return { status, type: vocab.type('validation'), code: 'invalid_request', message: param ? `The '${param}' field is invalid.` : 'The request is invalid.', param: param || undefined };
+      }
+      default:
+        if (prefer) {
+          return { status: 400, type: vocab.type('invalid_request'), code: 'invalid_prefer_header|invalid_request', message: 'The Prefer header asks for a response or example this operation does not document.', param: 'Prefer' };
+        }
+        return { status: 500, type: vocab.type('api'), code: 'internal_error', message: 'The mock could not produce a response for this request.' };
+    }
+  }
+
+  /** Apply a change to a JSON body and keep it only if the documented response schema still accepts the result. */
+  function tryRewrite(op: OperationSpec, status: number, body: JsonObject, change: (b: JsonObject) => void): JsonObject {
+    const copy = structuredClone(body);
+    change(copy);
+    const v = model.validateResponse(op, status, copy);
+    if (!v || v(copy)) return copy;
+    log(`rewrite of ${op.operationId} ${status} rejected by the response schema; kept the example`);
+    return body;
+  }
+
+  /**
+   * `Prefer: code=404` alone makes Prism answer with the Error schema's generic example; name the response's
+   * first documented example so the body matches the status.
+   */
+  function preferWithExample(op: OperationSpec, prefer: string): string {
+    const code = /(?:^|[,;\s])code=(\d{3})/.exec(prefer)?.[1];
+    if (!code || /(?:^|[,;\s])example=/.test(prefer)) return prefer;
+    const content = (op.responses[code]?.content ?? {}) as JsonObject;
+    const media = content['application/json'] as JsonObject | undefined;
+    const first = media?.examples && typeof media.examples === 'object' ? Object.keys(media.examples as JsonObject)[0] : undefined;
+    return first ? `${prefer}, example=${first}` : prefer;
+  }
+
+  function rewriteStream(s: JsonObject, sessionId: string) {
+    if (!s.stream || typeof s.stream !== 'object' || !streamBase) return;
+    const t = registry.issueToken(sessionId);
+    const stream = s.stream as JsonObject;
+    stream.url = `${streamBase}/v1/sessions/${encodeURIComponent(sessionId)}/connect`;
+    stream.token = t.token;
+    if ('expires_at' in stream) stream.expires_at = t.expiresAt.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  }
+
+  function postProcess(op: OperationSpec, status: number, params: Record<string, string>, reqBody: unknown, body: JsonObject): JsonObject {
+    const pathIds = Object.values(params);
+    const samePrefix = (a: unknown, b: string) => typeof a === 'string' && a.includes('_') && b.startsWith(a.slice(0, a.indexOf('_') + 1));
+    // Reflect path ids into the example so `retrieve X` returns X.
+    body = tryRewrite(op, status, body, (b) => {
+      for (const id of pathIds) {
+        if (samePrefix(b.id, id)) b.id = id;
+        if (id.startsWith('sess_')) {
+          if (typeof b.session_id === 'string') b.session_id = id;
+          if (Array.isArray(b.data)) for (const d of b.data as JsonObject[]) if (d && typeof d.session_id === 'string') d.session_id = id;
+          if (typeof b.id === 'string' && b.id.startsWith('trn_')) b.id = `trn_${id}`;
+        }
+      }
+    });
+    if (op.operationId === 'createSession') {
+      const input = (reqBody ?? {}) as JsonObject;
+      const meta = input.metadata as JsonObject | undefined;
+      const s = registry.createSession({
+        mode: typeof input.mode === 'string' ? input.mode : undefined,
+        sourceLanguage: (input.source_language as string | undefined) ?? null,
+        targetLanguage: (input.target_language as string | undefined) ?? null,
+        metadata: meta ?? null,
+        scenario: typeof meta?.kallglot_mock_scenario === 'string' ? meta.kallglot_mock_scenario : undefined,
+      });
+      body = tryRewrite(op, status, body, (b) => {
+        b.id = s.id;
+        if ('status' in b) b.status = 'created';
+        if ('created_at' in b) b.created_at = s.createdAt.toISOString().replace(/\.\d{3}Z$/, 'Z');
+        for (const k of ['mode', 'source_language', 'target_language', 'metadata'] as const) {
+          if (k in input) b[k] = input[k]!;
+          else if (k !== 'mode' && k in b) b[k] = null;
+        }
+      });
+      // The local URL is ws://, which a wss-only documented pattern would reject: applied unconditionally.
+      rewriteStream(body, s.id);
+      return body;
+    }
+    if (op.operationId === 'endSession') {
+      const id = params[op.pathParamNames[0] ?? 'id'] ?? String(body.id);
+      registry.endSession(id, 'api_request');
+      return body;
+    }
+    if (op.operationId === 'createSessionAnalysis') {
+      body = tryRewrite(op, status, body, (b) => {
+        if (typeof b.id === 'string' && b.id.startsWith('anl_')) b.id = `anl_${ulidLike()}`;
+      });
+    }
+    // Any session object with a stream gets a live local URL and token.
+    if (body.object === 'session' && body.stream) {
+      const id = String(body.id);
+      const known = registry.sessions.get(id);
+      body = tryRewrite(op, status, body, (b) => {
+        if (known) {
+          if ('status' in b) b.status = known.status;
+          if (known.status === 'ended') delete b.stream;
+        }
+      });
+      if (body.stream) rewriteStream(body, id);
+    }
+    return body;
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse) {
+    const reqId = requestId();
+    const method = (req.method ?? 'GET').toUpperCase();
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', 'http://mock.local');
+    } catch {
+      return sendError(res, reqId, { status: 400, type: vocab.type('invalid_request'), code: 'invalid_request', message: 'Malformed request URL.' });
+    }
+    const cors = { 'Access-Control-Allow-Origin': '*', 'Access-Control-Expose-Headers': 'X-Request-ID, X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset, X-API-Credits-Remaining, X-API-Credits-Used, Retry-After' };
+    if (url.pathname === '/health' && (method === 'GET' || method === 'HEAD')) {
+      return send(res, 200, { 'Content-Type': 'application/json', 'X-Request-ID': reqId, ...cors }, JSON.stringify({ status: 'ok', rest: true, prism: prism.child.exitCode === null }));
+    }
+    if (method === 'OPTIONS') {
+      res.writeHead(204, {
+        ...cors,
+        'Access-Control-Allow-Methods': 'GET, POST, PATCH, PUT, DELETE, OPTIONS',
+        'Access-Control-Allow-Headers': String(req.headers['access-control-request-headers'] ?? 'Authorization, Content-Type, Idempotency-Key, X-API-Key, Prefer'),
+        'X-Request-ID': reqId,
+      });
+      return res.end();
+    }
+    let extra: Record<string, string> = { ...cors };
+    const { op, params, allowed } = model.match(method, url.pathname);
+    try {
+      if (!op) {
+        if (allowed.length) {
+          throw new HttpError({ status: 405, type: vocab.type('invalid_request'), code: 'method_not_allowed|invalid_request', message: `${method} is not allowed here. Allowed: ${allowed.join(', ')}.`, headers: { Allow: allowed.join(', ') } });
+        }
+        throw new HttpError({ status: 404, type: vocab.type('not_found'), code: 'route_not_found|not_found', message: `No route ${method} ${url.pathname}.` });
+      }
+      let raw: Buffer;
+      try {
+        raw = await readBody(req);
+      } catch {
+        throw new HttpError({ status: 400, type: vocab.type('invalid_request'), code: 'request_too_large|invalid_request', message: `Request bodies are limited to ${MAX_BODY} bytes.` });
+      }
+      let key = '';
+      if (op.secured) {
+        key = authenticate(req);
+        extra = { ...extra, ...rateHeaders(key), ...creditHeaders() };
+      }
+      const parsed = validateRequest(op, params, url, req, raw);
+      if (CREDIT_OPS.has(op.operationId) && creditsRemaining <= 0) {
+        throw new HttpError({ status: 402, type: vocab.type('permission'), code: 'insufficient_api_credits', message: 'The organization has no API credits left.' });
+      }
+
+      // Idempotency replay for the operations that declare an Idempotency-Key header.
+      const idemKey = req.headers['idempotency-key'];
+      const idempotent = op.params.some((p) => p.in === 'header' && p.name.toLowerCase() === 'idempotency-key');
+      const slot = idempotent && typeof idemKey === 'string' ? `${key}|${op.operationId}|${url.pathname}|${idemKey}` : undefined;
+      const bodyHash = createHash('sha256').update(raw).digest('hex');
+      if (slot) {
+        const prev = idem.get(slot);
+        if (prev && prev.hash !== bodyHash) {
+          throw new HttpError({ status: 400, type: vocab.type('invalid_request'), code: 'idempotency_mismatch', message: 'This Idempotency-Key was used with a different request body.', param: 'Idempotency-Key' });
+        }
+        if (prev && !prev.done) {
+          throw new HttpError({ status: 409, type: vocab.type('conflict'), code: 'idempotency_conflict', message: 'A request with this Idempotency-Key is still in progress.', retry_after: 1, headers: { 'Retry-After': '1' } });
+        }
+        if (prev?.done) {
+          const d = prev.done;
+          return send(res, d.status, { ...d.headers, ...extra, 'X-Request-ID': reqId, 'Idempotent-Replayed': 'true' }, d.body);
+        }
+        idem.set(slot, { hash: bodyHash });
+      }
+
+      const fwdHeaders: Record<string, string> = { accept: String(req.headers.accept ?? '*/*') };
+      if (raw.length) fwdHeaders['content-type'] = String(req.headers['content-type']);
+      const prefer = typeof req.headers.prefer === 'string' ? req.headers.prefer : undefined;
+      if (prefer) fwdHeaders.prefer = preferWithExample(op, prefer);
+      if (key) {
+        // Prism checks presence of the declared scheme; give it both forms.
+        fwdHeaders.authorization = `Bearer ${key}`;
+        fwdHeaders['x-api-key'] = key;
+      }
+      for (const p of op.params) {
+        const h = req.headers[p.name.toLowerCase()];
+        if (p.in === 'header' && typeof h === 'string') fwdHeaders[p.name.toLowerCase()] = h;
+      }
+      let up: UpstreamResponse;
+      try {
+        up = await forward(prism, method, url.pathname + url.search, fwdHeaders, raw);
+      } catch (e) {
+        if (slot) idem.delete(slot);
+        log(`Prism unreachable: ${(e as Error).message}`);
+        throw new HttpError({ status: 503, type: vocab.type('api'), code: 'service_unavailable', message: 'The mock REST engine is not available.' });
+      }
+      const ctype = String(up.headers['content-type'] ?? '');
+      const outHeaders: Record<string, string> = {};
+      for (const [k, v] of Object.entries(up.headers)) {
+        if (v === undefined || DROP_UPSTREAM.has(k) || k.startsWith('access-control-')) continue;
+        outHeaders[k] = Array.isArray(v) ? v.join(', ') : v;
+      }
+      if (ctype.includes('problem+json')) {
+        if (slot) idem.delete(slot);
+        const apiErr = translateProblem(op, up, prefer);
+        if (apiErr.status >= 500) log(`Prism problem for ${method} ${url.pathname}: ${up.body.toString('utf8').slice(0, 300)}`);
+        return sendError(res, reqId, apiErr, extra);
+      }
+      let outBody: Buffer = up.body;
+      if (/json/i.test(ctype) && up.body.length) {
+        let json: JsonObject | undefined;
+        try {
+          json = JSON.parse(up.body.toString('utf8')) as JsonObject;
+        } catch {
+          json = undefined;
+        }
+        if (json && typeof json === 'object' && !Array.isArray(json)) {
+          if (up.status >= 400) {
+            const e = json.error as JsonObject | undefined;
+            if (e && typeof e === 'object') {
+              e.request_id = reqId;
+              if (up.status === 429 && !outHeaders['retry-after']) outHeaders['retry-after'] = String(e.retry_after ?? 30);
+            } else {
+              json = envelope({ status: up.status, type: vocab.type(up.status >= 500 ? 'api' : 'invalid_request'), code: up.status >= 500 ? 'internal_error' : 'invalid_request', message: 'Request failed.' }, reqId) as unknown as JsonObject;
+            }
+          } else {
+            json = postProcess(op, up.status, params, parsed, json);
+            if (CREDIT_OPS.has(op.operationId)) {
+              creditsRemaining = Math.max(0, creditsRemaining - 1);
+              creditsUsed++;
+              Object.assign(extra, creditHeaders());
+            }
+          }
+          outBody = Buffer.from(JSON.stringify(json));
+        }
+      } else if (up.status >= 400) {
+        const apiErr: ApiError = { status: up.status, type: vocab.type(up.status >= 500 ? 'api' : 'invalid_request'), code: up.status >= 500 ? 'internal_error' : 'invalid_request', message: 'Request failed.' };
+        if (slot) idem.delete(slot);
+        return sendError(res, reqId, apiErr, extra);
+      }
+      const finalHeaders = { ...outHeaders, ...extra, 'X-Request-ID': reqId };
+      if (slot) {
+        if (up.status < 500) idem.set(slot, { hash: bodyHash, done: { status: up.status, headers: outHeaders, body: outBody } });
+        else idem.delete(slot);
+      }
+      return send(res, up.status, finalHeaders, outBody);
+    } catch (e) {
+      if (e instanceof HttpError) return sendError(res, reqId, e.api, extra);
+      log(`internal error on ${method} ${url.pathname}: ${(e as Error).stack ?? String(e)}`);
+      return sendError(res, reqId, { status: 500, type: vocab.type('api'), code: 'internal_error', message: 'The mock hit an internal error.' }, extra);
+    }
+  }
+
+  const server: Server = createServer((req, res) => {
+    handle(req, res).catch((e) => {
+      log(`unhandled: ${(e as Error).stack ?? String(e)}`);
+      if (!res.headersSent) {
+        res.writeHead(500, { 'Content-Type': 'application/json' });
+        res.end(JSON.stringify(envelope({ status: 500, type: 'api_error', code: 'internal_error', message: 'The mock hit an internal error.' }, requestId())));
+      }
+    });
+  });
+  server.on('clientError', (_e, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n' + JSON.stringify(envelope({ status: 400, type: 'invalid_request_error', code: 'invalid_request', message: 'Malformed HTTP request.' }, requestId())));
+  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port ?? 4010, host, () => resolve());
+    });
+  } catch (e) {
+    await prism.close();
+    throw e;
+  }
+  const port = (server.address() as AddressInfo).port;
+  const urlHost = host.includes(':') ? `[${host}]` : host;
+  return {
+    url: `http://${urlHost}:${port}`,
+    host,
+    port,
+    prismPort: prism.port,
+    registry,
+    model,
+    async close() {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      await prism.close();
+    },
+  };
+}
+
+interface UpstreamLike {
+  status: number;
+  headers: Record<string, string>;
+  body: Buffer;
+}

@@ -1,0 +1,238 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startStreamMock, type StreamMock } from '../src/index.js';
+import { closeCodes, validateServerFrame } from './helpers/spec.js';
+import { audioFrame, connect } from './helpers/ws.js';
+
+let mock: StreamMock;
+beforeAll(async () => {
+  mock = await startStreamMock({ port: 0, selfCheck: true, log: () => undefined });
+});
+afterAll(async () => {
+  await mock?.close();
+});
+
+function expectAllValid(frames: string[]) {
+  for (const f of frames) expect(validateServerFrame(f), f).toEqual({ ok: true });
+}
+
+describe('handshake', () => {
+  it.each([
+    ['missing token', (u: string) => u, 'token_invalid'],
+    ['empty token', (u: string) => `${u}?token=`, 'token_invalid'],
+    ['malformed token', (u: string) => `${u}?token=sk_test_notastreamtoken`, 'token_invalid'],
+    ['token with bad characters', (u: string) => `${u}?token=kst_test_a%20b`, 'token_invalid'],
+  ])('%s → close %s', async (_name, build, codeName) => {
+    const t = mock.issueToken();
+    const c = connect(build(t.url));
+    const closed = await c.closed;
+    expect(closed.code).toBe(closeCodes.get(codeName));
+    expect(closed.code).toBe(4001);
+    expect(c.frames).toEqual([]);
+  });
+
+  it('refuses an expired token with 4002 token_expired', async () => {
+    const t = mock.issueToken({ ttlSeconds: -1 });
+    const c = connect(`${t.url}?token=${t.token}`);
+    expect((await c.closed).code).toBe(closeCodes.get('token_expired'));
+  });
+
+  it('refuses a token issued for another session with 4001', async () => {
+    const a = mock.issueToken();
+    const b = mock.issueToken();
+    const c = connect(`${a.url}?token=${b.token}`);
+    expect((await c.closed).code).toBe(4001);
+  });
+
+  it('refuses an unknown path or bad session id with 4004 session_not_found', async () => {
+    const t = mock.issueToken();
+    const base = mock.url;
+    expect((await connect(`${base}/v1/sessions/not-a-session/connect?token=${t.token}`).closed).code).toBe(closeCodes.get('session_not_found'));
+    expect((await connect(`${base}/v1/elsewhere?token=${t.token}`).closed).code).toBe(4004);
+  });
+
+  it('accepts any well-formed kst_ token it did not issue (documented default) and sends session.ready', async () => {
+    const c = connect(`${mock.url}/v1/sessions/sess_standalone1/connect?token=kst_test_anything`);
+    const ready = await c.next();
+    expect(ready).toEqual({ type: 'session.ready', session_id: 'sess_standalone1' });
+    c.ws.close();
+  });
+
+  it('refuses unknown tokens when acceptUnknownTokens is false', async () => {
+    const strict = await startStreamMock({ port: 0, acceptUnknownTokens: false, log: () => undefined });
+    try {
+      const c = connect(`${strict.url}/v1/sessions/sess_x1/connect?token=kst_test_unknown`);
+      expect((await c.closed).code).toBe(4001);
+      const t = strict.issueToken();
+      const ok = connect(`${t.url}?token=${t.token}`);
+      expect((await ok.next()).type).toBe('session.ready');
+      ok.ws.close();
+    } finally {
+      await strict.close();
+    }
+  });
+});
+
+describe('protocol', () => {
+  it('answers ping with pong, and session.end with session.ended then a normal close', async () => {
+    const t = mock.issueToken();
+    const c = connect(`${t.url}?token=${t.token}`);
+    await c.next((f) => f.type === 'session.ready');
+    c.send({ type: 'ping' });
+    expect(await c.next()).toEqual({ type: 'pong', session_id: t.sessionId });
+    c.send({ type: 'session.end' });
+    const ended = await c.next();
+    expect(ended.type).toBe('session.ended');
+    expect(ended.reason).toBe('explicit_end');
+    expect(ended.session_id).toBe(t.sessionId);
+    const closed = await c.closed;
+    expect(closed.code).toBe(closeCodes.get('normal_closure'));
+    expectAllValid(c.frames);
+    // The session is over: a reconnect with the same token is refused with 4009 session_ended.
+    const again = connect(`${t.url}?token=${t.token}`);
+    expect((await again.closed).code).toBe(closeCodes.get('session_ended'));
+  });
+
+  it.each([
+    ['invalid JSON', '{"type": "ping"', 'invalid_json'],
+    ['a JSON array', '[1,2,3]', 'invalid_message'],
+    ['no type', { sequence: 1 }, 'unknown_message_type'],
+    ['an unknown type', { type: 'control', action: 'mute' }, 'unknown_message_type'],
+    ['the retired audio message', { type: 'audio', data: 'AAAA', encoding: 'pcm_16' }, 'unknown_message_type'],
+    ['a server type sent by the client', { type: 'pong', session_id: 'sess_1' }, 'unknown_message_type'],
+    ['wrong encoding', audioFrame(800, 0, { audio: { encoding: 'pcm_16', sample_rate_hz: 8000, payload: 'AAAA' } }), 'invalid_audio_format'],
+    ['wrong sample rate', audioFrame(800, 0, { audio: { encoding: 'mulaw', sample_rate_hz: 16000, payload: 'AAAA' } }), 'invalid_audio_format'],
+    ['bad base64', audioFrame(800, 0, { audio: { encoding: 'mulaw', sample_rate_hz: 8000, payload: 'not base64!' } }), 'invalid_audio_format'],
+    ['truncated base64', audioFrame(800, 0, { audio: { encoding: 'mulaw', sample_rate_hz: 8000, payload: 'AAA' } }), 'invalid_audio_format'],
+    ['missing audio object', { type: 'audio.input', sequence: 0, timestamp_ms: 1, speaker: 'customer' }, 'invalid_message'],
+    ['negative sequence', audioFrame(800, -1), 'invalid_message'],
+    ['unknown speaker', audioFrame(800, 0, { speaker: 'robot' }), 'invalid_message'],
+    ['extra field on ping', { type: 'ping', extra: true }, 'invalid_message'],
+  ])('%s → session.error %s, and the socket keeps working', async (_name, frame, expected) => {
+    const t = mock.issueToken();
+    const c = connect(`${t.url}?token=${t.token}`);
+    await c.next((f) => f.type === 'session.ready');
+    c.send(frame);
+    const err = await c.next();
+    expect(err.type).toBe('session.error');
+    expect(err.code).toBe(expected);
+    c.send({ type: 'ping' });
+    expect((await c.next()).type).toBe('pong');
+    expectAllValid(c.frames);
+    c.ws.close();
+  });
+
+  it('answers a binary frame with session.error', async () => {
+    const t = mock.issueToken();
+    const c = connect(`${t.url}?token=${t.token}`);
+    await c.next((f) => f.type === 'session.ready');
+    c.ws.send(Buffer.from([1, 2, 3]));
+    const err = await c.next();
+    expect(err.type).toBe('session.error');
+    expectAllValid(c.frames);
+    c.ws.close();
+  });
+
+  it('closes with 1009 message_too_big on a frame over 64 KiB', async () => {
+    const t = mock.issueToken();
+    const c = connect(`${t.url}?token=${t.token}`);
+    await c.next((f) => f.type === 'session.ready');
+    c.send(audioFrame(60_000));
+    expect((await c.closed).code).toBe(closeCodes.get('message_too_big'));
+  });
+
+  it('paces transcripts by the audio received and translates when languages are set', async () => {
+    const t = mock.issueToken({ sourceLanguage: 'en', targetLanguage: 'es' });
+    const c = connect(`${t.url}?token=${t.token}`);
+    await c.next((f) => f.type === 'session.ready');
+    // The default scenario's first utterance needs 1500 ms of audio (12 000 μ-law bytes) before its final.
+    for (let i = 0; i < 14; i++) c.send(audioFrame(800, i)); // 1400 ms
+    c.send({ type: 'ping' });
+    await c.next((f) => f.type === 'pong');
+    const before = c.frames.map((f) => JSON.parse(f));
+    expect(before.filter((f) => f.type === 'transcript.partial').length).toBe(2);
+    expect(before.some((f) => f.type === 'transcript.final')).toBe(false);
+    c.send(audioFrame(800, 14)); // 1500 ms
+    const final = await c.next((f) => f.type === 'transcript.final');
+    expect(final.text).toBe('Hello, I need help with my order.');
+    expect(final.translation).toEqual({ language: 'es', text: 'Hola, necesito ayuda con mi pedido.' });
+    expect(final.sequence).toBe(1);
+    expectAllValid(c.frames);
+    c.ws.close();
+  });
+
+  it('omits translation when the session has no languages', async () => {
+    const t = mock.issueToken();
+    const c = connect(`${t.url}?token=${t.token}`);
+    await c.next((f) => f.type === 'session.ready');
+    for (let i = 0; i < 16; i++) c.send(audioFrame(800, i));
+    const final = await c.next((f) => f.type === 'transcript.final');
+    expect(final).not.toHaveProperty('translation');
+    c.ws.close();
+  });
+});
+
+describe('faults', () => {
+  it('latency: frames arrive no earlier than the injected delay', async () => {
+    const t = mock.issueToken();
+    const start = Date.now();
+    const c = connect(`${t.url}?token=${t.token}&mock_latency_ms=300`);
+    await c.next((f) => f.type === 'session.ready');
+    // A lower bound only (never an upper bound): the delay was really applied.
+    expect(Date.now() - start).toBeGreaterThanOrEqual(290);
+    c.ws.close();
+  });
+
+  it('drop: the TCP connection ends without a close frame (1006)', async () => {
+    const t = mock.issueToken({ scenario: 'drop-connection' });
+    const c = connect(`${t.url}?token=${t.token}`);
+    await c.next((f) => f.type === 'session.ready');
+    for (let i = 0; i < 10; i++) c.send(audioFrame(800, i));
+    expect((await c.closed).code).toBe(1006);
+    expect(c.frames.length).toBe(3);
+  });
+
+  it.each([1001, 1011, 1013, 4008, 4029])('close code %i on request', async (code) => {
+    const t = mock.issueToken();
+    const c = connect(`${t.url}?token=${t.token}&mock_close_code=${code}&mock_close_after_ms=50`);
+    expect((await c.closed).code).toBe(code);
+  });
+
+  it('refuse_with: upgrade completes, then the given close code', async () => {
+    const t = mock.issueToken();
+    const c = connect(`${t.url}?token=${t.token}&mock_refuse_with=4029`);
+    expect((await c.closed).code).toBe(closeCodes.get('rate_limited'));
+    expect(c.frames).toEqual([]);
+  });
+
+  it('malformed server frames: every Nth frame is broken, the rest stay valid', async () => {
+    const t = mock.issueToken({ scenario: 'malformed-frames' });
+    const c = connect(`${t.url}?token=${t.token}`);
+    await new Promise((r) => c.ws.once('open', r));
+    for (let i = 0; i < 8; i++) c.send({ type: 'ping' });
+    await c.next((f) => f.__raw !== undefined || f.type === 42);
+    await new Promise((r) => setTimeout(r, 100));
+    const bad = c.frames.filter((f) => !validateServerFrame(f).ok);
+    expect(bad.length).toBeGreaterThan(0);
+    c.frames.forEach((f, i) => expect(validateServerFrame(f).ok, `frame ${i + 1}`).toBe((i + 1) % 3 !== 0));
+    c.ws.close();
+  });
+
+  it('keepalive: a silent client is closed with 4008', async () => {
+    const t = mock.issueToken();
+    const c = connect(`${t.url}?token=${t.token}&mock_idle_timeout_ms=200`);
+    await c.next((f) => f.type === 'session.ready');
+    expect((await c.closed).code).toBe(closeCodes.get('keepalive_timeout'));
+  });
+
+  it('a scenario file can be selected per connection and the server keeps serving others', async () => {
+    const t = mock.issueToken();
+    const c = connect(`${t.url}?token=${t.token}&mock_scenario=bilingual`);
+    await c.next((f) => f.type === 'session.ready');
+    for (let i = 0; i < 10; i++) c.send(audioFrame(800, i));
+    const final = await c.next((f) => f.type === 'transcript.final');
+    expect(final.text).toBe('Where is my package?');
+    expect(final.translation).toEqual({ language: 'es', text: '¿Dónde está mi paquete?' });
+    c.ws.close();
+    expect(mock.stats.selfCheckFailures).toBe(0);
+  });
+});

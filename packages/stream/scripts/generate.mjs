@@ -1,0 +1,36 @@
+#!/usr/bin/env node
+// Runs @asyncapi/generator (v3 has no CLI) with our template over the bundled AsyncAPI document.
+// Output: src/generated/{messages.ts, validators.js, validators.d.ts, schemas.json}. Never edit those by hand.
+import { createRequire } from 'node:module';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const require = createRequire(import.meta.url);
+const here = dirname(fileURLToPath(import.meta.url));
+const pkgRoot = join(here, '..');
+const template = join(pkgRoot, 'templates', 'kallglot-stream');
+// KALLGLOT_GENERATE_OUT lets the tests regenerate elsewhere and compare with src/generated.
+const outDir = process.env.KALLGLOT_GENERATE_OUT ? resolve(process.env.KALLGLOT_GENERATE_OUT) : join(pkgRoot, 'src', 'generated');
+
+// KALLGLOT_ASYNCAPI overrides the input (tests and drafts); the default is @kallglot/spec's bundle.
+const input = process.env.KALLGLOT_ASYNCAPI
+  ? resolve(process.env.KALLGLOT_ASYNCAPI)
+  : join(dirname(require.resolve('@kallglot/spec/package.json')), 'dist', 'asyncapi.json');
+if (!existsSync(input)) {
+  console.error(`generate: ${input} does not exist; run the spec bundle first (npx turbo run bundle --filter=@kallglot/spec)`);
+  process.exit(1);
+}
+
+const Generator = require('@asyncapi/generator');
+rmSync(outDir, { recursive: true, force: true });
+mkdirSync(outDir, { recursive: true });
+const generator = new Generator(template, outDir, { forceWrite: true, templateParams: {} });
+try {
+  await generator.generateFromFile(input);
+} catch (err) {
+  console.error(`generate: failed on ${input}\n${err?.stack ?? err}`);
+  if (err?.validationErrors) console.error(JSON.stringify(err.validationErrors, null, 2));
+  process.exit(1);
+}
+console.log(`generated ${outDir} from ${input}`);

@@ -1,0 +1,75 @@
+// G.711 μ-law, table-driven. The encoder only depends on the top 14 bits of a sample (G.711 works on
+// 14-bit linear input), so one 16,384-entry table covers all 65,536 inputs exactly.
+
+/** Computes one μ-law code the way ITU-T G.191 `ulaw_compress` does. Used to build the table. */
+export function mulawEncodeSample(sample: number): number {
+  const s = sample | 0;
+  let absno = s < 0 ? (~s >> 2) + 33 : (s >> 2) + 33;
+  if (absno > 0x1fff) absno = 0x1fff;
+  let i = absno >> 6;
+  let segno = 1;
+  while (i !== 0) {
+    segno++;
+    i >>= 1;
+  }
+  const high = 8 - segno;
+  const low = 0x0f - ((absno >> segno) & 0x0f);
+  let code = (high << 4) | low;
+  if (s >= 0) code |= 0x80;
+  return code & 0xff;
+}
+
+/** Expands one μ-law code the way ITU-T G.191 `ulaw_expand` does. Used to build the table. */
+export function mulawDecodeSample(code: number): number {
+  const c = code & 0xff;
+  const sign = c < 0x80 ? -1 : 1;
+  const inv = ~c;
+  const exponent = (inv >> 4) & 0x07;
+  const mantissa = inv & 0x0f;
+  const step = 4 << (exponent + 1);
+  return sign * ((0x80 << exponent) + step * mantissa + step / 2 - 4 * 33);
+}
+
+let encodeTable: Uint8Array | undefined;
+let decodeTable: Int16Array | undefined;
+
+// Tables are built on first use so importing the module costs nothing (and stays tree-shakeable).
+function getEncodeTable(): Uint8Array {
+  if (encodeTable) return encodeTable;
+  const t = new Uint8Array(16384);
+  for (let i = 0; i < 16384; i++) t[i] = mulawEncodeSample((i << 18) >> 16); // sign-extend the 14-bit index
+  return (encodeTable = t);
+}
+
+function getDecodeTable(): Int16Array {
+  if (decodeTable) return decodeTable;
+  const t = new Int16Array(256);
+  for (let i = 0; i < 256; i++) t[i] = mulawDecodeSample(i);
+  return (decodeTable = t);
+}
+
+/** Encodes 16-bit linear PCM to 8-bit G.711 μ-law, one byte per sample. */
+export function encodeMulaw(pcm: Int16Array): Uint8Array {
+  const table = getEncodeTable();
+  const n = pcm.length;
+  const out = new Uint8Array(n);
+  for (let i = 0; i < n; i++) out[i] = table[(pcm[i]! >> 2) & 0x3fff]!;
+  return out;
+}
+
+/** Decodes 8-bit G.711 μ-law to 16-bit linear PCM. */
+export function decodeMulaw(mulaw: Uint8Array): Int16Array {
+  const table = getDecodeTable();
+  const n = mulaw.length;
+  const out = new Int16Array(n);
+  for (let i = 0; i < n; i++) out[i] = table[mulaw[i]!]!;
+  return out;
+}
+
+/** Encoder that computes every sample instead of looking it up (the benchmark's reference). */
+export function encodeMulawComputed(pcm: Int16Array): Uint8Array {
+  const n = pcm.length;
+  const out = new Uint8Array(n);
+  for (let i = 0; i < n; i++) out[i] = mulawEncodeSample(pcm[i]!);
+  return out;
+}

@@ -1,0 +1,31 @@
+// @kallglot/stream — browser-safe entry (uses globalThis.WebSocket). Node resolves to ./node.js, which supplies `ws`.
+export {
+  connectStream,
+  type ConnectStreamOptions,
+  type StreamClient,
+  type StreamEventMap,
+  type StreamState,
+  type StateChange,
+  type CloseInfo,
+  type UnknownMessage,
+  type KeepaliveTimeout,
+  type KeepaliveOptions,
+  type ReconnectOptions,
+  type ReconnectContext,
+  type SendAudioOptions,
+  type StreamTarget,
+  type WebSocketLike,
+  type WebSocketConstructor,
+} from './client.js';
+export { StreamError, StreamClosedError, StreamConnectError, describeClose, type StreamErrorKind } from './errors.js';
+export { fetchSessionStream, sessionStreamProvider, SessionStreamError, type SessionsClientLike } from './session-stream.js';
+export * from './generated/messages.js';
+export {
+  serverValidators,
+  clientValidators,
+  validateClientMessage,
+  validateServerMessage,
+  type Validator,
+  type ValidationError,
+} from './generated/validators.js';
+export * from './audio/index.js';
