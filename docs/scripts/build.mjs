@@ -81,11 +81,11 @@ for (const { operationId, tag } of samples) {
 }
 
 // 3. stream.html and index.html.
-const stream = buildStreamPage(asyncapi, { css });
+const stream = buildStreamPage(asyncapi, { css, snippet: readFileSync(join(root, 'guides', 'stream.ts'), 'utf8') });
 writeFileSync(join(out, 'stream.html'), stream.html);
 writeFileSync(
   join(out, 'index.html'),
-  buildLanding({ openapi, asyncapi, guidePath: join(root, 'guides', 'overview.md'), quickstartPath: join(root, 'guides', 'quickstart.ts'), css, anchors }),
+  buildLanding({ openapi, asyncapi, guidePath: join(root, 'guides', 'overview.md'), css, anchors }),
 );
 
 // 4. Offline guard: no page may load a script, stylesheet or font from another host.

@@ -198,6 +198,14 @@ export const BREAKING: Mutation[] = [
     },
   },
   {
+    name: 'make a response field nullable (session.mode may be null)',
+    expectRule: 'response-type-widened',
+    apply: ({ openapi }) => {
+      const s = responseSchema(openapi, 'retrieveSession');
+      s.properties.mode = { anyOf: [s.properties.mode, { type: 'null' }] };
+    },
+  },
+  {
     name: 'remove a stream message (transcript.final)',
     expectRule: 'stream-message-removed',
     apply: ({ asyncapi }) => {
@@ -357,6 +365,17 @@ export const NON_BREAKING: Mutation[] = [
       openapi.components.schemas.Language = { type: 'object', properties: { code: { type: 'string' } } };
       const s = requestSchema(openapi, 'createSession');
       s.examples = [...(s.examples ?? []), { mode: 'ai_agent' }];
+    },
+  },
+  {
+    name: 'respell a nullable enum as anyOf [enum, null] (session.provider)',
+    apply: ({ openapi }) => {
+      const s = responseSchema(openapi, 'retrieveSession');
+      const p = deref(openapi, s.properties.provider);
+      const types = [].concat(p.type ?? []);
+      if (!types.includes('null') || !Array.isArray(p.enum)) throw new Error('session.provider is not a nullable enum');
+      const { type: _t, enum: values, ...rest } = p;
+      s.properties.provider = { ...rest, anyOf: [{ type: 'string', enum: values.filter((v: unknown) => v !== null) }, { type: 'null' }] };
     },
   },
   {

@@ -130,14 +130,42 @@ export function buildSamples(doc, { path, method, op, parameters }) {
   ];
 }
 
-/** Adds x-codeSamples to every operation of `doc` (mutates the docs-only copy). */
+/** A receiver for one webhook event: verify the raw body, then narrow on the event type. */
+export function buildWebhookSample(event) {
+  const source = [
+    `import { verifyWebhook } from '@kallglot/client';`,
+    '',
+    '// rawBody: the exact request bytes; header: the Kallglot-Signature request header.',
+    'export async function onWebhook(rawBody: Uint8Array, header: string | undefined) {',
+    '  const event = await verifyWebhook({ payload: rawBody, header, secret: process.env.KALLGLOT_WEBHOOK_SECRET! });',
+    `  if (event.type === '${event}') {`,
+    '    console.log(event.id, event.data);',
+    '  }',
+    '}',
+  ].join('\n');
+  return [{ lang: 'TypeScript', label: 'TypeScript', source }];
+}
+
+const withOperationId = (op) => {
+  // Show the operationId: it names the operation in the spec, the mock and the client's types.
+  if (op.operationId) op.description = `${op.description ?? ''}\n\n<small class="kg-opid">operationId: <code>${op.operationId}</code></small>`.trim();
+};
+
+/** Adds x-codeSamples to every operation and webhook of `doc` (mutates the docs-only copy). */
 export function addCodeSamples(doc) {
   const out = [];
+  for (const [event, rawItem] of Object.entries(doc.webhooks ?? {})) {
+    const item = deref(doc, rawItem);
+    for (const op of Object.values(item)) {
+      if (!op || typeof op !== 'object' || !op.responses) continue;
+      op['x-codeSamples'] = buildWebhookSample(event);
+      withOperationId(op);
+    }
+  }
   for (const entry of listOperations(doc)) {
     const samples = buildSamples(doc, entry);
     entry.op['x-codeSamples'] = samples;
-    // Show the operationId: it names the operation in the spec, the mock and the client's types.
-    if (entry.op.operationId) entry.op.description = `${entry.op.description ?? ''}\n\n<small class="kg-opid">operationId: <code>${entry.op.operationId}</code></small>`.trim();
+    withOperationId(entry.op);
     out.push({ operationId: entry.op.operationId, tag: entry.op.tags?.[0], method: entry.method, path: entry.path, samples });
   }
   return out;

@@ -2,7 +2,7 @@
 // of the public docs rather than something they state.
 export const INFERRED_TITLE = 'Inferred: not stated by the public Kallglot docs; our reading of them.';
 export const INFERRED_HTML = `<span class="kg-inferred-badge" title="${INFERRED_TITLE}">Inferred</span>`;
-const BADGE = { name: 'Inferred', color: '#9a5b00' };
+const BADGE = { name: 'Inferred', color: '#f3c77a' };
 
 function isInferred(node) {
   return node && typeof node === 'object' && node['x-kallglot-source'] === 'inferred';

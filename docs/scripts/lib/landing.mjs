@@ -1,6 +1,7 @@
 // Builds index.html from guides/overview.md. `<!-- spec:NAME -->` markers are replaced with tables generated
 // from the bundled documents, so facts (URLs, headers, codes, events, modes) always match the spec.
 import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { deref, listOperations } from './spec.mjs';
 import { escapeHtml as esc, page } from './layout.mjs';
 import { md, mdInline } from './markdown.mjs';
@@ -19,7 +20,7 @@ function findSchema(doc, predicate) {
   return undefined;
 }
 
-export function directives(openapi, asyncapi, anchors, quickstart) {
+export function directives(openapi, asyncapi, anchors) {
   const ops = listOperations(openapi);
   // Header components are keyed by component name; the wire name is the key where responses use them.
   const wireNames = new Map();
@@ -129,7 +130,6 @@ export function directives(openapi, asyncapi, anchors, quickstart) {
         ? table(['Mode', 'Description'], (mode.enum ?? []).map((v) => [`<code>${esc(v)}</code>`, mdInline(described[v] ?? '')]))
         : `<p>${(mode.enum ?? []).map((v) => `<code>${esc(v)}</code>`).join(' · ')}</p>${md(mode.description ?? '')}`;
     },
-    quickstart: () => `<pre><code class="language-ts">${esc(quickstart)}</code></pre>`,
     operations: () => {
       const byTag = new Map();
       for (const o of ops) {
@@ -144,15 +144,17 @@ export function directives(openapi, asyncapi, anchors, quickstart) {
   };
 }
 
-export function buildLanding({ openapi, asyncapi, guidePath, quickstartPath, css, anchors }) {
+export function buildLanding({ openapi, asyncapi, guidePath, css, anchors }) {
   const source = readFileSync(guidePath, 'utf8');
-  const quickstart = readFileSync(quickstartPath, 'utf8');
-  const dirs = directives(openapi, asyncapi, anchors, quickstart);
+  const dirs = directives(openapi, asyncapi, anchors);
+  // `<!-- file:NAME.ts -->` includes a guide program (type-checked by the tests) as a code block.
   const fill = (html) =>
-    html.replace(/<!-- spec:([a-z-]+) -->/g, (_, name) => {
-      if (!dirs[name]) throw new Error(`guides: unknown directive spec:${name}`);
-      return dirs[name]();
-    });
+    html
+      .replace(/<!-- spec:([a-z-]+) -->/g, (_, name) => {
+        if (!dirs[name]) throw new Error(`guides: unknown directive spec:${name}`);
+        return dirs[name]();
+      })
+      .replace(/<!-- file:([\w.-]+\.ts) -->/g, (_, name) => `<pre><code class="language-ts">${esc(readFileSync(join(dirname(guidePath), name), 'utf8'))}</code></pre>`);
   const [intro, ...parts] = source.split(/^## /m);
   const sections = parts.map((part) => {
     const [title, ...rest] = part.split('\n');

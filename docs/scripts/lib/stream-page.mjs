@@ -80,7 +80,7 @@ function messageSection(entry, direction) {
   const { message, payload, type, op } = entry;
   const dirLabel = direction === 'receive' ? '<span class="kg-pill c2s">client → server</span>' : '<span class="kg-pill s2c">server → client</span>';
   const examples = examplesOf(message, payload)
-    .map((ex) => `<h5>${esc(ex.name)}${ex.generated ? ' (generated from the schema)' : ''}</h5><pre><code>${esc(JSON.stringify(ex.value, null, 2))}</code></pre>`)
+    .map((ex) => `<h5>${esc(ex.name)}${ex.generated ? ' (generated from the schema)' : ''}</h5><pre><code class="language-json">${highlightJson(ex.value)}</code></pre>`)
     .join('');
   const rows = fieldRows(payload);
   const reply = op.reply?.messages?.length
@@ -98,6 +98,18 @@ ${rows.length ? `<table class="kg-fields"><thead><tr><th>Field</th><th>Type</th>
 </div>
 <aside class="kg-aside">${examples}</aside>
 </section>`;
+}
+
+/** Build-time JSON highlighting (same token colours as Redoc's samples); no highlighter ships to the browser. */
+function highlightJson(value) {
+  return esc(JSON.stringify(value, null, 2)).replace(
+    /(&quot;(?:[^&\\]|&(?!quot;)|\\.)*?&quot;)(\s*:)?|\b(true|false|null)\b|(-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)/g,
+    (m, str, colon, lit, num) => {
+      if (str) return colon ? `<span class="tk-key">${str}</span>${colon}` : `<span class="tk-str">${str}</span>`;
+      if (lit) return `<span class="tk-lit">${lit}</span>`;
+      return `<span class="tk-num">${num}</span>`;
+    },
+  );
 }
 
 function serverUrls(doc, channel) {
@@ -189,7 +201,7 @@ await stream.sendAudio(mulaw);`)}</code></pre></aside>
 </section>`;
 }
 
-export function buildStreamPage(doc, { css }) {
+export function buildStreamPage(doc, { css, snippet }) {
   const channels = Object.entries(doc.channels ?? {}).map(([id, raw]) => ({ id, ...resolveDeep(doc, raw) }));
   const channel = channels[0] ?? {};
   const groups = collectMessages(doc);
@@ -232,13 +244,7 @@ ${md(channel.description ?? '')}
 <h5>Connect</h5>
 <pre><code>${esc(`${first}?${scheme?.name ?? 'token'}=kst_…`)}</code></pre>
 <h5>With @kallglot/stream</h5>
-<pre><code>${esc(`import { connectStream } from '@kallglot/stream';
-
-// session.stream = { url, token, expires_at } from POST /v1/sessions
-const stream = connectStream({ url: session.stream.url, token: session.stream.token });
-await stream.ready; // resolves on session.ready
-
-stream.on('transcript.final', (msg) => console.log(msg.text));`)}</code></pre>
+<pre><code class="language-ts">${esc(snippet)}</code></pre>
 </aside>
 </section>`;
 

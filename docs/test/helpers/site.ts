@@ -113,12 +113,18 @@ export function deref(doc: any, node: any): any {
   return n;
 }
 
-export function operationIds(openapi: any): string[] {
-  const ids: string[] = [];
-  for (const item of Object.values<any>(openapi.paths ?? {})) {
-    for (const op of Object.values<any>(deref(openapi, item))) if (op?.operationId) ids.push(op.operationId);
+export const slug = (text: string): string => String(text).toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+
+/** Every operation under `paths` (and `webhooks` when asked) with its first tag (Redoc groups by it). */
+export function operations(openapi: any, { webhooks = false } = {}): { operationId: string; tag: string }[] {
+  const out: { operationId: string; tag: string }[] = [];
+  const items = [...Object.values<any>(openapi.paths ?? {}), ...(webhooks ? Object.values<any>(openapi.webhooks ?? {}) : [])];
+  for (const item of items) {
+    for (const op of Object.values<any>(deref(openapi, item))) {
+      if (op?.operationId) out.push({ operationId: op.operationId, tag: op.tags?.[0] ?? 'other' });
+    }
   }
-  return ids;
+  return out;
 }
 
 /** Every `type` value of every message in the AsyncAPI document, with the direction of its operation. */

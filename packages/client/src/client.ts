@@ -5,6 +5,7 @@ import type { paths } from './generated/openapi.js';
 import { idempotentOperations } from './generated/idempotent.js';
 import { VERSION } from './generated/version.js';
 import { type BackoffSettings, DEFAULT_BACKOFF, type RetryPolicy } from './internal/retry.js';
+import { LightRequest } from './internal/light-request.js';
 import { type CallContext, type FetchLike, type RetryInfo, send } from './internal/transport.js';
 export type { FetchLike, RetryInfo };
 
@@ -22,7 +23,7 @@ export interface KallglotClientOptions {
   maxRetries?: number;
   /** Per attempt, including reading a JSON body. Default 60 000. `0` disables the timeout. */
   timeoutMs?: number;
-  /** Transport; receives `(Request, { signal })` like `globalThis.fetch`. */
+  /** Transport with the signature of `globalThis.fetch`; usually called as `(url, init)`. */
   fetch?: FetchLike;
   /** Appended to the `User-Agent` / `X-Kallglot-Client` value, e.g. `my-app/2.1`. */
   userAgent?: string;
@@ -133,37 +134,30 @@ export interface KallglotClient {
 
 const KEY_PATTERN = /^sk_(live|test)_[\x21-\x7e]+$/;
 
-/** Validates the key without ever echoing it. */
+/** Validates the key without ever echoing it (not even a prefix of it). */
 export function assertApiKey(apiKey: unknown): asserts apiKey is string {
-  if (apiKey === undefined || apiKey === null || apiKey === '') {
-    throw new KallglotConfigError('Kallglot: apiKey is required (an organization key starting with sk_live_ or sk_test_).');
-  }
-  if (typeof apiKey !== 'string') {
-    throw new KallglotConfigError(`Kallglot: apiKey must be a string, got ${typeof apiKey}.`);
-  }
-  if (!KEY_PATTERN.test(apiKey)) {
-    let hint = '';
-    if (apiKey.trim() !== apiKey) hint = ' It has leading or trailing whitespace.';
-    else if (apiKey.startsWith('kst_')) hint = ' That is a stream token; REST calls need the organization API key.';
-    else if (/^sk_(live|test)_$/.test(apiKey)) hint = ' Nothing follows the prefix.';
-    else if (/^sk_(live|test)_/.test(apiKey)) hint = ' It contains whitespace or non-ASCII characters.';
-    throw new KallglotConfigError(`Kallglot: apiKey is malformed: expected sk_live_… or sk_test_… (${apiKey.length} characters given, value not shown).${hint}`);
+  if (typeof apiKey !== 'string' || !KEY_PATTERN.test(apiKey)) {
+    throw new KallglotConfigError(
+      apiKey
+        ? 'Kallglot: apiKey is malformed: expected sk_live_… or sk_test_… without spaces (the value is not shown)'
+        : 'Kallglot: apiKey is required: an organization key sk_live_… or sk_test_…',
+    );
   }
 }
 
 function normalizeBaseUrl(baseUrl: string): string {
-  let url: URL;
+  let url: URL | undefined;
   try {
     url = new URL(baseUrl);
   } catch {
-    throw new KallglotConfigError('Kallglot: baseUrl must be an absolute http(s) URL, e.g. https://api.kallglot.com');
+    /* reported below */
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new KallglotConfigError('Kallglot: baseUrl must use http or https');
-  if (url.username || url.password) throw new KallglotConfigError('Kallglot: baseUrl must not contain credentials; pass apiKey instead');
-  if (url.search || url.hash) throw new KallglotConfigError('Kallglot: baseUrl must not have a query or fragment');
-  const path = url.pathname.replace(/\/+$/, '');
-  if (/\/v1$/.test(path)) throw new KallglotConfigError('Kallglot: baseUrl must not end in /v1 (request paths already start with /v1)');
-  return `${url.origin}${path}`;
+  const path = url?.pathname.replace(/\/+$/, '') ?? '';
+  // No credentials (the key goes in a header only), no query, and no /v1: request paths carry it.
+  if (!url || !/^https?:$/.test(url.protocol) || url.username || url.password || url.search || url.hash || /\/v1$/.test(path)) {
+    throw new KallglotConfigError('Kallglot: baseUrl must be an absolute http(s) URL without credentials, query or /v1 suffix, e.g. https://api.kallglot.com');
+  }
+  return url.origin + path;
 }
 
 function nonNegativeInt(name: string, value: unknown, fallback: number): number {
@@ -174,44 +168,41 @@ function nonNegativeInt(name: string, value: unknown, fallback: number): number 
   return value;
 }
 
-function uuidv4(): string {
-  const c = globalThis.crypto;
-  if (typeof c?.randomUUID === 'function') return c.randomUUID();
-  // randomUUID is missing in insecure browser contexts; getRandomValues is not.
-  const b = c.getRandomValues(new Uint8Array(16));
-  b[6] = (b[6]! & 0x0f) | 0x40;
-  b[8] = (b[8]! & 0x3f) | 0x80;
-  const h = [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
-}
+// Web Crypto's randomUUID: Node >= 19 and every browser in a secure context.
+const uuidv4 = (): string => globalThis.crypto.randomUUID();
 
 const idempotentOps = new Set(idempotentOperations);
+const RETRY = { policy: 'retry', idempotent: false } as const;
+const KEYED = { policy: 'retry', idempotent: true } as const;
+const REFUSED_ONLY = { policy: 'refused-only', idempotent: false } as const;
 
 /** Safe methods and keyed POSTs retry on anything transient; other POSTs (hangup) only on a refused connection. */
 export function retryPolicyFor(method: string, schemaPath: string): { policy: RetryPolicy; idempotent: boolean } {
-  if (idempotentOps.has(`${method} ${schemaPath}`)) return { policy: 'retry', idempotent: true };
-  return { policy: method === 'POST' ? 'refused-only' : 'retry', idempotent: false };
+  if (method !== 'POST') return RETRY;
+  return idempotentOps.has(`POST ${schemaPath}`) ? KEYED : REFUSED_ONLY;
 }
 
 class Meta implements ResponseMeta {
-  constructor(
-    private readonly headers: Headers,
-    readonly attempts: number,
-    readonly idempotencyKey: string | undefined,
-    private readonly body: unknown,
-  ) {}
+  declare private readonly h: Headers;
+  declare readonly attempts: number;
+  declare readonly idempotencyKey: string | undefined;
+  declare private readonly b: unknown;
+  constructor(h: Headers, attempts: number, idempotencyKey: string | undefined, b: unknown) {
+    this.h = h;
+    this.attempts = attempts;
+    this.idempotencyKey = idempotencyKey;
+    this.b = b;
+  }
   get requestId(): string | undefined {
-    const fromBody = (this.body as { error?: { request_id?: unknown } } | undefined)?.error?.request_id;
-    return typeof fromBody === 'string' ? fromBody : (this.headers.get('x-request-id') ?? undefined);
+    const fromBody = (this.b as { error?: { request_id?: unknown } } | undefined)?.error?.request_id;
+    return typeof fromBody === 'string' ? fromBody : (this.h.get('x-request-id') ?? undefined);
   }
   get rateLimit() {
-    return { limit: num(this.headers, 'x-ratelimit-limit'), remaining: num(this.headers, 'x-ratelimit-remaining'), reset: num(this.headers, 'x-ratelimit-reset') };
+    const h = this.h;
+    return { limit: num(h, 'x-ratelimit-limit'), remaining: num(h, 'x-ratelimit-remaining'), reset: num(h, 'x-ratelimit-reset') };
   }
   get credits() {
-    return { remaining: num(this.headers, 'x-api-credits-remaining'), used: num(this.headers, 'x-api-credits-used') };
-  }
-  toJSON() {
-    return { requestId: this.requestId, rateLimit: this.rateLimit, credits: this.credits, attempts: this.attempts, idempotencyKey: this.idempotencyKey };
+    return { remaining: num(this.h, 'x-api-credits-remaining'), used: num(this.h, 'x-api-credits-used') };
   }
 }
 
@@ -239,21 +230,17 @@ export async function unwrap<R extends AnyResult>(result: R | Promise<R>): Promi
 }
 
 export function apiErrorFromResult(r: AnyResult): KallglotApiError {
-  return new KallglotApiError({ status: r.response.status, body: r.error, headers: r.response.headers, method: undefined, url: r.response.url });
+  return new KallglotApiError({ status: r.response.status, body: r.error, headers: r.response.headers });
 }
 
 function parseFilename(disposition: string | null): string | undefined {
-  if (!disposition) return undefined;
-  const star = /filename\*\s*=\s*(?:UTF-8|utf-8)''([^;]+)/.exec(disposition);
-  if (star?.[1]) {
-    try {
-      return decodeURIComponent(star[1].trim());
-    } catch {
-      /* fall through to the plain form */
-    }
+  const m = disposition && /filename\*?=(?:UTF-8'')?"?([^";]+)/i.exec(disposition);
+  if (!m) return undefined;
+  try {
+    return decodeURIComponent(m[1]!.trim());
+  } catch {
+    return m[1]!.trim();
   }
-  const plain = /filename\s*=\s*("([^"]*)"|[^;]+)/.exec(disposition);
-  return plain ? (plain[2] ?? plain[1]!).trim() : undefined;
 }
 
 /**
@@ -261,22 +248,22 @@ function parseFilename(disposition: string | null): string | undefined {
  * idempotency keys, timeouts, typed errors, pagination and the recording download.
  */
 export function createKallglotClient(options: KallglotClientOptions): KallglotClient {
-  if (!options || typeof options !== 'object') throw new KallglotConfigError('Kallglot: createKallglotClient(options) needs an options object with apiKey');
-  assertApiKey(options.apiKey);
+  assertApiKey(options?.apiKey);
   const baseUrl = normalizeBaseUrl(options.baseUrl ?? DEFAULT_BASE_URL);
   const maxRetries = nonNegativeInt('maxRetries', options.maxRetries, DEFAULT_MAX_RETRIES);
   const timeoutMs = nonNegativeInt('timeoutMs', options.timeoutMs, DEFAULT_TIMEOUT_MS);
-  const backoff: BackoffSettings = {
-    initialRetryDelayMs: nonNegativeInt('retry.initialRetryDelayMs', options.retry?.initialRetryDelayMs, DEFAULT_BACKOFF.initialRetryDelayMs),
-    maxRetryDelayMs: nonNegativeInt('retry.maxRetryDelayMs', options.retry?.maxRetryDelayMs, DEFAULT_BACKOFF.maxRetryDelayMs),
-    maxRetryAfterMs: nonNegativeInt('retry.maxRetryAfterMs', options.retry?.maxRetryAfterMs, DEFAULT_BACKOFF.maxRetryAfterMs),
-  };
+  const backoff = { ...DEFAULT_BACKOFF };
+  for (const k in backoff) {
+    const key = k as keyof BackoffSettings;
+    backoff[key] = nonNegativeInt(`retry.${key}`, options.retry?.[key], backoff[key]);
+  }
   const baseFetch: FetchLike = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
   const throwOnError = options.throwOnError === true;
   const clientId = `kallglot-client-js/${VERSION}${options.userAgent ? ` ${options.userAgent}` : ''}`;
 
   const core = createClient<paths, MediaType>({
     baseUrl,
+    Request: LightRequest as unknown as typeof Request,
     headers: {
       ...options.headers,
       Authorization: `Bearer ${options.apiKey}`,
@@ -289,10 +276,11 @@ export function createKallglotClient(options: KallglotClientOptions): KallglotCl
   const call = (method: 'GET' | 'POST' | 'PATCH' | 'DELETE') => {
     const coreMethod = core[method] as (url: string, init: Record<string, unknown>) => Promise<AnyResult>;
     return async (path: string, init?: Record<string, unknown> & RequestOverrides) => {
-      const { maxRetries: mr, timeoutMs: tm, idempotencyKey, fetch: perCallFetch, ...rest } = init ?? {};
+      const { maxRetries: mr, timeoutMs: tm, idempotencyKey, fetch: perCallFetch, parseAs } = init ?? {};
       const { policy, idempotent } = retryPolicyFor(method, path);
       const ctx: CallContext = {
         method,
+        where: `${method} ${path}`,
         policy,
         maxRetries: mr === undefined ? maxRetries : nonNegativeInt('maxRetries', mr, maxRetries),
         timeoutMs: tm === undefined ? timeoutMs : nonNegativeInt('timeoutMs', tm, timeoutMs),
@@ -303,19 +291,20 @@ export function createKallglotClient(options: KallglotClientOptions): KallglotCl
         timedOut: false,
         url: '',
         release: undefined,
-        streaming: rest.parseAs === 'stream',
+        streaming: parseAs === 'stream',
         onRetry: options.onRetry,
       };
       try {
-        const result = await coreMethod(path, { ...rest, fetch: (req: Request) => send(req, ctx) });
+        // Our own keys stay in init: openapi-fetch ignores them (it only copies unknown keys onto the request).
+        const result = await coreMethod(path, { ...init, fetch: (req: Request | LightRequest) => send(req, ctx) });
         if (throwOnError && (result.error !== undefined || !result.response.ok)) {
-          throw new KallglotApiError({ status: result.response.status, body: result.error, headers: result.response.headers, method, url: ctx.url });
+          throw new KallglotApiError({ status: result.response.status, body: result.error, headers: result.response.headers, where: ctx.where });
         }
         (result as AnyResult & { meta: ResponseMeta }).meta = new Meta(result.response.headers, ctx.attempts, ctx.idempotencyKey, result.error);
         return result;
       } catch (err) {
         // A timeout that fires while openapi-fetch reads the body surfaces as an abort; name it.
-        if (ctx.timedOut && !(err instanceof KallglotError)) throw new KallglotTimeoutError(ctx.timeoutMs, method, ctx.url);
+        if (ctx.timedOut && !(err instanceof KallglotError)) throw new KallglotTimeoutError(ctx.timeoutMs, ctx.where);
         throw err;
       } finally {
         ctx.release?.();
@@ -347,13 +336,13 @@ export function createKallglotClient(options: KallglotClientOptions): KallglotCl
         const last = items[items.length - 1] as { id?: unknown } | undefined;
         const cursor = page.next_cursor ?? (typeof last?.id === 'string' ? last.id : undefined);
         if (!cursor) return;
-        if (seen.has(cursor)) throw new KallglotError(`pagination of ${path} did not advance (cursor repeated)`);
+        if (seen.has(cursor)) throw new KallglotError(`paginate ${path}: the cursor did not advance`);
         seen.add(cursor);
         query = { ...query, starting_after: cursor };
       }
     },
     async downloadRecordingAudio(recordingId: string, opts: RequestOverrides & { as?: 'stream' | 'arrayBuffer' } = {}) {
-      if (typeof recordingId !== 'string' || recordingId === '') throw new TypeError('downloadRecordingAudio: recordingId must be a non-empty string');
+      if (!recordingId || typeof recordingId !== 'string') throw new TypeError('recordingId must be a non-empty string');
       const { as = 'stream', ...overrides } = opts;
       const result = await GET('/v1/recordings/{recording_id}/audio' as never, {
         ...overrides,

@@ -24,31 +24,31 @@ export interface KallglotApiErrorInit {
   status: number;
   body: unknown;
   headers?: Headers;
-  method?: string;
-  url?: string;
+  /** `METHOD /schema/path`, used in the message. */
+  where?: string;
 }
 
 /** A non-2xx answer from the API, with the fields of the error envelope lifted onto the error. */
+// `declare` fields: assigned in the constructor, no extra class-field code in the bundle.
 export class KallglotApiError extends KallglotError {
   override name = 'KallglotApiError';
-  readonly status: number;
-  readonly type: string | undefined;
-  readonly code: string | undefined;
-  readonly param: string | undefined;
+  declare readonly status: number;
+  declare readonly type: string | undefined;
+  declare readonly code: string | undefined;
+  declare readonly param: string | undefined;
   /** From the body's `request_id`, else the `X-Request-ID` header. */
-  readonly requestId: string | undefined;
+  declare readonly requestId: string | undefined;
   /** Seconds, from the body's `retry_after` or the `Retry-After` header. */
-  readonly retryAfter: number | undefined;
+  declare readonly retryAfter: number | undefined;
   /** The raw (parsed when JSON) response body. */
-  readonly body: unknown;
-  readonly headers: Headers | undefined;
+  declare readonly body: unknown;
+  declare readonly headers: Headers | undefined;
 
   constructor(init: KallglotApiErrorInit) {
     const env = errorEnvelope(init.body);
     const headers = init.headers;
     const requestId = env?.request_id ?? headers?.get('x-request-id') ?? undefined;
-    const where = init.method && init.url ? ` (${init.method} ${safePath(init.url)})` : '';
-    super(`${init.status}${env?.code ? ` ${env.code}` : ''}: ${env?.message ?? 'request failed'}${where}`);
+    super(`${init.status}${env?.code ? ` ${env.code}` : ''}: ${env?.message ?? 'request failed'}${init.where ? ` (${init.where})` : ''}`);
     this.status = init.status;
     this.type = env?.type;
     this.code = env?.code;
@@ -63,9 +63,10 @@ export class KallglotApiError extends KallglotError {
 /** The request (one attempt, or the body read) took longer than `timeoutMs`. */
 export class KallglotTimeoutError extends KallglotError {
   override name = 'KallglotTimeoutError';
-  readonly timeoutMs: number;
-  constructor(timeoutMs: number, method?: string, url?: string) {
-    super(`request timed out after ${timeoutMs} ms${method && url ? ` (${method} ${safePath(url)})` : ''}`);
+  declare readonly timeoutMs: number;
+  /** `where` is `METHOD /schema/path`: no ids, no query string, never credentials. */
+  constructor(timeoutMs: number, where: string) {
+    super(`request timed out after ${timeoutMs} ms (${where})`);
     this.timeoutMs = timeoutMs;
   }
 }
@@ -74,10 +75,10 @@ export class KallglotTimeoutError extends KallglotError {
 export class KallglotConnectionError extends KallglotError {
   override name = 'KallglotConnectionError';
   /** The low-level error code when the runtime exposes one (Node: `ECONNREFUSED`, `ECONNRESET`, ...). */
-  readonly errno: string | undefined;
-  constructor(cause: unknown, method?: string, url?: string) {
+  declare readonly errno: string | undefined;
+  constructor(cause: unknown, where: string) {
     const errno = networkErrorCode(cause);
-    super(`connection error${errno ? ` ${errno}` : ''}${method && url ? ` (${method} ${safePath(url)})` : ''}`, { cause });
+    super(`connection error${errno ? ` ${errno}` : ''} (${where})`, { cause });
     this.errno = errno;
   }
 }
@@ -88,16 +89,6 @@ function errorEnvelope(body: unknown): KallglotErrorBody['error'] | undefined {
     if (e && typeof e === 'object') return e as KallglotErrorBody['error'];
   }
   return undefined;
-}
-
-/** Origin + path only: never a query string (and never credentials). */
-function safePath(url: string): string {
-  try {
-    const u = new URL(url);
-    return `${u.origin}${u.pathname}`;
-  } catch {
-    return '<invalid url>';
-  }
 }
 
 /** `Retry-After` as seconds: delta-seconds or an HTTP date. */

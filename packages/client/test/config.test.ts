@@ -46,7 +46,7 @@ describe('construction', () => {
     expect(configError(() => createKallglotClient({} as never)).message).toMatch(/apiKey is required.*sk_live_.*sk_test_/);
     expect(configError(() => createKallglotClient({ apiKey: '' })).message).toMatch(/apiKey is required/);
     expect(configError(() => createKallglotClient(undefined as never)).message).toMatch(/apiKey/);
-    expect(configError(() => createKallglotClient({ apiKey: 42 as never })).message).toMatch(/must be a string/);
+    expect(configError(() => createKallglotClient({ apiKey: 42 as never })).message).toMatch(/apiKey is malformed/);
   });
 
   it('a malformed key is rejected without echoing it', () => {
@@ -57,14 +57,13 @@ describe('construction', () => {
       if (apiKey !== 'sk_live_') expect(e.message).not.toContain(apiKey.trim());
       expect(e.message).not.toContain(apiKey.slice(8, 14) || '\u0000');
     }
-    expect(configError(() => createKallglotClient({ apiKey: 'kst_live_01HXYZabcdef' })).message).toMatch(/stream token/);
   });
 
   it('bad options are rejected clearly', () => {
-    expect(configError(() => createKallglotClient({ apiKey: secretKey, baseUrl: 'api.kallglot.com' })).message).toMatch(/absolute/);
+    expect(configError(() => createKallglotClient({ apiKey: secretKey, baseUrl: 'api.kallglot.com' })).message).toMatch(/absolute http\(s\) URL/);
     expect(configError(() => createKallglotClient({ apiKey: secretKey, baseUrl: 'https://api.kallglot.com/v1' })).message).toMatch(/\/v1/);
-    expect(configError(() => createKallglotClient({ apiKey: secretKey, baseUrl: 'https://u:p@api.kallglot.com' })).message).toMatch(/credentials/);
-    expect(configError(() => createKallglotClient({ apiKey: secretKey, baseUrl: 'ftp://x' })).message).toMatch(/http/);
+    expect(configError(() => createKallglotClient({ apiKey: secretKey, baseUrl: 'https://u:p@api.kallglot.com' })).message).toMatch(/without credentials/);
+    expect(configError(() => createKallglotClient({ apiKey: secretKey, baseUrl: 'ftp://x' })).message).toMatch(/http\(s\)/);
     expect(configError(() => createKallglotClient({ apiKey: secretKey, maxRetries: -1 })).message).toMatch(/maxRetries/);
     expect(configError(() => createKallglotClient({ apiKey: secretKey, timeoutMs: Number.NaN })).message).toMatch(/timeoutMs/);
   });

@@ -314,3 +314,37 @@ describe('errors and meta', () => {
     expect(r.meta.rateLimit).toEqual({ limit: undefined, remaining: undefined, reset: undefined });
   });
 });
+
+describe('openapi-fetch middleware', () => {
+  it('onRequest can mutate headers, or return a real Request; retries and keys still work', async () => {
+    const c = client();
+    c.use({
+      onRequest({ request }) {
+        request.headers.set('X-Trace', 'abc');
+      },
+    });
+    server.script({ status: 503 }, { status: 201, body: { id: 'sess_1' } });
+    const r1 = await c.POST('/v1/sessions', { body: { mode: 'ai_agent' } });
+    expect(r1.data).toEqual({ id: 'sess_1' });
+    expect(server.requests.map((x) => x.headers['x-trace'])).toEqual(['abc', 'abc']);
+
+    server.reset();
+    const c2 = client();
+    c2.use({
+      async onRequest({ request }) {
+        const body = await request.text();
+        return new Request(request.url, { method: request.method, headers: request.headers, body: body.replace('ai_agent', 'help_chat_voice') });
+      },
+      onResponse({ response }) {
+        return new Response(response.body, { status: response.status, headers: { ...Object.fromEntries(response.headers), 'x-seen': '1' } });
+      },
+    });
+    server.script({ drop: true }, { status: 201, body: { id: 'sess_2' } });
+    const r2 = await c2.POST('/v1/sessions', { body: { mode: 'ai_agent' } });
+    expect(r2.data).toEqual({ id: 'sess_2' });
+    expect(r2.response.headers.get('x-seen')).toBe('1');
+    expect(server.requests.map((x) => JSON.parse(x.body).mode)).toEqual(['help_chat_voice', 'help_chat_voice']);
+    expect(server.requests[0]!.headers['idempotency-key']).toMatch(UUID_V4);
+    expect(server.requests[0]!.headers['idempotency-key']).toBe(server.requests[1]!.headers['idempotency-key']);
+  });
+});

@@ -27,6 +27,8 @@ export interface RestMockOptions {
   rateLimitWindowSeconds?: number;
   /** Prism's own log level. Default `warn`. */
   prismVerbose?: 'warn' | 'error' | 'info' | 'debug' | 'silent';
+  /** GET answers memoized from Prism (static mode makes them deterministic). 0 disables. Default 1000 entries. */
+  prismCacheSize?: number;
   /** Called with one line per notable event (errors inside the mock). Default: stderr. */
   log?: (line: string) => void;
 }
@@ -140,6 +142,8 @@ export async function startRestMock(options: RestMockOptions = {}): Promise<Rest
   let creditsUsed = 0;
   const windows = new Map<string, { start: number; count: number }>();
   const idem = new Map<string, { hash: string; done?: UpstreamLike }>();
+  const upstreamCache = new Map<string, UpstreamResponse>();
+  const cacheSize = options.prismCacheSize ?? 1000;
 
   const prism = await startPrism({ specPath, host: '127.0.0.1', verbose: options.prismVerbose ?? 'warn' });
 
@@ -327,9 +331,10 @@ export async function startRestMock(options: RestMockOptions = {}): Promise<Rest
   }
 
   /** Apply a change to a JSON body and keep it only if the documented response schema still accepts the result. */
-  function tryRewrite(op: OperationSpec, status: number, body: JsonObject, change: (b: JsonObject) => void): JsonObject {
+  function tryRewrite(op: OperationSpec, status: number, body: JsonObject, change: (b: JsonObject) => boolean | void): JsonObject {
     const copy = structuredClone(body);
-    change(copy);
+    // `false` means nothing changed: skip the schema check.
+    if (change(copy) === false) return body;
     const v = model.validateResponse(op, status, copy);
     if (!v || v(copy)) return copy;
     log(`rewrite of ${op.operationId} ${status} rejected by the response schema; kept the example`);
@@ -362,16 +367,23 @@ export async function startRestMock(options: RestMockOptions = {}): Promise<Rest
     const pathIds = Object.values(params);
     const samePrefix = (a: unknown, b: string) => typeof a === 'string' && a.includes('_') && b.startsWith(a.slice(0, a.indexOf('_') + 1));
     // Reflect path ids into the example so `retrieve X` returns X.
-    body = tryRewrite(op, status, body, (b) => {
-      for (const id of pathIds) {
-        if (samePrefix(b.id, id)) b.id = id;
-        if (id.startsWith('sess_')) {
-          if (typeof b.session_id === 'string') b.session_id = id;
-          if (Array.isArray(b.data)) for (const d of b.data as JsonObject[]) if (d && typeof d.session_id === 'string') d.session_id = id;
-          if (typeof b.id === 'string' && b.id.startsWith('trn_')) b.id = `trn_${id}`;
+    const needsIds = pathIds.some(
+      (id) =>
+        (samePrefix(body.id, id) && body.id !== id) ||
+        (id.startsWith('sess_') && ((typeof body.session_id === 'string' && body.session_id !== id) || Array.isArray(body.data) || (typeof body.id === 'string' && body.id.startsWith('trn_')))),
+    );
+    if (needsIds) {
+      body = tryRewrite(op, status, body, (b) => {
+        for (const id of pathIds) {
+          if (samePrefix(b.id, id)) b.id = id;
+          if (id.startsWith('sess_')) {
+            if (typeof b.session_id === 'string') b.session_id = id;
+            if (Array.isArray(b.data)) for (const d of b.data as JsonObject[]) if (d && typeof d.session_id === 'string') d.session_id = id;
+            if (typeof b.id === 'string' && b.id.startsWith('trn_')) b.id = `trn_${id}`;
+          }
         }
-      }
-    });
+      });
+    }
     if (op.operationId === 'createSession') {
       const input = (reqBody ?? {}) as JsonObject;
       const meta = input.metadata as JsonObject | undefined;
@@ -397,7 +409,7 @@ export async function startRestMock(options: RestMockOptions = {}): Promise<Rest
     }
     if (op.operationId === 'endSession') {
       const id = params[op.pathParamNames[0] ?? 'id'] ?? String(body.id);
-      registry.endSession(id, 'api_request');
+      registry.endSession(id, 'api_end');
       return body;
     }
     if (op.operationId === 'createSessionAnalysis') {
@@ -471,7 +483,7 @@ export async function startRestMock(options: RestMockOptions = {}): Promise<Rest
       const idemKey = req.headers['idempotency-key'];
       const idempotent = op.params.some((p) => p.in === 'header' && p.name.toLowerCase() === 'idempotency-key');
       const slot = idempotent && typeof idemKey === 'string' ? `${key}|${op.operationId}|${url.pathname}|${idemKey}` : undefined;
-      const bodyHash = createHash('sha256').update(raw).digest('hex');
+      const bodyHash = slot ? createHash('sha256').update(raw).digest('hex') : '';
       if (slot) {
         const prev = idem.get(slot);
         if (prev && prev.hash !== bodyHash) {
@@ -501,8 +513,18 @@ export async function startRestMock(options: RestMockOptions = {}): Promise<Rest
         if (p.in === 'header' && typeof h === 'string') fwdHeaders[p.name.toLowerCase()] = h;
       }
       let up: UpstreamResponse;
+      // Prism runs in static mode, so a GET's answer depends only on path, query, Prefer and Accept: memoize it.
+      const cacheKey = cacheSize > 0 && (method === 'GET' || method === 'HEAD') ? `${method} ${url.pathname}${url.search}|${fwdHeaders.prefer ?? ''}|${fwdHeaders.accept}` : undefined;
       try {
-        up = await forward(prism, method, url.pathname + url.search, fwdHeaders, raw);
+        const cached = cacheKey ? upstreamCache.get(cacheKey) : undefined;
+        if (cached) up = cached;
+        else {
+          up = await forward(prism, method, url.pathname + url.search, fwdHeaders, raw);
+          if (cacheKey && up.status < 500) {
+            if (upstreamCache.size >= cacheSize) upstreamCache.delete(upstreamCache.keys().next().value!);
+            upstreamCache.set(cacheKey, up);
+          }
+        }
       } catch (e) {
         if (slot) idem.delete(slot);
         log(`Prism unreachable: ${(e as Error).message}`);

@@ -6,7 +6,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { buildAsyncApiModel, CLIENT_TYPES, type AsyncApiModel } from './internal/asyncapi-model.js';
 import { describeAjvError, paramFromAjvError, pickAjvError, readJson, resolveSpecPath, type JsonObject } from './internal/specs.js';
-import { SessionRegistry, TOKEN_PATTERN, type IssuedToken, type MockSession } from './registry.js';
+import { SessionRegistry, TOKEN_PATTERN, type IssuedToken, type MockSession, type RegistryEvent } from './registry.js';
 import { BUILTIN_SCENARIOS_DIR, loadScenarios, resolveScenario, type FaultSpec, type Scenario, type Utterance } from './scenario.js';
 
 export const MAX_PAYLOAD = 64 * 1024;
@@ -56,6 +56,9 @@ export interface StreamMock {
 const PATH = /^\/v1\/sessions\/([^/]+)\/connect\/?$/;
 const SESSION_ID = /^sess_[A-Za-z0-9]+$/;
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+const OPEN = 1;
+// Reused send options: pre-encoded frames still go out as text frames.
+const TEXT = { binary: false } as const;
 
 function words(text: string, upTo: number): string {
   return text.split(/\s+/).slice(0, upTo).join(' ');
@@ -185,6 +188,14 @@ export async function startStreamMock(options: StreamMockOptions = {}): Promise<
     new Connection(ws, sessionId, session, scenario, faults).start();
   }
 
+  // Open connections per session, so a session ended over REST closes its sockets.
+  const live = new Map<string, Set<Connection>>();
+  const onRegistryEvent = (ev: RegistryEvent) => {
+    if (ev.type !== 'session.ended' || ev.reason === 'explicit_end') return;
+    for (const c of live.get(ev.session.id) ?? []) c.endedElsewhere(ev.reason);
+  };
+  registry.on('event', onRegistryEvent);
+
   class Connection {
     private framesOut = 0;
     private framesQueued = 0;
@@ -199,6 +210,7 @@ export async function startStreamMock(options: StreamMockOptions = {}): Promise<
     private timers: NodeJS.Timeout[] = [];
     private idleTimer?: NodeJS.Timeout;
     private readonly pong: string;
+    private readonly pongBytes: Buffer;
     private readonly connectedAt = Date.now();
     private readonly source: string | null;
     private readonly target: string | null;
@@ -214,6 +226,7 @@ export async function startStreamMock(options: StreamMockOptions = {}): Promise<
       const pong = shape('pong', { session_id: sessionId });
       if (options.selfCheck) selfCheck(pong);
       this.pong = JSON.stringify(pong);
+      this.pongBytes = Buffer.from(this.pong);
       // The session's languages win; a scenario's defaults apply when the session set none.
       const own = !!(session?.sourceLanguage || session?.targetLanguage);
       this.source = own ? (session!.sourceLanguage ?? null) : (scenario.default_languages?.source_language ?? null);
@@ -222,6 +235,9 @@ export async function startStreamMock(options: StreamMockOptions = {}): Promise<
 
     start() {
       const ws = this.ws;
+      let set = live.get(this.sessionId);
+      if (!set) live.set(this.sessionId, (set = new Set()));
+      set.add(this);
       ws.on('message', (data, isBinary) => this.onMessage(data, isBinary));
       ws.on('close', () => this.cleanup());
       const f = this.faults;
@@ -243,7 +259,17 @@ export async function startStreamMock(options: StreamMockOptions = {}): Promise<
       this.idleTimer = setTimeout(() => this.closeWith(code('keepalive_timeout', 4008), 'keepalive_timeout'), this.faults.idle_timeout_ms);
     }
 
+    /** The session ended elsewhere (REST `POST …/end`): tell the client, then close normally. */
+    endedElsewhere(reason: string) {
+      if (this.ended || this.closed) return;
+      this.ended = true;
+      this.send(shape('session.ended', { session_id: this.sessionId, reason, ended_at: nowIso(), timestamp: nowIso(), duration_seconds: Math.round((Date.now() - this.connectedAt) / 100) / 10 }));
+      this.closeWith(code('normal_closure', 1000), 'normal_closure');
+    }
+
     private cleanup() {
+      live.get(this.sessionId)?.delete(this);
+      if (live.get(this.sessionId)?.size === 0) live.delete(this.sessionId);
       this.closed = true;
       for (const t of this.timers) clearTimeout(t);
       if (this.idleTimer) clearTimeout(this.idleTimer);
@@ -272,19 +298,21 @@ export async function startStreamMock(options: StreamMockOptions = {}): Promise<
         // Alternate between broken JSON and a frame that parses but violates its schema.
         text = (this.framesQueued / f.malformed_every) % 2 === 1 ? `{"type":"${type}",` : JSON.stringify({ ...(JSON.parse(text) as JsonObject), type: 42 });
       }
-      const go = () => {
-        if (this.closed || this.ws.readyState !== this.ws.OPEN) return;
-        this.ws.send(text);
-        stats.framesOut++;
-        this.framesOut++;
-        if (f.drop_after_frames !== undefined && this.framesOut >= f.drop_after_frames) this.drop();
-        else if (f.close_code !== undefined && f.close_after_frames !== undefined && this.framesOut >= f.close_after_frames) {
-          this.closed = true;
-          this.ws.close(f.close_code, 'fault');
-        }
-      };
-      if (f.latency_ms) this.later(f.latency_ms, go);
-      else go();
+      if (f.latency_ms) this.later(f.latency_ms, () => this.transmit(text));
+      else this.transmit(text);
+    }
+
+    private transmit(text: string | Buffer) {
+      if (this.closed || this.ws.readyState !== OPEN) return;
+      this.ws.send(text, TEXT);
+      stats.framesOut++;
+      this.framesOut++;
+      const f = this.faults;
+      if (f.drop_after_frames !== undefined && this.framesOut >= f.drop_after_frames) this.drop();
+      else if (f.close_code !== undefined && f.close_after_frames !== undefined && this.framesOut >= f.close_after_frames) {
+        this.closed = true;
+        this.ws.close(f.close_code, 'fault');
+      }
     }
 
     private send(frame: JsonObject) {
@@ -311,8 +339,6 @@ export async function startStreamMock(options: StreamMockOptions = {}): Promise<
       if (this.ended || this.closed) return;
       if (isBinary) return this.error(errorCode(['unsupported_frame', 'invalid_message']), 'Binary frames are not supported: send JSON text frames.');
       const text = data.toString();
-      // Fast path for the keepalive: `{"type":"ping"}` needs no schema walk beyond this check.
-      if (text === '{"type":"ping"}') return this.sendRaw(this.pong, 'pong');
       let msg: unknown;
       try {
         msg = JSON.parse(text);
@@ -332,7 +358,7 @@ export async function startStreamMock(options: StreamMockOptions = {}): Promise<
         const param = paramFromAjvError(e);
         return this.error(errorCode(['invalid_message']), describeAjvError(e, param), param);
       }
-      if (type === 'ping') return this.sendRaw(this.pong, 'pong');
+      if (type === 'ping') return this.faults.malformed_every || this.faults.latency_ms ? this.sendRaw(this.pong, 'pong') : this.transmit(this.pongBytes);
       if (type === 'session.end') {
         this.ended = true;
         this.send(
@@ -454,6 +480,7 @@ export async function startStreamMock(options: StreamMockOptions = {}): Promise<
       return { ...t, url: `${url}/v1/sessions/${s.id}/connect` };
     },
     async close() {
+      registry.off('event', onRegistryEvent);
       // 1001 going_away tells clients the server is shutting down (reconnect with backoff).
       for (const c of wss.clients) c.close(code('going_away', 1001), 'going_away');
       await new Promise<void>((r) => setTimeout(r, 20));

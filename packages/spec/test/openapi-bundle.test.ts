@@ -165,6 +165,36 @@ describe('bundled openapi.json', () => {
     }
   });
 
+  it('documents every schema property with a description and a type', () => {
+    const missing: string[] = [];
+    const visit = (where: string, schema: Json) => {
+      for (const [name, prop] of Object.entries<Json>(schema?.properties ?? {})) {
+        if (prop === false) continue;
+        const target = deref(prop);
+        const typed = (p: Json): boolean =>
+          p?.type !== undefined || p?.const !== undefined || p?.enum !== undefined || (p?.anyOf ?? []).every((s: Json) => typed(deref(s)));
+        if (!prop.description && !target?.description) missing.push(`${where}.${name}: description`);
+        if (!typed(target)) missing.push(`${where}.${name}: type`);
+        if (!prop.$ref) visit(`${where}.${name}`, prop);
+        if (prop.items && !prop.items.$ref) visit(`${where}.${name}[]`, prop.items);
+      }
+    };
+    for (const [name, schema] of Object.entries<Json>(doc.components.schemas)) visit(name, schema);
+    expect(missing).toEqual([]);
+  });
+
+  it('keeps response schemas open and request schemas closed', () => {
+    const requests = ['CreateSessionRequest', 'CreateAgentRequest', 'UpdateAgentRequest', 'DialSessionRequest', 'CreateAnalysisRequest', 'Routing', 'SipRouting', 'AudioHints', 'SessionAiAgent', 'AgentOverrides', 'RecordingSettings', 'AgentTool'];
+    for (const name of requests) expect(doc.components.schemas[name].additionalProperties, name).toBe(false);
+    for (const name of ['Session', 'SessionEndSummary', 'Agent', 'AgentList', 'Transcript', 'TranscriptTurn', 'Recording', 'RecordingSummary', 'RecordingList', 'Analysis', 'Call', 'Error']) {
+      const schema = doc.components.schemas[name];
+      expect(schema.additionalProperties, name).toBeUndefined();
+      expect(schema.unevaluatedProperties, name).toBeUndefined();
+      expect(schema.required?.length, name).toBeGreaterThan(0);
+    }
+    for (const field of ['id', 'object', 'created_at', 'updated_at']) expect(doc.components.schemas.Agent.properties[field].readOnly, field).toBe(true);
+  });
+
   it('gives every prefixed id a pattern', () => {
     const patterns: Record<string, string> = {
       SessionId: '^sess_', AgentId: '^agt_', RecordingId: '^rec_', AnalysisId: '^anl_', StreamToken: '^kst_', EventId: '^evt_',

@@ -2,7 +2,7 @@
 // Runs @asyncapi/generator (v3 has no CLI) with our template over the bundled AsyncAPI document.
 // Output: src/generated/{messages.ts, validators.js, validators.d.ts, schemas.json}. Never edit those by hand.
 import { createRequire } from 'node:module';
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -23,14 +23,23 @@ if (!existsSync(input)) {
 }
 
 const Generator = require('@asyncapi/generator');
-rmSync(outDir, { recursive: true, force: true });
-mkdirSync(outDir, { recursive: true });
-const generator = new Generator(template, outDir, { forceWrite: true, templateParams: {} });
+// Render into a private directory, then move each file into place: other tasks reading src/generated
+// (tsc, tests) never see it empty or half-written.
+const staging = `${outDir}.tmp-${process.pid}`;
+rmSync(staging, { recursive: true, force: true });
+mkdirSync(staging, { recursive: true });
+const generator = new Generator(template, staging, { forceWrite: true, templateParams: {} });
 try {
   await generator.generateFromFile(input);
 } catch (err) {
+  rmSync(staging, { recursive: true, force: true });
   console.error(`generate: failed on ${input}\n${err?.stack ?? err}`);
   if (err?.validationErrors) console.error(JSON.stringify(err.validationErrors, null, 2));
   process.exit(1);
 }
+mkdirSync(outDir, { recursive: true });
+const produced = new Set(readdirSync(staging));
+for (const f of produced) renameSync(join(staging, f), join(outDir, f));
+for (const f of readdirSync(outDir)) if (!produced.has(f)) rmSync(join(outDir, f), { recursive: true, force: true });
+rmSync(staging, { recursive: true, force: true });
 console.log(`generated ${outDir} from ${input}`);

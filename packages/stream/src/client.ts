@@ -12,8 +12,9 @@ import {
   type SessionReady,
 } from './generated/messages.js';
 import { clientValidators, serverValidators, type ValidationError, type Validator } from './generated/validators.js';
-import { encodeMulaw } from './audio/mulaw.js';
 import { bytesToBase64 } from './internal/base64.js';
+import { encodeMulawBase64 } from './audio/wire.js';
+import { serializeAudioInput } from './internal/audio-frame.js';
 import { Emitter } from './internal/emitter.js';
 import { StreamClosedError, StreamConnectError, StreamError, closeMessage, describeClose } from './errors.js';
 
@@ -182,7 +183,8 @@ export interface StreamClient extends AsyncIterable<ServerMessage> {
   close(code?: number, reason?: string): Promise<void>;
 }
 
-type Outbound = { msg: ClientMessage; audioBytes: number };
+/** A serialized frame waiting for the socket; `sequence` is set for audio. */
+type Outbound = { data: string; audioBytes: number; sequence?: number };
 
 const OPEN = 1;
 const AUDIO_BYTES_PER_MS = 8; // 8 kHz, one byte per μ-law sample
@@ -479,9 +481,9 @@ class Stream implements StreamClient {
       this.rejectReady(error ?? new StreamConnectError(1000, 'normal_closure', '', 'Stream closed before session.ready'));
     }
     if (this.ending && !this.ended) this.ending.reject(error ?? new StreamClosedError(1000, 'normal_closure', '', 'Stream closed before session.ended'));
-    const droppedAudio = this.queue.filter((o) => o.msg.type === 'audio.input');
+    const droppedAudio = this.queue.filter((o) => o.sequence !== undefined);
     if (droppedAudio.length) {
-      this.events.emit('error', new StreamError('audio_dropped', `${droppedAudio.length} queued audio frame(s) were never sent because the stream closed`, { sequences: droppedAudio.map((o) => (o.msg as AudioInput).sequence) }));
+      this.events.emit('error', new StreamError('audio_dropped', `${droppedAudio.length} queued audio frame(s) were never sent because the stream closed`, { sequences: droppedAudio.map((o) => o.sequence) }));
     }
     this.queue = [];
     this.queuedAudioBytes = 0;
@@ -599,8 +601,12 @@ class Stream implements StreamClient {
   // ---------- outbound ----------
 
   private writeNow(msg: ClientMessage): void {
+    this.writeRaw(JSON.stringify(msg));
+  }
+
+  private writeRaw(data: string): void {
     this.lastOut = Date.now();
-    this.socket!.send(JSON.stringify(msg));
+    this.socket!.send(data);
   }
 
   private canWrite(): boolean {
@@ -611,23 +617,23 @@ class Stream implements StreamClient {
     while (this.queue.length && this.canWrite()) {
       const o = this.queue.shift()!;
       this.queuedAudioBytes -= o.audioBytes;
-      this.writeNow(o.msg);
+      this.writeRaw(o.data);
     }
   }
 
-  private enqueue(msg: ClientMessage, audioBytes: number): void {
-    this.queue.push({ msg, audioBytes });
+  private enqueue(data: string, audioBytes: number, sequence?: number): void {
+    this.queue.push(sequence === undefined ? { data, audioBytes } : { data, audioBytes, sequence });
     this.queuedAudioBytes += audioBytes;
     const limitMs = this.reconnect ? this.reconnect.maxBufferedAudioMs : 10_000;
     const limit = limitMs * AUDIO_BYTES_PER_MS;
     if (this.queuedAudioBytes <= limit) return;
     const dropped: number[] = [];
     while (this.queuedAudioBytes > limit) {
-      const i = this.queue.findIndex((o) => o.msg.type === 'audio.input');
+      const i = this.queue.findIndex((o) => o.sequence !== undefined);
       if (i < 0) break;
       const [o] = this.queue.splice(i, 1);
       this.queuedAudioBytes -= o!.audioBytes;
-      dropped.push((o!.msg as AudioInput).sequence);
+      dropped.push(o!.sequence!);
     }
     this.events.emit('error', new StreamError('audio_dropped', `Audio buffer over ${limitMs} ms while disconnected; dropped ${dropped.length} oldest frame(s)`, { sequences: dropped, limitMs }));
   }
@@ -645,21 +651,18 @@ class Stream implements StreamClient {
 
   async sendAudio(audio: Uint8Array | Int16Array, options: SendAudioOptions = {}): Promise<void> {
     this.assertWritable('sendAudio');
-    const bytes = audio instanceof Int16Array ? encodeMulaw(audio) : audio;
-    if (!(bytes instanceof Uint8Array)) throw new TypeError('sendAudio: expected a Uint8Array of μ-law bytes or an Int16Array of 8 kHz PCM');
-    if (bytes.length === 0) throw new RangeError('sendAudio: empty audio chunk');
-    const msg: AudioInput = {
-      type: 'audio.input',
-      sequence: this.seq++,
-      timestamp_ms: options.timestampMs ?? Date.now(),
-      speaker: options.speaker ?? this.speaker,
-      audio: { encoding: 'mulaw', sample_rate_hz: 8000, payload: bytesToBase64(bytes) },
-    } as AudioInput;
+    const isPcm = audio instanceof Int16Array;
+    if (!isPcm && !(audio instanceof Uint8Array)) throw new TypeError('sendAudio: expected a Uint8Array of μ-law bytes or an Int16Array of 8 kHz PCM');
+    if (audio.length === 0) throw new RangeError('sendAudio: empty audio chunk');
+    const speaker = options.speaker ?? this.speaker;
+    if (speaker !== 'customer' && speaker !== 'agent' && this.validate) throw new TypeError(`sendAudio: invalid speaker ${JSON.stringify(speaker)}`);
+    const payload = isPcm ? encodeMulawBase64(audio) : bytesToBase64(audio);
+    const frame = serializeAudioInput(this.seq++, options.timestampMs ?? Date.now(), speaker, payload);
     if (this.queue.length || !this.canWrite()) {
-      this.enqueue(msg, bytes.length);
+      this.enqueue(frame, audio.length, this.seq - 1);
       return;
     }
-    this.writeNow(msg);
+    this.writeRaw(frame);
     if (this.socket!.bufferedAmount > this.hwm) await this.drain();
   }
 
@@ -680,7 +683,7 @@ class Stream implements StreamClient {
     }
     if (message.type === 'audio.input' && message.sequence >= this.seq) this.seq = message.sequence + 1;
     if (this.queue.length || !this.canWrite()) {
-      this.enqueue(message, 0);
+      this.enqueue(JSON.stringify(message), 0, message.type === 'audio.input' ? message.sequence : undefined);
       return;
     }
     this.writeNow(message);
@@ -710,7 +713,7 @@ class Stream implements StreamClient {
     promise.then(clear, clear);
     this.ending = { resolve, reject, promise };
     const msg = { type: 'session.end' } as ClientMessage;
-    if (this.queue.length || !this.canWrite()) this.enqueue(msg, 0);
+    if (this.queue.length || !this.canWrite()) this.enqueue(JSON.stringify(msg), 0);
     else this.writeNow(msg);
     return promise;
   }

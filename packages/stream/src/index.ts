@@ -20,12 +20,5 @@ export {
 export { StreamError, StreamClosedError, StreamConnectError, describeClose, type StreamErrorKind } from './errors.js';
 export { fetchSessionStream, sessionStreamProvider, SessionStreamError, type SessionsClientLike } from './session-stream.js';
 export * from './generated/messages.js';
-export {
-  serverValidators,
-  clientValidators,
-  validateClientMessage,
-  validateServerMessage,
-  type Validator,
-  type ValidationError,
-} from './generated/validators.js';
+export * from './generated/validators.js';
 export * from './audio/index.js';

@@ -2,6 +2,8 @@ import { describe, expect, it, vi } from 'vitest';
 import fc from 'fast-check';
 import { encodeMulaw, decodeMulaw, resample, resampleTo8k, chunkFrames, frameSize, FrameChunker, readWav, writeWav, wavToMulaw8k, bytesToBase64, base64ToBytes } from '../src/audio/index.js';
 import { encodeMulawComputed } from '../src/audio/mulaw.js';
+import { decodeMulawBase64, encodeMulawBase64 } from '../src/audio/wire.js';
+import { serializeAudioInput } from '../src/internal/audio-frame.js';
 import * as root from '../src/index.js';
 import { ulawCompress, ulawExpand } from './helpers/g711-reference.js';
 
@@ -63,6 +65,40 @@ describe('μ-law (G.711)', () => {
 });
 
 describe('base64', () => {
+  it('is strict in the Node path too', () => {
+    for (const bad of ['ab$c', 'AB-_', 'A=AA', 'AAAAA', 'AA==AA', 'AA\nAA']) expect(() => base64ToBytes(bad), bad).toThrow(/invalid base64/);
+    expect(base64ToBytes('AQID')).toEqual(Uint8Array.of(1, 2, 3));
+    expect(base64ToBytes('AQI=')).toEqual(Uint8Array.of(1, 2));
+    expect(base64ToBytes('AQI')).toEqual(Uint8Array.of(1, 2));
+    const out = new Uint8Array(8);
+    expect(base64ToBytes('AQID', out)).toEqual(Uint8Array.of(1, 2, 3));
+    expect(out.buffer).toBe(base64ToBytes('BAUG', out).buffer);
+    expect(() => base64ToBytes('AQIDBA==', new Uint8Array(2))).toThrow(RangeError);
+  });
+
+  it('decodeMulawBase64 / encodeMulawBase64 match the step-by-step path', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: -32768, max: 32767 }), { minLength: 1, maxLength: 3000 }), (samples) => {
+        const pcm = Int16Array.from(samples);
+        const b64 = encodeMulawBase64(pcm);
+        expect(b64).toBe(Buffer.from(encodeMulaw(pcm)).toString('base64'));
+        const out = new Int16Array(4000);
+        expect(decodeMulawBase64(b64, out)).toEqual(decodeMulaw(encodeMulaw(pcm)));
+        expect(decodeMulawBase64(b64)).toEqual(decodeMulaw(encodeMulaw(pcm)));
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('the audio.input serializer writes exactly what JSON.stringify writes', () => {
+    fc.assert(
+      fc.property(fc.nat(), fc.oneof(fc.nat(), fc.double(), fc.constant(2 ** 60)), fc.constantFrom('customer', 'agent', 'we"ird\\'), fc.base64String(), (seq, ts, speaker, payload) => {
+        const expected = JSON.stringify({ type: 'audio.input', sequence: seq, timestamp_ms: ts, speaker, audio: { encoding: 'mulaw', sample_rate_hz: 8000, payload } });
+        expect(serializeAudioInput(seq, ts, speaker, payload)).toBe(expected);
+      }),
+    );
+  });
+
   it('round-trips arbitrary bytes and matches Buffer', () => {
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 300 }), (bytes) => {
@@ -87,7 +123,8 @@ describe('base64', () => {
           expect(mod.base64ToBytes(b64)).toEqual(bytes);
         }),
       );
-      expect(() => mod.base64ToBytes('ab$c')).toThrow(/invalid character/);
+      expect(() => mod.base64ToBytes('ab$c')).toThrow(/invalid base64 character/);
+      expect(mod.base64ToBytes('AQID', new Uint8Array(3))).toEqual(Uint8Array.of(1, 2, 3));
     } finally {
       vi.unstubAllGlobals();
       vi.resetModules();

@@ -104,7 +104,7 @@ function variantKey(v: any, resolve: Resolver, i: number): string {
 
 export class SchemaComparer {
   changes: Change[] = [];
-  private visiting = new Set<string>();
+  visiting = new Set<string>();
   constructor(
     private resolveBase: Resolver,
     private resolveHead: Resolver,
@@ -114,25 +114,61 @@ export class SchemaComparer {
     this.changes.push({ breaking, rule, location, message });
   }
 
-  compare(baseRaw: any, headRaw: any, dir: Direction, loc: string) {
+  compare(baseRaw: any, headRaw: any, dir: Direction, loc: string, skipTop = false) {
     if (baseRaw === undefined && headRaw === undefined) return;
     const pairKey = `${dir}|${baseRaw?.$ref ?? ''}|${headRaw?.$ref ?? ''}|${baseRaw?.$ref || headRaw?.$ref ? '' : loc}`;
     if ((baseRaw?.$ref || headRaw?.$ref) && this.visiting.has(pairKey)) return; // recursive schema: already on the stack
     this.visiting.add(pairKey);
     try {
-      this.compareResolved(flatten(baseRaw, this.resolveBase), flatten(headRaw, this.resolveHead), dir, loc);
+      this.compareResolved(flatten(baseRaw, this.resolveBase), flatten(headRaw, this.resolveHead), dir, loc, skipTop);
     } finally {
       this.visiting.delete(pairKey);
     }
   }
 
-  private compareResolved(b: Schema, h: Schema, dir: Direction, loc: string) {
+  private compareResolved(b: Schema, h: Schema, dir: Direction, loc: string, skipTop = false) {
     // Booleans / empty schemas: `true` or {} accept anything.
     if (b === (true as any) || h === (true as any)) return;
+    const bu: any[] | undefined = b.oneOf ?? b.anyOf;
+    const hu: any[] | undefined = h.oneOf ?? h.anyOf;
 
-    // Types
-    const bt = typesOf(b);
-    const ht = typesOf(h);
+    // Types and enums compare on the value domain, whatever the spelling: `type: [string, null]` + enum
+    // and `anyOf: [{$ref: Provider}, {type: null}]` describe the same values.
+    const bs = domain(b, this.resolveBase);
+    const hs = domain(h, this.resolveHead);
+    if (!skipTop) this.compareDomain(bs, hs, dir, loc);
+
+    // Exactly one side is a union: compare the plain side with each non-null variant of the other.
+    // A request still works if one variant accepts the old shape; a response must keep every variant compatible.
+    if (!!bu !== !!hu) {
+      const plain = bu ? h : b;
+      const variants = (bu ?? hu)!.filter((v) => {
+        const t = typesOf(flatten(v, bu ? this.resolveBase : this.resolveHead));
+        return !(t && t.size === 1 && t.has('null'));
+      });
+      const runs = variants.map((v) => {
+        const sub = new SchemaComparer(this.resolveBase, this.resolveHead);
+        sub.visiting = this.visiting;
+        if (bu) sub.compare(v, plain, dir, loc, true);
+        else sub.compare(plain, v, dir, loc, true);
+        return sub.changes;
+      });
+      if (runs.length === 0) return;
+      if (dir === 'request') this.changes.push(...runs.reduce((a, c) => (c.filter((x) => x.breaking).length < a.filter((x) => x.breaking).length ? c : a)));
+      else for (const r of runs) this.changes.push(...r);
+      return;
+    }
+    if (!skipTop && (bu || hu)) {
+      // both unions: the variant-by-variant comparison below does the rest
+    }
+    void bs;
+    void hs;
+    this.compareBody(b, h, dir, loc);
+  }
+
+  private compareDomain(bs: Domain, hs: Domain, dir: Direction, loc: string) {
+    const bt = bs.types;
+    const ht = hs.types;
     if (dir === 'request') {
       const lost = bt ? [...bt].filter((t) => !accepts(ht, t)) : ht ? ['any'] : [];
       if (lost.length) this.add(true, 'request-type-narrowed', loc, `no longer accepts type ${lost.join(', ')} (was ${fmtTypes(bt)}, now ${fmtTypes(ht)})`);
@@ -140,10 +176,8 @@ export class SchemaComparer {
       const gained = ht ? [...ht].filter((t) => !accepts(bt, t)) : bt ? ['any'] : [];
       if (gained.length) this.add(true, 'response-type-widened', loc, `may now be ${gained.join(', ')} (was ${fmtTypes(bt)}, now ${fmtTypes(ht)})`);
     }
-
-    // Enums / const
-    const be = enumOf(b);
-    const he = enumOf(h);
+    const be = bs.enum;
+    const he = hs.enum;
     if (dir === 'request') {
       if (he && !be) this.add(true, 'request-enum-added', loc, `now restricted to ${he.map(key).join(', ')}`);
       if (he && be) {
@@ -157,7 +191,13 @@ export class SchemaComparer {
         if (added.length) this.add(true, 'response-enum-widened', loc, `may now be ${added.map(key).join(', ')}`);
       }
     }
+  }
 
+  private compareBody(b: Schema, h: Schema, dir: Direction, loc: string) {
+    const bt = typesOf(b);
+    const ht = typesOf(h);
+    void bt;
+    void ht;
     // Constraints: only tightening a request constraint breaks (old valid requests get rejected).
     if (dir === 'request') {
       for (const [k, way] of Object.entries(NUMERIC_TIGHTER)) {
@@ -183,7 +223,10 @@ export class SchemaComparer {
       const where = `${loc}.${name}`;
       if (!(name in hp)) {
         if (dir === 'response') this.add(true, 'response-property-removed', where, 'property removed');
-        else this.add(true, 'request-property-removed', where, 'property removed (old clients still send it; typed clients stop compiling)');
+        else if (h.additionalProperties === true || (h.additionalProperties && typeof h.additionalProperties === 'object')) {
+          // still accepted through additionalProperties (and typed as an index signature): compare with it
+          if (typeof h.additionalProperties === 'object') this.compare(bp[name], h.additionalProperties, dir, where);
+        } else this.add(true, 'request-property-removed', where, 'property removed (old clients still send it; typed clients stop compiling)');
         continue;
       }
       this.compare(bp[name], hp[name], dir, where);
@@ -213,12 +256,7 @@ export class SchemaComparer {
       const bv: any[] | undefined = b[kw];
       const hv: any[] | undefined = h[kw];
       if (!bv && !hv) continue;
-      if (!bv || !hv) {
-        // a schema became (or stopped being) a union: compare each side's variants against the other as a whole
-        if (hv && dir === 'response') this.add(true, 'response-union-added', loc, `${kw} added: may now be one of ${hv.length} variants`);
-        if (bv && dir === 'request') this.add(true, 'request-union-removed', loc, `${kw} removed`);
-        continue;
-      }
+      if (!bv || !hv) continue; // oneOf ↔ anyOf respelling; one-sided unions are handled in compareResolved
       const bm = new Map(bv.map((v, i) => [variantKey(v, this.resolveBase, i), v]));
       const hm = new Map(hv.map((v, i) => [variantKey(v, this.resolveHead, i), v]));
       for (const [k, v] of bm) {
@@ -233,6 +271,44 @@ export class SchemaComparer {
       }
     }
   }
+}
+
+interface Domain {
+  types: Set<string> | null; // null = any
+  enum: unknown[] | null; // null = open
+}
+
+/** The set of JSON types and (when closed) values a schema allows, looking through oneOf/anyOf/allOf. */
+function domain(s0: any, resolve: Resolver, depth = 0): Domain {
+  const s = flatten(s0, resolve);
+  if (!s || typeof s !== 'object' || depth > 16) return { types: null, enum: null };
+  const own: Domain = { types: typesOf(s), enum: enumOf(s) };
+  const union: any[] | undefined = s.oneOf ?? s.anyOf;
+  if (!union) {
+    if (own.enum) own.types ??= new Set(own.enum.map(jsonType));
+    return own;
+  }
+  const parts = union.map((v) => domain(v, resolve, depth + 1));
+  let types: Set<string> | null = new Set();
+  let values: unknown[] | null = [];
+  for (const p of parts) {
+    if (!p.types) types = null;
+    else if (types) for (const t of p.types) types.add(t);
+    if (p.enum && values) values.push(...p.enum);
+    else if (p.types && p.types.size === 1 && p.types.has('null') && values) values.push(null);
+    else values = null;
+  }
+  if (own.types && types) types = new Set([...types].filter((t) => accepts(own.types, t)));
+  else if (own.types) types = own.types;
+  const e = own.enum ?? values;
+  return { types, enum: e ? [...new Map(e.map((v) => [key(v), v])).values()] : null };
+}
+
+function jsonType(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'array';
+  if (typeof v === 'number') return Number.isInteger(v) ? 'integer' : 'number';
+  return typeof v;
 }
 
 function fmtTypes(t: Set<string> | null) {

@@ -1,6 +1,7 @@
 // The fetch wrapper handed to openapi-fetch for every call: timeouts, retries with backoff,
 // Retry-After, and the Idempotency-Key that stays the same across the attempts of one call.
 import { KallglotConnectionError, KallglotTimeoutError } from '../errors.js';
+import { isLightRequest, type LightRequest } from './light-request.js';
 import {
   type BackoffSettings,
   type RetryPolicy,
@@ -10,7 +11,7 @@ import {
   serverRetryDelayMs,
 } from './retry.js';
 
-export type FetchLike = (input: Request, init?: RequestInit) => Promise<Response>;
+export type FetchLike = (input: string | Request, init?: RequestInit) => Promise<Response>;
 
 /** Reported before each retry wait (for logging and metrics). Never contains the API key. */
 export interface RetryInfo {
@@ -30,6 +31,8 @@ export interface RetryInfo {
 /** One logical call (all of its attempts). */
 export interface CallContext {
   method: string;
+  /** `METHOD /schema/path` for error messages. */
+  where: string;
   policy: RetryPolicy;
   maxRetries: number;
   timeoutMs: number;
@@ -47,44 +50,53 @@ export interface CallContext {
   streaming: boolean;
 }
 
-export async function send(request: Request, ctx: CallContext): Promise<Response> {
+export async function send(request: Request | LightRequest, ctx: CallContext): Promise<Response> {
   ctx.url = request.url;
   if (ctx.idempotencyKey !== undefined) {
     const given = request.headers.get('idempotency-key');
     if (given) ctx.idempotencyKey = given;
     else request.headers.set('Idempotency-Key', ctx.idempotencyKey);
   }
+  const light = isLightRequest(request);
   const parent = request.signal;
   for (let attempt = 0; ; attempt++) {
     const canRetry = attempt < ctx.maxRetries;
-    // Keep the original pristine for later attempts; a body can be read only once.
-    const req = canRetry && request.body !== null ? request.clone() : request;
     ctx.attempts = attempt + 1;
     ctx.timedOut = false;
 
-    const controller = new AbortController();
-    const onParentAbort = () => controller.abort(parent.reason);
-    if (parent.aborted) throw parent.reason;
-    parent.addEventListener('abort', onParentAbort);
-    let timer: ReturnType<typeof setTimeout> | undefined;
+    if (parent?.aborted) throw parent.reason;
+    // Without a timeout the caller's signal (or none) goes to fetch as is: no extra controller, no timer.
+    let signal: AbortSignal | undefined = parent ?? undefined;
+    let release = (_keepSignal = false) => {};
     if (ctx.timeoutMs > 0 && Number.isFinite(ctx.timeoutMs)) {
-      timer = setTimeout(() => {
+      const controller = new AbortController();
+      const onParentAbort = () => controller.abort(parent!.reason);
+      parent?.addEventListener('abort', onParentAbort);
+      const timer = setTimeout(() => {
         ctx.timedOut = true;
-        controller.abort(new KallglotTimeoutError(ctx.timeoutMs, ctx.method, ctx.url));
+        controller.abort(new KallglotTimeoutError(ctx.timeoutMs, ctx.where));
       }, ctx.timeoutMs);
+      signal = controller.signal;
+      release = (keepSignal = false) => {
+        clearTimeout(timer);
+        if (!keepSignal) parent?.removeEventListener('abort', onParentAbort);
+      };
     }
-    const release = (keepSignal = false) => {
-      if (timer !== undefined) clearTimeout(timer);
-      if (!keepSignal) parent.removeEventListener('abort', onParentAbort);
-    };
 
     let response: Response;
     try {
-      response = await ctx.fetch(req, { signal: controller.signal });
+      if (light) {
+        // A string body can be sent again as is; one real Request is built, as with raw fetch.
+        response = await ctx.fetch(request.url, request.toInit(signal));
+      } else {
+        // A middleware returned a real Request: keep the original pristine, its body can be read once.
+        const req = canRetry && request.body !== null ? request.clone() : request;
+        response = await ctx.fetch(req, signal ? { signal } : undefined);
+      }
     } catch (err) {
       release();
-      if (parent.aborted) throw parent.reason;
-      const error = ctx.timedOut ? new KallglotTimeoutError(ctx.timeoutMs, ctx.method, ctx.url) : new KallglotConnectionError(err, ctx.method, ctx.url);
+      if (parent?.aborted) throw parent.reason;
+      const error = ctx.timedOut ? new KallglotTimeoutError(ctx.timeoutMs, ctx.where) : new KallglotConnectionError(err, ctx.where);
       const retryable = ctx.policy === 'retry' || (error instanceof KallglotConnectionError && isConnectionRefused(error.errno));
       if (!canRetry || !retryable) throw error;
       const delayMs = backoffDelayMs(attempt, ctx.backoff);
@@ -116,18 +128,17 @@ export async function send(request: Request, ctx: CallContext): Promise<Response
   }
 }
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  if (ms <= 0) return signal.aborted ? Promise.reject(signal.reason) : Promise.resolve();
+function sleep(ms: number, signal: AbortSignal | null): Promise<void> {
   return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason);
+    if (signal?.aborted) return reject(signal.reason);
     const onAbort = () => {
       clearTimeout(t);
-      reject(signal.reason);
+      reject(signal!.reason);
     };
     const t = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
+      signal?.removeEventListener('abort', onAbort);
       resolve();
     }, ms);
-    signal.addEventListener('abort', onAbort, { once: true });
+    signal?.addEventListener('abort', onAbort, { once: true });
   });
 }

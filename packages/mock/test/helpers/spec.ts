@@ -60,8 +60,9 @@ export function validateServerFrame(text: string): { ok: boolean; errors?: unkno
  */
 export function schemaErrors(v: ValidateFunction, body: unknown): ErrorObject[] {
   if (v(body)) return [];
+  const at = (path: string) => path.split('/').slice(1).reduce((o: any, k) => (o == null ? o : o[k]), body);
   return (v.errors ?? []).filter(
-    (e) => !(e.keyword === 'pattern' && /\/stream\/url$/.test(e.instancePath) && /^ws:\/\/127\.0\.0\.1:\d+\//.test(String(e.data))),
+    (e) => !(e.keyword === 'pattern' && /\/stream\/url$/.test(e.instancePath) && /^ws:\/\/127\.0\.0\.1:\d+\//.test(String(at(e.instancePath)))),
   );
 }
 

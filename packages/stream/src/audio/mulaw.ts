@@ -34,6 +34,11 @@ let encodeTable: Uint8Array | undefined;
 let decodeTable: Int16Array | undefined;
 
 // Tables are built on first use so importing the module costs nothing (and stays tree-shakeable).
+/** The 16,384-entry encode table (index: sample >> 2, as 14-bit two's complement). */
+export function mulawEncodeTable(): Uint8Array {
+  return encodeTable ?? getEncodeTable();
+}
+
 function getEncodeTable(): Uint8Array {
   if (encodeTable) return encodeTable;
   const t = new Uint8Array(16384);
@@ -48,22 +53,30 @@ function getDecodeTable(): Int16Array {
   return (decodeTable = t);
 }
 
-/** Encodes 16-bit linear PCM to 8-bit G.711 μ-law, one byte per sample. */
-export function encodeMulaw(pcm: Int16Array): Uint8Array {
-  const table = getEncodeTable();
+/**
+ * Encodes 16-bit linear PCM to 8-bit G.711 μ-law, one byte per sample. Pass `out` (at least
+ * `pcm.length` bytes) to reuse a buffer on hot paths.
+ */
+export function encodeMulaw(pcm: Int16Array, out?: Uint8Array): Uint8Array {
+  const table = encodeTable ?? getEncodeTable();
   const n = pcm.length;
-  const out = new Uint8Array(n);
-  for (let i = 0; i < n; i++) out[i] = table[(pcm[i]! >> 2) & 0x3fff]!;
-  return out;
+  const dst = out ?? new Uint8Array(n);
+  if (dst.length < n) throw new RangeError(`encodeMulaw: output holds ${dst.length} bytes, need ${n}`);
+  for (let i = 0; i < n; i++) dst[i] = table[(pcm[i]! >> 2) & 0x3fff]!;
+  return dst.length === n ? dst : dst.subarray(0, n);
 }
 
-/** Decodes 8-bit G.711 μ-law to 16-bit linear PCM. */
-export function decodeMulaw(mulaw: Uint8Array): Int16Array {
-  const table = getDecodeTable();
+/**
+ * Decodes 8-bit G.711 μ-law to 16-bit linear PCM. Pass `out` (at least `mulaw.length` samples) to reuse a
+ * buffer on hot paths.
+ */
+export function decodeMulaw(mulaw: Uint8Array, out?: Int16Array): Int16Array {
+  const table = decodeTable ?? getDecodeTable();
   const n = mulaw.length;
-  const out = new Int16Array(n);
-  for (let i = 0; i < n; i++) out[i] = table[mulaw[i]!]!;
-  return out;
+  const dst = out ?? new Int16Array(n);
+  if (dst.length < n) throw new RangeError(`decodeMulaw: output holds ${dst.length} samples, need ${n}`);
+  for (let i = 0; i < n; i++) dst[i] = table[mulaw[i]!]!;
+  return dst.length === n ? dst : dst.subarray(0, n);
 }
 
 /** Encoder that computes every sample instead of looking it up (the benchmark's reference). */

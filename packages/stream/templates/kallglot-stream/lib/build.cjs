@@ -18,8 +18,8 @@ function pascal(s) {
 }
 
 /** Deep copy without parser annotations and vendor extensions; the AsyncAPI string `discriminator` is dropped too. */
-function cleanSchema(schema, seen = new Map()) {
-  if (Array.isArray(schema)) return schema.map((s) => cleanSchema(s, seen));
+function cleanSchema(schema, seen = new Map(), forValidator = false) {
+  if (Array.isArray(schema)) return schema.map((s) => cleanSchema(s, seen, forValidator));
   if (!schema || typeof schema !== 'object') return schema;
   if (seen.has(schema)) throw new Error('circular schemas are not supported in stream messages');
   seen.set(schema, true);
@@ -29,13 +29,17 @@ function cleanSchema(schema, seen = new Map()) {
     if (k === 'discriminator' && typeof v === 'string') continue;
     if (k === 'example' || k === 'externalDocs') continue;
     if (k === 'properties' || k === 'patternProperties' || k === 'definitions' || k === '$defs' || k === 'dependentSchemas') {
-      out[k] = Object.fromEntries(Object.entries(v).map(([pk, pv]) => [pk, cleanSchema(pv, seen)]));
+      out[k] = Object.fromEntries(Object.entries(v).map(([pk, pv]) => [pk, cleanSchema(pv, seen, forValidator)]));
     } else {
-      out[k] = typeof v === 'object' ? cleanSchema(v, seen) : v;
+      out[k] = typeof v === 'object' ? cleanSchema(v, seen, forValidator) : v;
     }
   }
-  // Base64 audio can be tens of KiB; Unicode-counted maxLength over it costs ~20x, so it is never compiled in.
-  if (out.contentEncoding === 'base64' && 'maxLength' in out) delete out.maxLength;
+  // Base64 audio can be tens of KiB: a Unicode-counted maxLength (~20x) or an alphabet regex (more than the
+  // JSON.parse itself) over it is never compiled in. The base64 decoders check the alphabet while decoding.
+  if (forValidator && out.contentEncoding === 'base64') {
+    delete out.maxLength;
+    delete out.pattern;
+  }
   seen.delete(schema);
   return out;
 }
@@ -308,7 +312,7 @@ export const ASYNCAPI_VERSION = ${tsLiteral(asyncapi.info().version())};
 
   // ---- validators
   const cleaned = {};
-  for (const m of [...client, ...server]) cleaned[m.name] = { $id: m.name, ...cleanSchema(m.raw) };
+  for (const m of [...client, ...server]) cleaned[m.name] = { $id: m.name, ...cleanSchema(m.raw, new Map(), true) };
   const unionSchema = (id, list) => ({
     $id: id,
     type: 'object',
@@ -385,8 +389,8 @@ ${client.map((m) => `  readonly ${tsLiteral(m.wireType)}: Validator<${m.name}>;`
   const schemasJson = JSON.stringify(
     {
       dialect: use2020 ? 'https://json-schema.org/draft/2020-12/schema' : 'http://json-schema.org/draft-07/schema#',
-      client: client.map((m) => ({ name: m.name, type: m.wireType, schema: cleaned[m.name] })),
-      server: server.map((m) => ({ name: m.name, type: m.wireType, schema: cleaned[m.name] })),
+      client: client.map((m) => ({ name: m.name, type: m.wireType, schema: { $id: m.name, ...cleanSchema(m.raw) } })),
+      server: server.map((m) => ({ name: m.name, type: m.wireType, schema: { $id: m.name, ...cleanSchema(m.raw) } })),
       closeCodes,
       keepalive,
     },

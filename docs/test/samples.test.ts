@@ -1,0 +1,105 @@
+// Every TypeScript code sample of the REST reference, and the quickstart, type-checks against the built
+// @kallglot/client and @kallglot/stream types (tsc, strict). A broken control sample proves the check bites.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { DIST, DOCS_ROOT, OUTPUT, ensureBuilt, operations, readSpec } from './helpers/site.js';
+
+const require = createRequire(import.meta.url);
+const REPO = join(DOCS_ROOT, '..');
+const DIR = join(OUTPUT, 'samples');
+const tsc = join(require.resolve('typescript/package.json'), '..', 'bin', 'tsc');
+
+/** Builds a workspace package with turbo when its types are missing. */
+function ensurePackageBuilt(dir: string, name: string): void {
+  if (existsSync(join(REPO, dir, 'dist', 'index.d.ts'))) return;
+  execFileSync('npx', ['turbo', 'run', 'build', `--filter=${name}...`], {
+    cwd: REPO,
+    stdio: 'inherit',
+    env: { ...process.env, TURBO_TELEMETRY_DISABLED: '1', REDOCLY_TELEMETRY: 'off' },
+  });
+}
+
+function typecheck(files: string[]): { ok: boolean; output: string } {
+  const config = {
+    compilerOptions: {
+      target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, noEmit: true,
+      skipLibCheck: true, types: ['node'], lib: ['ES2022', 'DOM'],
+    },
+    files,
+  };
+  writeFileSync(join(DIR, 'tsconfig.json'), JSON.stringify(config, null, 2));
+  const run = spawnSync(process.execPath, [tsc, '-p', join(DIR, 'tsconfig.json')], { cwd: DIR, encoding: 'utf8' });
+  return { ok: run.status === 0, output: `${run.stdout}${run.stderr}` };
+}
+
+const docsSpec = () => JSON.parse(readFileSync(join(DIST, 'spec', 'openapi.json'), 'utf8'));
+
+beforeAll(() => {
+  ensureBuilt();
+  ensurePackageBuilt('packages/client', '@kallglot/client');
+  ensurePackageBuilt('packages/stream', '@kallglot/stream');
+  rmSync(DIR, { recursive: true, force: true });
+  mkdirSync(DIR, { recursive: true });
+  // ESM, so samples may use top-level await like a user's script would.
+  writeFileSync(join(DIR, 'package.json'), JSON.stringify({ type: 'module', private: true }));
+}, 180_000);
+
+describe('code samples', () => {
+  it('every operation has a curl and a TypeScript sample generated at build time', () => {
+    const spec = docsSpec();
+    const ids = operations(readSpec('openapi')).map((o) => o.operationId);
+    const withSamples = new Map<string, any[]>();
+    for (const item of Object.values<any>(spec.paths)) {
+      for (const op of Object.values<any>(item)) if (op?.operationId) withSamples.set(op.operationId, op['x-codeSamples'] ?? []);
+    }
+    for (const id of ids) {
+      const langs = (withSamples.get(id) ?? []).map((s) => s.lang);
+      expect(langs, id).toEqual(['curl', 'TypeScript']);
+    }
+  });
+
+  it('each TypeScript sample and each guide program (quickstart, webhooks) type-check against the built client types', () => {
+    const spec = docsSpec();
+    const files: string[] = [];
+    for (const item of [...Object.values<any>(spec.paths), ...Object.values<any>(spec.webhooks ?? {})]) {
+      for (const op of Object.values<any>(item)) {
+        const sample = op?.['x-codeSamples']?.find((s: any) => s.lang === 'TypeScript');
+        if (!sample) continue;
+        writeFileSync(join(DIR, `${op.operationId}.ts`), sample.source);
+        files.push(`${op.operationId}.ts`);
+      }
+    }
+    for (const guide of readdirSync(join(DOCS_ROOT, 'guides')).filter((f) => f.endsWith('.ts'))) {
+      copyFileSync(join(DOCS_ROOT, 'guides', guide), join(DIR, `guide-${guide}`));
+      files.push(`guide-${guide}`);
+    }
+    expect(files.length).toBeGreaterThanOrEqual(18 + Object.keys(spec.webhooks ?? {}).length);
+    const result = typecheck(files);
+    expect(result.output).toBe('');
+    expect(result.ok).toBe(true);
+  }, 120_000);
+
+  it('a sample with a wrong path, body or event type fails the type-check (the check is real)', () => {
+    writeFileSync(
+      join(DIR, 'control.ts'),
+      [
+        `import { createKallglotClient, verifyWebhook } from '@kallglot/client';`,
+        `const kallglot = createKallglotClient({ apiKey: 'sk_test_x' });`,
+        `await kallglot.GET('/v1/sessions');`,
+        `await kallglot.POST('/v1/sessions', { body: { mode: 'not_a_mode' } });`,
+        `const event = await verifyWebhook({ payload: '{}', header: undefined, secret: 's' });`,
+        `if (event.type === 'session.exploded') console.log(event);`,
+      ].join('\n'),
+    );
+    const result = typecheck(['control.ts']);
+    expect(result.ok).toBe(false);
+    // Each wrong line is rejected: the missing GET route, the unknown enum value, the unknown event type.
+    expect(result.output).toMatch(/control\.ts\(3,\d+\): error TS/);
+    expect(result.output).toMatch(/control\.ts\(4,\d+\): error TS/);
+    expect(result.output).toMatch(/control\.ts\(6,\d+\): error TS/);
+    expect(result.output).not.toMatch(/control\.ts\(5,\d+\): error TS/);
+  }, 120_000);
+});

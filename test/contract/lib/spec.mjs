@@ -1,0 +1,151 @@
+// Loads the bundled contract and compiles Ajv 2020 validators straight from it: every response (status,
+// headers, body) and every stream message is checked against the documents themselves, never against
+// a hand-written copy. Prism has allOf/oneOf/discriminator validation bugs, so nothing here relies on it.
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import Ajv2020Module from 'ajv/dist/2020.js';
+import addFormatsModule from 'ajv-formats';
+
+const Ajv2020 = Ajv2020Module.default ?? Ajv2020Module;
+const addFormats = addFormatsModule.default ?? addFormatsModule;
+const require = createRequire(import.meta.url);
+
+export const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
+const OPENAPI_ID = 'https://contract.kallglot.invalid/openapi.json';
+const ASYNCAPI_ID = 'https://contract.kallglot.invalid/asyncapi.json';
+
+export function defaultSpecPaths() {
+  return {
+    openapi: require.resolve('@kallglot/spec/openapi.json'),
+    asyncapi: require.resolve('@kallglot/spec/asyncapi.json'),
+  };
+}
+
+const esc = (s) => String(s).replace(/~/g, '~0').replace(/\//g, '~1');
+const unesc = (s) => decodeURIComponent(s).replace(/~1/g, '/').replace(/~0/g, '~');
+
+/** Follows `$ref` objects and returns the node plus the JSON pointer where it really lives. */
+function locate(doc, pointer) {
+  let ptr = pointer;
+  let node = get(doc, ptr);
+  for (let i = 0; node && typeof node.$ref === 'string' && node.$ref.startsWith('#/') && i < 32; i++) {
+    ptr = node.$ref.slice(1);
+    node = get(doc, ptr);
+  }
+  return { node, pointer: ptr };
+}
+
+function get(doc, pointer) {
+  if (pointer === '' || pointer === '/') return doc;
+  return pointer.split('/').slice(1).map(unesc).reduce((o, k) => (o == null ? undefined : o[k]), doc);
+}
+
+export function loadContract(paths = defaultSpecPaths()) {
+  const openapi = JSON.parse(readFileSync(paths.openapi, 'utf8'));
+  const asyncapi = JSON.parse(readFileSync(paths.asyncapi, 'utf8'));
+  // strict:false: the documents carry OpenAPI/AsyncAPI keywords (example, discriminator, x-*) Ajv does not know.
+  const ajv = new Ajv2020({ strict: false, allErrors: true, logger: false, validateFormats: true });
+  addFormats(ajv);
+  ajv.addSchema({ ...openapi, $id: OPENAPI_ID });
+  ajv.addSchema({ ...asyncapi, $id: ASYNCAPI_ID });
+  const cache = new Map();
+  const compileAt = (id, pointer) => {
+    const k = `${id}#${pointer}`;
+    if (!cache.has(k)) cache.set(k, ajv.compile({ $ref: k }));
+    return cache.get(k);
+  };
+
+  const operations = [];
+  for (const [path, item0] of Object.entries(openapi.paths ?? {})) {
+    const { node: item, pointer: itemPtr } = locate(openapi, `/paths/${esc(path)}`);
+    for (const method of METHODS) {
+      const op = item?.[method];
+      if (!op) continue;
+      const opPtr = `${itemPtr}/${method}`;
+      const params = [...(item.parameters ?? []).map((_, i) => `${itemPtr}/parameters/${i}`), ...(op.parameters ?? []).map((_, i) => `${opPtr}/parameters/${i}`)]
+        .map((p) => locate(openapi, p))
+        .map(({ node, pointer }) => ({ ...node, pointer }));
+      const responses = {};
+      for (const status of Object.keys(op.responses ?? {})) {
+        const { node: res, pointer: resPtr } = locate(openapi, `${opPtr}/responses/${esc(status)}`);
+        const headers = {};
+        for (const name of Object.keys(res?.headers ?? {})) {
+          const { node: h, pointer: hPtr } = locate(openapi, `${resPtr}/headers/${esc(name)}`);
+          headers[name] = { required: !!h?.required, schemaPointer: h?.schema ? `${hPtr}/schema` : undefined, schema: h?.schema };
+        }
+        const content = {};
+        for (const media of Object.keys(res?.content ?? {})) {
+          const mPtr = `${resPtr}/content/${esc(media)}`;
+          content[media] = { schemaPointer: res.content[media].schema ? `${mPtr}/schema` : undefined };
+        }
+        responses[status] = { headers, content, description: res?.description };
+      }
+      const security = op.security ?? openapi.security ?? [];
+      operations.push({
+        operationId: op.operationId,
+        method: method.toUpperCase(),
+        path,
+        pointer: opPtr,
+        op,
+        params,
+        responses,
+        secured: security.length > 0 && !security.some((s) => Object.keys(s).length === 0),
+      });
+    }
+  }
+
+  // Stream messages by direction. The AsyncAPI document speaks for the server: `send` = server → client.
+  const serverMessages = new Map();
+  const clientMessages = new Map();
+  for (const [opId, op0] of Object.entries(asyncapi.operations ?? {})) {
+    const { node: op, pointer: opPtr } = locate(asyncapi, `/operations/${esc(opId)}`);
+    const refs = op.messages?.length ? op.messages.map((_, i) => `${opPtr}/messages/${i}`) : [];
+    for (const r of refs) {
+      const { node: msg, pointer: msgPtr } = locate(asyncapi, r);
+      const name = msg?.name;
+      const typeConst = msg?.payload && locate(asyncapi, `${msgPtr}/payload`).node?.properties?.type?.const;
+      const wire = typeConst ?? name;
+      const entry = { name: wire, operation: opId, payloadPointer: `${msgPtr}/payload` };
+      (op.action === 'send' ? serverMessages : clientMessages).set(wire, entry);
+    }
+    void op0;
+  }
+  const closeCodes = new Map();
+  for (const ch of Object.values(asyncapi.channels ?? {})) {
+    for (const c of ch?.['x-kallglot-close-codes'] ?? []) closeCodes.set(Number(c.code), c.name ?? String(c.code));
+  }
+
+  return {
+    openapi,
+    asyncapi,
+    operations,
+    serverMessages,
+    clientMessages,
+    closeCodes,
+    openapiValidator: (pointer) => compileAt(OPENAPI_ID, pointer),
+    messageValidator: (wireType) => {
+      const m = serverMessages.get(wireType) ?? clientMessages.get(wireType);
+      return m ? compileAt(ASYNCAPI_ID, m.payloadPointer) : undefined;
+    },
+    resolve: (node) => (node && typeof node.$ref === 'string' ? locate(openapi, node.$ref.slice(1)).node : node),
+  };
+}
+
+/** Ajv errors → one readable line: "/created_at must be string (got 1711454400)". */
+export function describeErrors(errors, data) {
+  return (errors ?? [])
+    .slice(0, 5)
+    .map((e) => {
+      const at = e.instancePath || '/';
+      const value = e.instancePath ? get(data, e.instancePath) : data;
+      let extra = '';
+      if (e.keyword === 'additionalProperties') extra = ` (${e.params.additionalProperty})`;
+      else if (e.keyword === 'required') extra = ` (${e.params.missingProperty})`;
+      else if (e.keyword === 'enum') extra = ` (${(e.params.allowedValues ?? []).map((v) => JSON.stringify(v)).join(', ')})`;
+      const got = value === undefined || e.keyword === 'required' ? '' : ` (got ${truncate(JSON.stringify(value), 60)})`;
+      return `${at} ${e.message}${extra}${got}`;
+    })
+    .join('; ');
+}
+
+const truncate = (s, n) => (s && s.length > n ? `${s.slice(0, n)}…` : s);
