@@ -266,6 +266,18 @@ describe('timeouts', () => {
     expect(server.requests).toHaveLength(1);
   });
 
+  it('timeoutMs: 0 disables the timeout; the caller signal still aborts', async () => {
+    server.script({ status: 200, body: { late: true }, delayMs: 300 });
+    const r = await client({ timeoutMs: 0 }).GET('/v1/agents');
+    expect(r.data).toEqual({ late: true });
+    server.fallback = { status: 200, body: {}, delayMs: 2_000 };
+    const ac = new AbortController();
+    const p = client({ timeoutMs: 0, maxRetries: 3 }).GET('/v1/agents', { signal: ac.signal });
+    setTimeout(() => ac.abort(new Error('cancelled without timeout')), 50);
+    await expect(p).rejects.toThrow('cancelled without timeout');
+    expect(server.requests).toHaveLength(2);
+  });
+
   it('a caller abort during backoff stops the retries', async () => {
     server.fallback = { status: 503 };
     const ac = new AbortController();

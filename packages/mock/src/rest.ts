@@ -37,7 +37,10 @@ export interface RestMock {
   url: string;
   host: string;
   port: number;
-  prismPort: number;
+  readonly prismPort: number;
+  /** Process id of the current Prism child (it is restarted if it dies). */
+  readonly prismPid: number | undefined;
+  readonly prismRestarts: number;
   registry: SessionRegistry;
   model: OpenApiModel;
   close(): Promise<void>;
@@ -145,7 +148,32 @@ export async function startRestMock(options: RestMockOptions = {}): Promise<Rest
   const upstreamCache = new Map<string, UpstreamResponse>();
   const cacheSize = options.prismCacheSize ?? 1000;
 
-  const prism = await startPrism({ specPath, host: '127.0.0.1', verbose: options.prismVerbose ?? 'warn' });
+  const prismOpts = { specPath, host: '127.0.0.1', verbose: options.prismVerbose ?? 'warn' } as const;
+  let prism = await startPrism(prismOpts);
+  let closing = false;
+  let prismRestarts = 0;
+  // Prism is a child process: if it dies, answer 503 envelopes meanwhile and start a new one.
+  const supervise = (p: PrismProcess) => {
+    p.child.once('exit', (code, signal) => {
+      if (closing) return;
+      log(`Prism exited (${signal ?? code}); restarting`);
+      prismRestarts++;
+      const retry = (delay: number) =>
+        startPrism(prismOpts).then(
+          (np) => {
+            if (closing) return void np.close();
+            prism = np;
+            supervise(np);
+          },
+          (e: Error) => {
+            log(`Prism restart failed: ${e.message}`);
+            if (!closing) setTimeout(() => void retry(Math.min(delay * 2, 10_000)), delay).unref();
+          },
+        );
+      void retry(500);
+    });
+  };
+  supervise(prism);
 
   const err = {
     validation(op: OperationSpec | undefined, param: string | undefined, message: string): HttpError {
@@ -605,6 +633,7 @@ export async function startRestMock(options: RestMockOptions = {}): Promise<Rest
       server.listen(options.port ?? 4010, host, () => resolve());
     });
   } catch (e) {
+    closing = true;
     await prism.close();
     throw e;
   }
@@ -614,10 +643,19 @@ export async function startRestMock(options: RestMockOptions = {}): Promise<Rest
     url: `http://${urlHost}:${port}`,
     host,
     port,
-    prismPort: prism.port,
+    get prismPort() {
+      return prism.port;
+    },
+    get prismPid() {
+      return prism.child.pid;
+    },
+    get prismRestarts() {
+      return prismRestarts;
+    },
     registry,
     model,
     async close() {
+      closing = true;
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();

@@ -7,6 +7,7 @@ import { chunkFrames, connectStream, wavToMulaw8k } from '@kallglot/stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMock, type RunningMock } from '../src/index.js';
 import { makeWav } from './helpers/audio.js';
+import { connect } from './helpers/ws.js';
 import { schemaErrors, responseValidator, validateServerFrame } from './helpers/spec.js';
 
 const SECRET = 'whsec_e2e_secret';
@@ -98,5 +99,21 @@ describe('create session → stream WAV → transcripts → end → signed webho
     const after = await client.GET('/v1/sessions/{session_id}', { params: { path: { session_id: session.id } } });
     expect((after.data as any).status).toBe('ended');
     expect(mock.stream.stats.selfCheckFailures).toBe(0);
+  });
+
+  it('ending a session over REST ends its open stream (session.ended api_end, close 1000) and refuses reconnects', async () => {
+    const client = createKallglotClient({ apiKey: 'sk_test_e2e', baseUrl: mock.urls.rest, maxRetries: 0 });
+    const { data: session } = await client.POST('/v1/sessions', { body: { mode: 'assistive_translation' } });
+    const stream = connectStream({ stream: session!.stream!, keepalive: false });
+    const ended = new Promise<any>((r) => stream.on('session.ended', r));
+    await stream.ready;
+    const res = await client.POST('/v1/sessions/{session_id}/end', { params: { path: { session_id: session!.id } } });
+    expect(res.response.status).toBe(200);
+    const msg = await ended;
+    expect(msg.reason).toBe('api_end');
+    expect(validateServerFrame(JSON.stringify(msg))).toEqual({ ok: true });
+    const closed = connect(`${session!.stream!.url}?token=${session!.stream!.token}`);
+    expect((await closed.closed).code).toBe(4009);
+    await stream.close();
   });
 });

@@ -192,4 +192,24 @@ describe('mock behaviour', () => {
     expect(again.status).toBe('ended');
     expect(again.stream).toBeUndefined();
   });
+
+  it('survives Prism dying: 503 envelopes meanwhile, then a restarted Prism answers again', async () => {
+    const pid = mock.prismPid!;
+    process.kill(pid, 'SIGKILL');
+    let sawUnavailable = false;
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const res = await fetch(`${mock.url}/v1/agents/agt_01AFTERKILL`, { headers: { Authorization: 'Bearer sk_test_1' } });
+      const body = await res.json();
+      if (res.status === 200) break;
+      expect(res.status).toBe(503);
+      expect(errorValidator(body)).toBe(true);
+      sawUnavailable = true;
+      if (Date.now() > deadline) throw new Error('Prism was not restarted');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(mock.prismRestarts).toBe(1);
+    expect(mock.prismPid).not.toBe(pid);
+    expect(typeof sawUnavailable).toBe('boolean');
+  });
 });

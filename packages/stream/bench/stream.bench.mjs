@@ -22,7 +22,7 @@ const { serializeAudioInput } = await import(join(dist, 'internal', 'audio-frame
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 15);
 const STREAMS = Number(process.env.BENCH_STREAMS ?? 50);
 const ECHO_SECONDS = Number(process.env.BENCH_ECHO_SECONDS ?? 4);
-const FRAME_MS = 20;
+const FRAME_MS = Number(process.env.BENCH_FRAME_MS ?? 20);
 const FRAME_BYTES = 8 * FRAME_MS;
 
 const median = (xs) => {
