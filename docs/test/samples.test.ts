@@ -1,26 +1,15 @@
 // Every TypeScript code sample of the REST reference, and the quickstart, type-checks against the built
 // @kallglot/client and @kallglot/stream types (tsc, strict). A broken control sample proves the check bites.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { DIST, DOCS_ROOT, OUTPUT, ensureBuilt, operations, readSpec } from './helpers/site.js';
+import { DIST, DOCS_ROOT, OUTPUT, ensureBuilt, ensurePackageBuilt, operations, readSpec } from './helpers/site.js';
 
 const require = createRequire(import.meta.url);
-const REPO = join(DOCS_ROOT, '..');
 const DIR = join(OUTPUT, 'samples');
 const tsc = join(require.resolve('typescript/package.json'), '..', 'bin', 'tsc');
-
-/** Builds a workspace package with turbo when its types are missing. */
-function ensurePackageBuilt(dir: string, name: string): void {
-  if (existsSync(join(REPO, dir, 'dist', 'index.d.ts'))) return;
-  execFileSync('npx', ['turbo', 'run', 'build', `--filter=${name}...`], {
-    cwd: REPO,
-    stdio: 'inherit',
-    env: { ...process.env, TURBO_TELEMETRY_DISABLED: '1', REDOCLY_TELEMETRY: 'off' },
-  });
-}
 
 function typecheck(files: string[]): { ok: boolean; output: string } {
   const config = {

@@ -372,7 +372,7 @@ export const NON_BREAKING: Mutation[] = [
     apply: ({ openapi }) => {
       const s = responseSchema(openapi, 'retrieveSession');
       const p = deref(openapi, s.properties.provider);
-      const types = [].concat(p.type ?? []);
+      const types: string[] = [].concat(p.type ?? []);
       if (!types.includes('null') || !Array.isArray(p.enum)) throw new Error('session.provider is not a nullable enum');
       const { type: _t, enum: values, ...rest } = p;
       s.properties.provider = { ...rest, anyOf: [{ type: 'string', enum: values.filter((v: unknown) => v !== null) }, { type: 'null' }] };

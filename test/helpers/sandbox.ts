@@ -1,6 +1,6 @@
 // A throw-away copy of the repo for tests that build, delete outputs or edit files: the real checkout is
 // shared with other work in progress, so nothing here ever writes to it. The copy looks like a fresh clone
-// (no dist/, src/generated/, .git or caches); node_modules is a shim of symlinks into the real one, except
+// (no dist/, src/generated/ or caches, a fresh .git); node_modules is a shim of symlinks into the real one, except
 // the @kallglot/* workspace links, which point at the copy's own packages.
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
@@ -54,6 +54,12 @@ export function makeSandbox(opts: { seedCache?: boolean } = {}): Sandbox {
     if (existsSync(wsNm) && lstatSync(wsNm).isDirectory()) symlinkSync(wsNm, join(dir, ws.dir, 'node_modules'));
   }
 
+  // A fresh clone has git: turbo then hashes tracked + untracked-but-not-ignored files, so git-ignored
+  // outputs (dist/, src/generated/) are not inputs. Without .git it would hash them too. `git init` in the
+  // copy (no commit needed) gives the clone's behaviour without touching the real repository.
+  const git = spawnSync('git', ['init', '-q'], { cwd: dir, encoding: 'utf8' });
+  if (git.status !== 0) throw new Error(`git init in the sandbox failed: ${git.stderr}`);
+
   // Seeding the cache from the real checkout only saves time: a hit still means identical inputs.
   const cacheDir = join(dir, '.turbo', 'cache');
   mkdirSync(cacheDir, { recursive: true });
@@ -66,8 +72,10 @@ export function makeSandbox(opts: { seedCache?: boolean } = {}): Sandbox {
     }
   }
 
+  // Drop the TURBO_* variables of an enclosing `turbo run test` so the nested turbo behaves like a fresh one.
+  const outer = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('TURBO_')));
   const env = {
-    ...process.env,
+    ...outer,
     TURBO_TELEMETRY_DISABLED: '1',
     REDOCLY_TELEMETRY: 'off',
     PUPPETEER_SKIP_DOWNLOAD: '1',

@@ -80,7 +80,7 @@ function messageSection(entry, direction) {
   const { message, payload, type, op } = entry;
   const dirLabel = direction === 'receive' ? '<span class="kg-pill c2s">client → server</span>' : '<span class="kg-pill s2c">server → client</span>';
   const examples = examplesOf(message, payload)
-    .map((ex) => `<h5>${esc(ex.name)}${ex.generated ? ' (generated from the schema)' : ''}</h5><pre><code class="language-json">${highlightJson(ex.value)}</code></pre>`)
+    .map((ex) => `<h5>${esc(ex.name)}${ex.generated ? ' (generated from the schema)' : ''}</h5><pre class="kg-wrap"><code class="language-json">${highlightJson(ex.value)}</code></pre>`)
     .join('');
   const rows = fieldRows(payload);
   const reply = op.reply?.messages?.length
@@ -158,7 +158,7 @@ function closeCodeTable(value) {
 
 function keyValueTable(value) {
   const entries = Object.entries(value ?? {}).filter(([k]) => k !== 'source' && k !== 'description' && !k.startsWith('x-'));
-  return `<table class="kg-fields"><tbody>${entries.map(([k, v]) => `<tr><td>${esc(k)}</td><td>${mdInline(typeof v === 'object' ? JSON.stringify(v) : String(v))}</td></tr>`).join('')}</tbody></table>`;
+  return `<table class="kg-fields"><tbody>${entries.map(([k, v]) => `<tr><td style="width:40%">${esc(k)}</td><td>${mdInline(typeof v === 'object' ? JSON.stringify(v) : String(v))}</td></tr>`).join('')}</tbody></table>`;
 }
 
 function audioSection(groups) {
@@ -190,7 +190,7 @@ function audioSection(groups) {
 <tr><td>frame</td><td>20 ms = ${rate ? (rate * 20) / 1000 : '?'} samples, the telephony frame; batch frames into chunks</td></tr>
 </tbody></table>
 ${md(chunk.schema.description ?? '')}
-<table><thead><tr><th>Duration</th><th>Samples</th><th>μ-law bytes</th><th>Payload</th></tr></thead><tbody>${frames}</tbody></table>
+<table><thead><tr><th>Duration</th><th>Samples</th><th>Bytes</th><th>Payload</th></tr></thead><tbody>${frames}</tbody></table>
 </div>
 <aside class="kg-aside"><h5>Encode PCM with @kallglot/stream</h5><pre><code>${esc(`import { encodeMulaw } from '@kallglot/stream/audio';
 
@@ -214,6 +214,7 @@ export function buildStreamPage(doc, { css, snippet }) {
 
   const menu = [
     ['handshake', 'Handshake'],
+    ...(channel.description ? [['protocol', 'Protocol overview']] : []),
     ['audio-format', 'Audio format'],
     ...(keepalive ? [['keepalive', 'Keepalive']] : []),
     ['close-codes', 'Close codes'],
@@ -238,7 +239,6 @@ ${urls.map((u) => `<tr><td>${esc(u.title)}</td><td><code>${esc(u.url)}?${esc(sch
 ${badge(scheme)}${md(scheme?.description ?? '')}
 ${Object.entries(wsQuery).map(([name, s]) => `<p><code>${esc(name)}</code>: ${badge(s)}${mdInline(s.description ?? '')}</p>`).join('')}
 <div class="kg-note">The token is checked once, during the handshake. Get a fresh one from <code>GET /v1/sessions/{session_id}</code> (<a href="rest.html">REST API</a>) before reconnecting.</div>
-${md(channel.description ?? '')}
 </div>
 <aside class="kg-aside">
 <h5>Connect</h5>
@@ -248,6 +248,9 @@ ${md(channel.description ?? '')}
 </aside>
 </section>`;
 
+  const protocolHtml = channel.description
+    ? `<section class="kg-section kg-wide" id="protocol"><div class="kg-prose"><h2>Protocol overview</h2>${md(channel.description)}</div></section>`
+    : '';
   const keepaliveHtml = keepalive
     ? `<section class="kg-section kg-wide" id="keepalive"><div class="kg-prose"><h2>Keepalive ${badge(keepalive)}</h2>${md(keepalive.description ?? '')}${keyValueTable(keepalive)}</div></section>`
     : '';
@@ -261,6 +264,7 @@ ${menuHtml}
 <main class="kg-main">
 <div class="kg-hero"><h1>${esc(doc.info?.title ?? 'Stream API')}</h1>${md(doc.info?.description ?? '')}</div>
 ${handshake}
+${protocolHtml}
 ${audioSection(groups)}
 ${keepaliveHtml}
 ${closeHtml}

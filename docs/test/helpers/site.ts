@@ -56,6 +56,17 @@ export function launchChromium(): Promise<Browser> {
   });
 }
 
+/** Builds a workspace package with turbo when its types are missing. */
+export function ensurePackageBuilt(dir: string, name: string): void {
+  const repo = join(DOCS_ROOT, '..');
+  if (existsSync(join(repo, dir, 'dist', 'index.d.ts'))) return;
+  execFileSync('npx', ['turbo', 'run', 'build', `--filter=${name}...`], {
+    cwd: repo,
+    stdio: 'inherit',
+    env: { ...process.env, TURBO_TELEMETRY_DISABLED: '1', REDOCLY_TELEMETRY: 'off' },
+  });
+}
+
 export interface PageWatch {
   consoleErrors: string[];
   foreignRequests: string[];

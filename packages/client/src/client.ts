@@ -250,6 +250,7 @@ function parseFilename(disposition: string | null): string | undefined {
 export function createKallglotClient(options: KallglotClientOptions): KallglotClient {
   assertApiKey(options?.apiKey);
   const baseUrl = normalizeBaseUrl(options.baseUrl ?? DEFAULT_BASE_URL);
+  if (baseUrl.includes(options.apiKey)) throw new KallglotConfigError('Kallglot: baseUrl must not contain the API key');
   const maxRetries = nonNegativeInt('maxRetries', options.maxRetries, DEFAULT_MAX_RETRIES);
   const timeoutMs = nonNegativeInt('timeoutMs', options.timeoutMs, DEFAULT_TIMEOUT_MS);
   const backoff = { ...DEFAULT_BACKOFF };

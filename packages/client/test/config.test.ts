@@ -64,6 +64,9 @@ describe('construction', () => {
     expect(configError(() => createKallglotClient({ apiKey: secretKey, baseUrl: 'https://api.kallglot.com/v1' })).message).toMatch(/\/v1/);
     expect(configError(() => createKallglotClient({ apiKey: secretKey, baseUrl: 'https://u:p@api.kallglot.com' })).message).toMatch(/without credentials/);
     expect(configError(() => createKallglotClient({ apiKey: secretKey, baseUrl: 'ftp://x' })).message).toMatch(/http\(s\)/);
+    const leaky = configError(() => createKallglotClient({ apiKey: secretKey, baseUrl: `https://proxy.example/${secretKey}` }));
+    expect(leaky.message).toMatch(/must not contain the API key/);
+    expect(leaky.message).not.toContain(secretKey);
     expect(configError(() => createKallglotClient({ apiKey: secretKey, maxRetries: -1 })).message).toMatch(/maxRetries/);
     expect(configError(() => createKallglotClient({ apiKey: secretKey, timeoutMs: Number.NaN })).message).toMatch(/timeoutMs/);
   });

@@ -42,6 +42,13 @@ function int(name: string, v: string | undefined): number | undefined {
 
 class UsageError extends Error {}
 
+function scale(v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < 0) throw new UsageError(`--webhook-time-scale must be a non-negative number, got '${v}'`);
+  return n;
+}
+
 export async function main(argv: string[]): Promise<number> {
   try {
     if (argv[0] === 'webhook') return await webhookCommand(argv.slice(1));
@@ -158,7 +165,7 @@ async function serve(argv: string[]): Promise<number> {
     acceptUnknownTokens: !values['strict-tokens'],
     webhookUrl: values['webhook-url'],
     webhookSecret: values['webhook-secret'],
-    webhookTimeScale: values['webhook-time-scale'] !== undefined ? Number(values['webhook-time-scale']) : undefined,
+    webhookTimeScale: scale(values['webhook-time-scale']),
     credits: int('credits', values.credits),
     rateLimit: int('rate-limit', values['rate-limit']),
     openapiPath: values.openapi,

@@ -451,7 +451,16 @@ export async function startRestMock(options: RestMockOptions = {}): Promise<Rest
       const known = registry.sessions.get(id);
       body = tryRewrite(op, status, body, (b) => {
         if (known) {
+          // Reflect what the mock knows about its own sessions; anything else stays as the example has it.
+          const iso = (d?: Date) => (d ? d.toISOString().replace(/\.\d{3}Z$/, 'Z') : null);
           if ('status' in b) b.status = known.status;
+          if (known.mode && 'mode' in b) b.mode = known.mode;
+          if ('source_language' in b && known.sourceLanguage !== undefined) b.source_language = known.sourceLanguage ?? null;
+          if ('target_language' in b && known.targetLanguage !== undefined) b.target_language = known.targetLanguage ?? null;
+          if ('metadata' in b && known.metadata !== undefined) b.metadata = (known.metadata ?? null) as JsonObject | null;
+          if ('created_at' in b) b.created_at = iso(known.createdAt);
+          if ('started_at' in b) b.started_at = iso(known.startedAt);
+          if ('ended_at' in b) b.ended_at = iso(known.endedAt);
           if (known.status === 'ended') delete b.stream;
         }
       });
@@ -483,7 +492,9 @@ export async function startRestMock(options: RestMockOptions = {}): Promise<Rest
       return res.end();
     }
     let extra: Record<string, string> = { ...cors };
-    const { op, params, allowed } = model.match(method, url.pathname);
+    // HEAD is answered like GET (Node drops the body).
+    const routeMethod = method === 'HEAD' ? 'GET' : method;
+    const { op, params, allowed } = model.match(routeMethod, url.pathname);
     try {
       if (!op) {
         if (allowed.length) {
@@ -524,6 +535,7 @@ export async function startRestMock(options: RestMockOptions = {}): Promise<Rest
           const d = prev.done;
           return send(res, d.status, { ...d.headers, ...extra, 'X-Request-ID': reqId, 'Idempotent-Replayed': 'true' }, d.body);
         }
+        if (idem.size >= 10_000) idem.delete(idem.keys().next().value!);
         idem.set(slot, { hash: bodyHash });
       }
 
@@ -547,7 +559,7 @@ export async function startRestMock(options: RestMockOptions = {}): Promise<Rest
         const cached = cacheKey ? upstreamCache.get(cacheKey) : undefined;
         if (cached) up = cached;
         else {
-          up = await forward(prism, method, url.pathname + url.search, fwdHeaders, raw);
+          up = await forward(prism, routeMethod, url.pathname + url.search, fwdHeaders, raw);
           if (cacheKey && up.status < 500) {
             if (upstreamCache.size >= cacheSize) upstreamCache.delete(upstreamCache.keys().next().value!);
             upstreamCache.set(cacheKey, up);

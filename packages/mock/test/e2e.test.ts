@@ -98,6 +98,10 @@ describe('create session → stream WAV → transcripts → end → signed webho
     // After session.end the REST view agrees and the stream is refused.
     const after = await client.GET('/v1/sessions/{session_id}', { params: { path: { session_id: session.id } } });
     expect((after.data as any).status).toBe('ended');
+    expect((after.data as any).id).toBe(session.id);
+    expect(Date.parse((after.data as any).started_at)).toBeGreaterThan(Date.now() - 120_000);
+    expect(Date.parse((after.data as any).ended_at)).toBeGreaterThanOrEqual(Date.parse((after.data as any).started_at));
+    expect(schemaErrors(responseValidator('get', '/v1/sessions/{session_id}', 200), after.data)).toEqual([]);
     expect(mock.stream.stats.selfCheckFailures).toBe(0);
   });
 

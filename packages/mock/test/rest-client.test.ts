@@ -128,6 +128,13 @@ describe('mock behaviour', () => {
     expect((rec.data as any).id).toBe('rec_ECHO42');
   });
 
+  it('HEAD is answered like GET, without a body', async () => {
+    const res = await fetch(`${mock.url}/v1/agents`, { method: 'HEAD', headers: { Authorization: 'Bearer sk_test_1' } });
+    expect(res.status).toBe(200);
+    expectApiHeaders(res);
+    expect(await res.text()).toBe('');
+  });
+
   it('X-API-Key is accepted instead of Authorization', async () => {
     const res = await fetch(`${mock.url}/v1/agents`, { headers: { 'X-API-Key': 'sk_live_abc' } });
     expect(res.status).toBe(200);
@@ -210,6 +217,6 @@ describe('mock behaviour', () => {
     }
     expect(mock.prismRestarts).toBe(1);
     expect(mock.prismPid).not.toBe(pid);
-    expect(typeof sawUnavailable).toBe('boolean');
+    expect(sawUnavailable).toBe(true);
   });
 });

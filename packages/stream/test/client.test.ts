@@ -321,6 +321,17 @@ describe('keepalive', () => {
     await expect(s.sendAudio(new Uint8Array(160))).rejects.toBeInstanceOf(StreamClosedError);
   });
 
+  it('still pings when only the server talks (so the server idle timeout never closes a quiet client)', async () => {
+    const srv = await server((c) => {
+      behaveNormally(c);
+      const t = setInterval(() => c.ws.readyState === 1 && c.send({ type: 'transcript.partial', sequence: 1, speaker: 'agent', language: 'en', text: '…', timestamp: '2026-01-01T00:00:00Z' }), 5);
+      c.ws.on('close', () => clearInterval(t));
+    });
+    const s = connect({ url: srv.url, token: TOKEN, keepalive: { intervalMs: 40, timeoutMs: 1000 } });
+    await s.ready;
+    expect(await srv.connections[0]!.next('ping')).toEqual({ type: 'ping' });
+  });
+
   it('does not ping while traffic flows both ways', async () => {
     const srv = await server((c) => {
       behaveNormally(c);

@@ -2,7 +2,7 @@
 // Why: in Node, undici builds a Request in ~10 µs and `fetch(request)` builds a second one from it, which
 // made every call ~30 % slower than `fetch(url, init)` on loopback. The transport sends a LightRequest as
 // `fetch(url, init)`, so exactly one real Request is made, as with raw fetch. Middleware still sees
-// `url`, `method`, mutable `headers`, `body`, `signal`, `clone()` and the body readers; a middleware that
+// `url`, `method`, mutable `headers`, `body`, `signal`, `clone()` and `text()`; a middleware that
 // returns a real `new Request(...)` keeps working (the transport accepts both).
 
 const BRAND = Symbol.for('kallglot.lightRequest');
@@ -38,16 +38,9 @@ export class LightRequest {
     return new LightRequest(this.url, { ...this.init, method: this.method, headers: new Headers(this.headers), body: this.body, signal: this.signal });
   }
 
+  /** For middleware that reads the body (`await request.text()`, then `JSON.parse`). */
   text(): Promise<string> {
     return new Response(this.body).text();
-  }
-
-  json(): Promise<unknown> {
-    return new Response(this.body).json();
-  }
-
-  arrayBuffer(): Promise<ArrayBuffer> {
-    return new Response(this.body).arrayBuffer();
   }
 
   /** openapi-fetch checks middleware results with `instanceof Request`: accept real Requests too. */

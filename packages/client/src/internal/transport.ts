@@ -83,48 +83,45 @@ export async function send(request: Request | LightRequest, ctx: CallContext): P
       };
     }
 
-    let response: Response;
+    let response: Response | undefined;
+    let retry: { delayMs: number; status?: number; error?: Error };
     try {
-      if (light) {
-        // A string body can be sent again as is; one real Request is built, as with raw fetch.
-        response = await ctx.fetch(request.url, request.toInit(signal));
-      } else {
-        // A middleware returned a real Request: keep the original pristine, its body can be read once.
-        const req = canRetry && request.body !== null ? request.clone() : request;
-        response = await ctx.fetch(req, signal ? { signal } : undefined);
-      }
+      response = light
+        ? // A string body can be sent again as is; one real Request is built, as with raw fetch.
+          await ctx.fetch(request.url, request.toInit(signal))
+        : // A middleware returned a real Request: keep the original pristine, its body can be read once.
+          await ctx.fetch(canRetry && request.body !== null ? request.clone() : request, signal && { signal });
     } catch (err) {
       release();
       if (parent?.aborted) throw parent.reason;
       const error = ctx.timedOut ? new KallglotTimeoutError(ctx.timeoutMs, ctx.where) : new KallglotConnectionError(err, ctx.where);
-      const retryable = ctx.policy === 'retry' || (error instanceof KallglotConnectionError && isConnectionRefused(error.errno));
-      if (!canRetry || !retryable) throw error;
-      const delayMs = backoffDelayMs(attempt, ctx.backoff);
-      ctx.onRetry?.({ method: ctx.method, url: ctx.url, attempt: attempt + 1, delayMs, error });
-      await sleep(delayMs, parent);
-      continue;
+      if (!canRetry || !(ctx.policy === 'retry' || isConnectionRefused((error as KallglotConnectionError).errno))) throw error;
+      retry = { delayMs: backoffDelayMs(attempt, ctx.backoff), error };
     }
 
-    if (canRetry && ctx.policy === 'retry' && !response.ok && isRetryableStatus(response.status)) {
+    if (response) {
+      const status = response.status;
+      const done = () => {
+        ctx.release = () => release(ctx.streaming);
+        return response;
+      };
+      if (!canRetry || ctx.policy !== 'retry' || !isRetryableStatus(status)) return done();
       let body: { error?: { code?: unknown; retry_after?: unknown } } | undefined;
       try {
-        // 409 is retried only for idempotency_conflict, so peek at a copy and keep the original for the caller.
-        const text = await (response.status === 409 ? response.clone() : response).text();
-        body = JSON.parse(text);
+        // 409 is retried only for idempotency_conflict: peek at a copy, keep the original for the caller.
+        body = JSON.parse(await (status === 409 ? response.clone() : response).text());
       } catch {
-        body = undefined;
+        /* not JSON: nothing to honour */
       }
-      if (response.status !== 409 || body?.error?.code === 'idempotency_conflict') {
-        if (response.status === 409) await response.body?.cancel().catch(() => {});
-        release();
-        const delayMs = serverRetryDelayMs(response.headers, body?.error?.retry_after, ctx.backoff) ?? backoffDelayMs(attempt, ctx.backoff);
-        ctx.onRetry?.({ method: ctx.method, url: ctx.url, attempt: attempt + 1, delayMs, status: response.status });
-        await sleep(delayMs, parent);
-        continue;
+      if (status === 409) {
+        if (body?.error?.code !== 'idempotency_conflict') return done();
+        await response.body?.cancel().catch(() => {});
       }
+      release();
+      retry = { delayMs: serverRetryDelayMs(response.headers, body?.error?.retry_after, ctx.backoff) ?? backoffDelayMs(attempt, ctx.backoff), status };
     }
-    ctx.release = () => release(ctx.streaming);
-    return response;
+    ctx.onRetry?.({ method: ctx.method, url: ctx.url, attempt: attempt + 1, ...retry! });
+    await sleep(retry!.delayMs, parent);
   }
 }
 

@@ -109,3 +109,9 @@ export async function webhooks(raw: string, header: string) {
   const bogus: WebhookEvent['type'] = 'session.exploded';
   void bogus;
 }
+
+// The README's "Types" snippet.
+export type ReadmeSession = Schema<'Session'>;
+export type ReadmeEnded = WebhookEventOf<'session.ended'>;
+export type ReadmeAgent = ListItem<'/v1/agents'>;
+export type ReadmePaths = keyof import('../../src/index.js').paths;

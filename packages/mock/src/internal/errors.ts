@@ -37,6 +37,10 @@ export class ErrorVocabulary {
 
 const ULID_ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 
+// One random draw per 256 ids instead of one per id (ids are minted on every request).
+let pool = randomBytes(4096);
+let poolPos = 0;
+
 /** ULID-like id (time prefix + randomness) so mock ids look like the documented ones. */
 export function ulidLike(): string {
   let t = Date.now();
@@ -45,9 +49,12 @@ export function ulidLike(): string {
     time = ULID_ALPHABET[t % 32] + time;
     t = Math.floor(t / 32);
   }
-  const bytes = randomBytes(16);
+  if (poolPos + 16 > pool.length) {
+    pool = randomBytes(4096);
+    poolPos = 0;
+  }
   let rand = '';
-  for (let i = 0; i < 16; i++) rand += ULID_ALPHABET[bytes[i]! % 32];
+  for (let i = 0; i < 16; i++) rand += ULID_ALPHABET[pool[poolPos++]! % 32];
   return time + rand;
 }
 

@@ -35,31 +35,34 @@ function growScratch(n: number): void {
  * the receive path for audio. Throws on invalid base64 or when `out` is too small.
  */
 export function decodeMulawBase64Into(payload: string, out: Int16Array): number {
-  const n = base64DecodedLength(payload);
+  const len = payload.length;
+  let end = len;
+  if (end > 0 && payload.charCodeAt(end - 1) === 61) {
+    end--;
+    if (end > 0 && payload.charCodeAt(end - 1) === 61) end--;
+  }
+  const n = (end * 3) >> 2;
   if (out.length < n) throw new RangeError(`decodeMulawBase64Into: output holds ${out.length} samples, need ${n}`);
   if (scratch.length < n) growScratch(n);
   let written: number;
   if (NodeBuffer) {
-    scratchNode ??= NodeBuffer.from(scratch.buffer, scratch.byteOffset, scratch.byteLength);
-    written = scratchNode.write(payload, 0, 'base64');
-    // Node skips bad characters and accepts the URL-safe alphabet: a short result or '-'/'_' means invalid input.
-    const eq = payload.indexOf('=');
-    if (written !== n || (payload.length & 3) === 1 || (eq !== -1 && eq < payload.length - 2) || payload.indexOf('-') !== -1 || payload.indexOf('_') !== -1) {
+    written = (scratchNode ??= NodeBuffer.from(scratch.buffer, scratch.byteOffset, scratch.byteLength)).write(payload, 0, 'base64');
+    // Node skips bad characters (short result), stops at '=' and accepts the URL-safe alphabet ('-', '_').
+    if (written !== n || (len & 3) === 1 || (end < len - 2) || payload.indexOf('-') !== -1 || payload.indexOf('_') !== -1) {
       throw new Error('decodeMulawBase64Into: invalid base64');
     }
   } else {
     written = base64ToBytes(payload, scratch).length;
   }
-  if (LITTLE_ENDIAN && (out.byteOffset & 3) === 0) {
-    // Two samples per lookup: read byte pairs as Uint16, write sample pairs as Int32.
-    // Views are cached: allocating two typed arrays per frame would cost more than the decode.
+  if (out !== lastOut) {
+    lastOut = out;
+    // Two samples per lookup needs an aligned Int32 view of `out` (views are cached: allocating per frame costs more than decoding).
+    lastOut32 = LITTLE_ENDIAN && (out.byteOffset & 3) === 0 ? new Int32Array(out.buffer, out.byteOffset, out.length >> 1) : undefined;
+  }
+  const dst = lastOut32;
+  if (dst) {
     const table = pairTable ?? getPairTable();
     const src = (scratch16 ??= new Uint16Array(scratch.buffer, scratch.byteOffset, scratch.length >> 1));
-    if (out !== lastOut) {
-      lastOut = out;
-      lastOut32 = new Int32Array(out.buffer, out.byteOffset, out.length >> 1);
-    }
-    const dst = lastOut32!;
     const half = written >> 1;
     for (let i = 0; i < half; i++) dst[i] = table[src[i]!]!;
     if (written & 1) out[written - 1] = mulawDecodeSample(scratch[written - 1]!);
