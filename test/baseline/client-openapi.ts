@@ -321,7 +321,228 @@ export interface paths {
         trace?: never;
     };
 }
-export type webhooks = Record<string, never>;
+export interface webhooks {
+    "session.created": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Session created
+         * @description Kallglot POSTs this `session.created` event to your HTTPS endpoint. A session was created (status `created`). Verify `Kallglot-Signature` against the raw body, answer 2xx within 30 seconds, process asynchronously and deduplicate by event `id`.
+         */
+        post: operations["sessionCreatedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "session.started": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Session started
+         * @description Kallglot POSTs this `session.started` event to your HTTPS endpoint. The session became active: audio is flowing (`started_at` set). Verify `Kallglot-Signature` against the raw body, answer 2xx within 30 seconds, process asynchronously and deduplicate by event `id`.
+         */
+        post: operations["sessionStartedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "session.ended": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Session ended
+         * @description Kallglot POSTs this `session.ended` event to your HTTPS endpoint. The session ended (`ended_at` and `duration_seconds` set). Recordings and the final transcript follow. Verify `Kallglot-Signature` against the raw body, answer 2xx within 30 seconds, process asynchronously and deduplicate by event `id`.
+         */
+        post: operations["sessionEndedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "transcript.ready": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Transcript ready
+         * @description Kallglot POSTs this `transcript.ready` event to your HTTPS endpoint. The full transcript is available (`status: completed`). The data shape (the Transcript object) is inferred. Verify `Kallglot-Signature` against the raw body, answer 2xx within 30 seconds, process asynchronously and deduplicate by event `id`.
+         */
+        post: operations["transcriptReadyWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "transcript.segment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Transcript segment
+         * @description Kallglot POSTs this `transcript.segment` event to your HTTPS endpoint. A new realtime transcript turn. The data shape is inferred. Verify `Kallglot-Signature` against the raw body, answer 2xx within 30 seconds, process asynchronously and deduplicate by event `id`.
+         */
+        post: operations["transcriptSegmentWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "recording.ready": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Recording ready
+         * @description Kallglot POSTs this `recording.ready` event to your HTTPS endpoint. A recording is downloadable (`status: ready`). The data shape (the Recording object) is inferred. Verify `Kallglot-Signature` against the raw body, answer 2xx within 30 seconds, process asynchronously and deduplicate by event `id`.
+         */
+        post: operations["recordingReadyWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "recording.failed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Recording failed
+         * @description Kallglot POSTs this `recording.failed` event to your HTTPS endpoint. Recording generation failed (`status: failed`). The data shape (the Recording object) is inferred. Verify `Kallglot-Signature` against the raw body, answer 2xx within 30 seconds, process asynchronously and deduplicate by event `id`.
+         */
+        post: operations["recordingFailedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "analysis.complete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Analysis complete
+         * @description Kallglot POSTs this `analysis.complete` event to your HTTPS endpoint. Analysis results are ready. Note the event name says `complete` while the analysis `status` is `completed`. The data shape (the Analysis object) is inferred. Verify `Kallglot-Signature` against the raw body, answer 2xx within 30 seconds, process asynchronously and deduplicate by event `id`.
+         */
+        post: operations["analysisCompleteWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "analysis.failed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Analysis failed
+         * @description Kallglot POSTs this `analysis.failed` event to your HTTPS endpoint. The analysis failed; `error` says why. The data shape (the Analysis object) is inferred. Verify `Kallglot-Signature` against the raw body, answer 2xx within 30 seconds, process asynchronously and deduplicate by event `id`.
+         */
+        post: operations["analysisFailedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "session.provider.connected": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Provider call leg connected
+         * @description Kallglot POSTs this `session.provider.connected` event to your HTTPS endpoint. A provider (PSTN/SIP) call leg connected. The data shape (the inferred Call object) is inferred. Verify `Kallglot- Signature` against the raw body, answer 2xx within 30 seconds, process asynchronously and deduplicate by event `id`.
+         */
+        post: operations["sessionProviderConnectedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "session.provider.disconnected": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Provider call leg disconnected
+         * @description Kallglot POSTs this `session.provider.disconnected` event to your HTTPS endpoint. A provider call leg disconnected. The data shape (the inferred Call object) is inferred. Verify `Kallglot-Signature` against the raw body, answer 2xx within 30 seconds, process asynchronously and deduplicate by event `id`.
+         */
+        post: operations["sessionProviderDisconnectedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
 export interface components {
     schemas: {
         /**
@@ -330,6 +551,36 @@ export interface components {
          * @example agt_01HXYZ123456789
          */
         AgentId: string;
+        /**
+         * AgentName
+         * @description Display name of the agent.
+         * @example Support
+         */
+        AgentName: string;
+        /**
+         * AgentDescription
+         * @description Free-text note for your team, or `null`.
+         * @example First-line support in English and Spanish.
+         */
+        AgentDescription: string | null;
+        /**
+         * AgentSystemPrompt
+         * @description Instructions the agent follows.
+         * @example You are a friendly support agent for Acme. Keep answers short.
+         */
+        AgentSystemPrompt: string;
+        /**
+         * AgentVoice
+         * @description Voice id. Documented voices include `alloy` (neutral, professional), `echo` (warm, friendly), `fable` (expressive, narrative), `onyx` (deep, authoritative) and `nova` (energetic); the list in the docs is cut off, so other ids may be valid and only the id syntax is enforced.
+         * @example nova
+         */
+        AgentVoice: string;
+        /**
+         * AgentTemperature
+         * @description Sampling temperature; lower is more deterministic. The range is inferred (the docs show 0.7).
+         * @example 0.7
+         */
+        AgentTemperature: number;
         /**
          * KnowledgeBaseId
          * @description Knowledge base identifier, prefixed `kb_` in the docs' examples.
@@ -347,6 +598,8 @@ export interface components {
          *         "properties": {
          *           "order_number": {
          *             "type": "string",
+         *             "pattern": "^[0-9]{4,12}$",
+         *             "maxLength": 12,
          *             "description": "The order number."
          *           }
          *         },
@@ -361,7 +614,7 @@ export interface components {
             name: string;
             /** @description What the function does; the model reads this. */
             description: string;
-            /** @description JSON Schema (type `object`) for the arguments. */
+            /** @description JSON Schema (type `object`) for the arguments: `properties`, optional `required`, and per-argument `enum`. Other JSON Schema keywords are passed through, so this object is not closed. */
             parameters: {
                 /**
                  * @description Always `object`.
@@ -370,14 +623,10 @@ export interface components {
                 type: "object";
                 /** @description Argument schemas by name (each a JSON Schema). */
                 properties?: {
-                    [key: string]: Record<string, never>;
+                    [key: string]: Record<string, unknown>;
                 };
                 /** @description Names of the required arguments. */
                 required?: string[];
-                /** @description Description of the argument object. */
-                description?: string;
-                /** @description Whether arguments beyond `properties` are allowed. */
-                additionalProperties?: boolean;
             };
         };
         /**
@@ -423,16 +672,11 @@ export interface components {
              * @constant
              */
             object: $Read<"agent">;
-            /** @description Display name. */
-            name: string;
-            /** @description Free-text note for your team. */
-            description?: string | null;
-            /** @description Instructions the agent follows. */
-            system_prompt?: string;
-            /** @description Voice id. Documented voices include `alloy` (neutral), `echo` (warm), `fable` (expressive), `onyx` (deep) and `nova` (energetic); the list in the docs is cut off, so other ids may be valid. */
-            voice?: string;
-            /** @description Sampling temperature; lower is more deterministic. */
-            temperature?: number;
+            name: components["schemas"]["AgentName"];
+            description?: components["schemas"]["AgentDescription"];
+            system_prompt?: components["schemas"]["AgentSystemPrompt"];
+            voice?: components["schemas"]["AgentVoice"];
+            temperature?: components["schemas"]["AgentTemperature"];
             /** @description Knowledge base to ground answers in, or `null`. */
             knowledge_base_id?: components["schemas"]["KnowledgeBaseId"] | null;
             /** @description Functions the agent may call. */
@@ -522,22 +766,6 @@ export interface components {
                 retry_after?: number;
             };
         };
-        /** @description Display name. */
-        name: string;
-        /** @description Free-text note for your team. */
-        description: string | null;
-        /** @description Instructions the agent follows. */
-        system_prompt: string;
-        /** @description Voice id. Documented voices include `alloy` (neutral), `echo` (warm), `fable` (expressive), `onyx` (deep) and `nova` (energetic); the list in the docs is cut off, so other ids may be valid. */
-        voice: string;
-        /** @description Sampling temperature; lower is more deterministic. */
-        temperature: number;
-        /** @description Knowledge base to ground answers in, or `null`. */
-        knowledge_base_id: components["schemas"]["KnowledgeBaseId"] | null;
-        /** @description Functions the agent may call. */
-        tools: components["schemas"]["AgentTool"][];
-        /** @description Your metadata, or `null`. */
-        metadata: components["schemas"]["Metadata"] | null;
         /**
          * CreateAgentRequest
          * @description Body of `POST /v1/agents`. Read-only agent fields and unknown fields are refused.
@@ -549,14 +777,17 @@ export interface components {
          *     }
          */
         CreateAgentRequest: {
-            name: components["schemas"]["name"];
-            description?: components["schemas"]["description"];
-            system_prompt: components["schemas"]["system_prompt"];
-            voice?: components["schemas"]["voice"];
-            temperature?: components["schemas"]["temperature"];
-            knowledge_base_id?: components["schemas"]["knowledge_base_id"];
-            tools?: components["schemas"]["tools"];
-            metadata?: components["schemas"]["metadata"];
+            name: components["schemas"]["AgentName"];
+            description?: components["schemas"]["AgentDescription"];
+            system_prompt: components["schemas"]["AgentSystemPrompt"];
+            voice?: components["schemas"]["AgentVoice"];
+            temperature?: components["schemas"]["AgentTemperature"];
+            /** @description Knowledge base to ground answers in, or `null`. */
+            knowledge_base_id?: components["schemas"]["KnowledgeBaseId"] | null;
+            /** @description Functions the agent may call. */
+            tools?: components["schemas"]["AgentTool"][];
+            /** @description Your metadata, or `null`. */
+            metadata?: components["schemas"]["Metadata"] | null;
         };
         /**
          * DeletedAgent
@@ -589,14 +820,17 @@ export interface components {
          *     }
          */
         UpdateAgentRequest: {
-            name?: components["schemas"]["name"];
-            description?: components["schemas"]["description"];
-            system_prompt?: components["schemas"]["system_prompt"];
-            voice?: components["schemas"]["voice"];
-            temperature?: components["schemas"]["temperature"];
-            knowledge_base_id?: components["schemas"]["knowledge_base_id"];
-            tools?: components["schemas"]["tools"];
-            metadata?: components["schemas"]["metadata"];
+            name?: components["schemas"]["AgentName"];
+            description?: components["schemas"]["AgentDescription"];
+            system_prompt?: components["schemas"]["AgentSystemPrompt"];
+            voice?: components["schemas"]["AgentVoice"];
+            temperature?: components["schemas"]["AgentTemperature"];
+            /** @description Knowledge base to ground answers in, or `null`. */
+            knowledge_base_id?: components["schemas"]["KnowledgeBaseId"] | null;
+            /** @description Functions the agent may call. */
+            tools?: components["schemas"]["AgentTool"][];
+            /** @description Your metadata, or `null`. */
+            metadata?: components["schemas"]["Metadata"] | null;
         };
         /**
          * SessionMode
@@ -716,11 +950,13 @@ export interface components {
          *     }
          */
         AgentOverrides: {
-            system_prompt?: components["schemas"]["system_prompt"];
-            voice?: components["schemas"]["voice"];
-            temperature?: components["schemas"]["temperature"];
-            knowledge_base_id?: components["schemas"]["knowledge_base_id"];
-            tools?: components["schemas"]["tools"];
+            system_prompt?: components["schemas"]["AgentSystemPrompt"];
+            voice?: components["schemas"]["AgentVoice"];
+            temperature?: components["schemas"]["AgentTemperature"];
+            /** @description Knowledge base to ground answers in, or `null`. */
+            knowledge_base_id?: components["schemas"]["KnowledgeBaseId"] | null;
+            /** @description Functions the agent may call. */
+            tools?: components["schemas"]["AgentTool"][];
         };
         /**
          * SessionAiAgent
@@ -792,6 +1028,13 @@ export interface components {
          */
         SessionStatus: "created" | "active" | "ended";
         /**
+         * Provider
+         * @description Carrier the session's telephony route resolved to. Response only: never send a `provider` object in a request. The docs list `twilio`, `telnyx` and `sip` ("etc."), so treat unknown values gracefully.
+         * @example twilio
+         * @enum {string}
+         */
+        Provider: "twilio" | "telnyx" | "sip";
+        /**
          * StreamToken
          * @description Short-lived stream token, prefixed `kst_` (examples use `kst_live_…`). Valid for 5 minutes from issue and checked only when the WebSocket connects; an open socket survives its expiry.
          * @example kst_live_01HXYZabcdef
@@ -856,11 +1099,8 @@ export interface components {
              * @enum {string}
              */
             direction: "inbound" | "outbound";
-            /**
-             * @description Carrier that carries the leg.
-             * @enum {string|null}
-             */
-            provider?: "twilio" | "telnyx" | "sip" | null;
+            /** @description Carrier that carries the leg. */
+            provider?: components["schemas"]["Provider"] | null;
             /** @description Called party (E.164 number or SIP URI). */
             to?: string | null;
             /** @description Calling party (E.164 number or SIP URI). */
@@ -912,11 +1152,8 @@ export interface components {
             object: "session";
             status: components["schemas"]["SessionStatus"];
             mode: components["schemas"]["SessionMode"];
-            /**
-             * @description Resolved carrier (`twilio`, `telnyx`, `sip`). Response only. `null` when no telephony route applies (nullability inferred, e.g. pure WebSocket sessions).
-             * @enum {string|null}
-             */
-            provider?: "twilio" | "telnyx" | "sip" | null;
+            /** @description Resolved carrier (`twilio`, `telnyx`, `sip`). Response only. `null` when no telephony route applies (nullability inferred, e.g. pure WebSocket sessions). */
+            provider?: components["schemas"]["Provider"] | null;
             /** @description Number used for the call, if any (E.164). */
             phone_number?: string | null;
             /** @description Language of party A; `null` while auto-detected. */
@@ -1118,10 +1355,6 @@ export interface components {
          * @example rec_01HXYZ123456789
          */
         RecordingId: string;
-        /** @description Length in seconds. */
-        duration: number;
-        /** @description Stored format, for example `mp3` or `wav`. The audio endpoint always serves MP3. */
-        format: string;
         /**
          * RecordingStatus
          * @description `processing` for a few seconds after the session ends, then `ready` (downloadable) or `failed`.
@@ -1150,8 +1383,10 @@ export interface components {
              */
             object: "recording";
             session_id: components["schemas"]["SessionId"];
-            duration?: components["schemas"]["duration"];
-            format?: components["schemas"]["format"];
+            /** @description Length in seconds. */
+            duration?: number;
+            /** @description Stored format, for example `mp3`. */
+            format?: string;
             status: components["schemas"]["RecordingStatus"];
             /** @description When the recording was created. */
             created_at: components["schemas"]["Timestamp"];
@@ -1365,6 +1600,276 @@ export interface components {
              */
             completed_at?: string | null;
         };
+        /**
+         * EventId
+         * @description Webhook event identifier, prefixed `evt_`. Use it to deduplicate deliveries.
+         * @example evt_01HXYZ123456789
+         */
+        EventId: string;
+        /**
+         * SessionCreatedEvent
+         * @description Webhook event `session.created`: A session was created (status `created`).
+         */
+        SessionCreatedEvent: {
+            id: components["schemas"]["EventId"];
+            /**
+             * @description Object type `webhook_event` (listed among the documented object types; its presence in the payload is inferred).
+             * @constant
+             */
+            object?: "webhook_event";
+            /**
+             * @description Event type.
+             * @constant
+             */
+            type: "session.created";
+            /** @description API version the payload is rendered in (`v1`). */
+            api_version: string;
+            /** @description When the event happened. */
+            created_at: components["schemas"]["Timestamp"];
+            data: components["schemas"]["Session"];
+        };
+        /**
+         * SessionStartedEvent
+         * @description Webhook event `session.started`: The session became active: audio is flowing (`started_at` set).
+         */
+        SessionStartedEvent: {
+            id: components["schemas"]["EventId"];
+            /**
+             * @description Object type `webhook_event` (listed among the documented object types; its presence in the payload is inferred).
+             * @constant
+             */
+            object?: "webhook_event";
+            /**
+             * @description Event type.
+             * @constant
+             */
+            type: "session.started";
+            /** @description API version the payload is rendered in (`v1`). */
+            api_version: string;
+            /** @description When the event happened. */
+            created_at: components["schemas"]["Timestamp"];
+            data: components["schemas"]["Session"];
+        };
+        /**
+         * SessionEndedEvent
+         * @description Webhook event `session.ended`: The session ended (`ended_at` and `duration_seconds` set). Recordings and the final transcript follow.
+         */
+        SessionEndedEvent: {
+            id: components["schemas"]["EventId"];
+            /**
+             * @description Object type `webhook_event` (listed among the documented object types; its presence in the payload is inferred).
+             * @constant
+             */
+            object?: "webhook_event";
+            /**
+             * @description Event type.
+             * @constant
+             */
+            type: "session.ended";
+            /** @description API version the payload is rendered in (`v1`). */
+            api_version: string;
+            /** @description When the event happened. */
+            created_at: components["schemas"]["Timestamp"];
+            data: components["schemas"]["Session"];
+        };
+        /**
+         * TranscriptReadyEvent
+         * @description Webhook event `transcript.ready`: The full transcript is available (`status: completed`). The data shape (the Transcript object) is inferred.
+         */
+        TranscriptReadyEvent: {
+            id: components["schemas"]["EventId"];
+            /**
+             * @description Object type `webhook_event` (listed among the documented object types; its presence in the payload is inferred).
+             * @constant
+             */
+            object?: "webhook_event";
+            /**
+             * @description Event type.
+             * @constant
+             */
+            type: "transcript.ready";
+            /** @description API version the payload is rendered in (`v1`). */
+            api_version: string;
+            /** @description When the event happened. */
+            created_at: components["schemas"]["Timestamp"];
+            data: components["schemas"]["Transcript"];
+        };
+        /**
+         * TranscriptSegment
+         * @description Data of the `transcript.segment` webhook: one new transcript turn of a session. Per-event payloads are not documented; this shape (the session id plus a transcript turn) is inferred.
+         * @example {
+         *       "session_id": "sess_01HXYZ123456789",
+         *       "turn": {
+         *         "sequence": 3,
+         *         "speaker": "customer",
+         *         "language": "es",
+         *         "text": "Es el pedido 4711.",
+         *         "translation": {
+         *           "language": "en",
+         *           "text": "It is order 4711."
+         *         },
+         *         "timestamp": "2026-03-26T10:00:30Z"
+         *       }
+         *     }
+         */
+        TranscriptSegment: {
+            session_id: components["schemas"]["SessionId"];
+            turn: components["schemas"]["TranscriptTurn"];
+        };
+        /**
+         * TranscriptSegmentEvent
+         * @description Webhook event `transcript.segment`: A new realtime transcript turn. The data shape is inferred.
+         */
+        TranscriptSegmentEvent: {
+            id: components["schemas"]["EventId"];
+            /**
+             * @description Object type `webhook_event` (listed among the documented object types; its presence in the payload is inferred).
+             * @constant
+             */
+            object?: "webhook_event";
+            /**
+             * @description Event type.
+             * @constant
+             */
+            type: "transcript.segment";
+            /** @description API version the payload is rendered in (`v1`). */
+            api_version: string;
+            /** @description When the event happened. */
+            created_at: components["schemas"]["Timestamp"];
+            data: components["schemas"]["TranscriptSegment"];
+        };
+        /**
+         * RecordingReadyEvent
+         * @description Webhook event `recording.ready`: A recording is downloadable (`status: ready`). The data shape (the Recording object) is inferred.
+         */
+        RecordingReadyEvent: {
+            id: components["schemas"]["EventId"];
+            /**
+             * @description Object type `webhook_event` (listed among the documented object types; its presence in the payload is inferred).
+             * @constant
+             */
+            object?: "webhook_event";
+            /**
+             * @description Event type.
+             * @constant
+             */
+            type: "recording.ready";
+            /** @description API version the payload is rendered in (`v1`). */
+            api_version: string;
+            /** @description When the event happened. */
+            created_at: components["schemas"]["Timestamp"];
+            data: components["schemas"]["Recording"];
+        };
+        /**
+         * RecordingFailedEvent
+         * @description Webhook event `recording.failed`: Recording generation failed (`status: failed`). The data shape (the Recording object) is inferred.
+         */
+        RecordingFailedEvent: {
+            id: components["schemas"]["EventId"];
+            /**
+             * @description Object type `webhook_event` (listed among the documented object types; its presence in the payload is inferred).
+             * @constant
+             */
+            object?: "webhook_event";
+            /**
+             * @description Event type.
+             * @constant
+             */
+            type: "recording.failed";
+            /** @description API version the payload is rendered in (`v1`). */
+            api_version: string;
+            /** @description When the event happened. */
+            created_at: components["schemas"]["Timestamp"];
+            data: components["schemas"]["Recording"];
+        };
+        /**
+         * AnalysisCompleteEvent
+         * @description Webhook event `analysis.complete`: Analysis results are ready. Note the event name says `complete` while the analysis `status` is `completed`. The data shape (the Analysis object) is inferred.
+         */
+        AnalysisCompleteEvent: {
+            id: components["schemas"]["EventId"];
+            /**
+             * @description Object type `webhook_event` (listed among the documented object types; its presence in the payload is inferred).
+             * @constant
+             */
+            object?: "webhook_event";
+            /**
+             * @description Event type.
+             * @constant
+             */
+            type: "analysis.complete";
+            /** @description API version the payload is rendered in (`v1`). */
+            api_version: string;
+            /** @description When the event happened. */
+            created_at: components["schemas"]["Timestamp"];
+            data: components["schemas"]["Analysis"];
+        };
+        /**
+         * AnalysisFailedEvent
+         * @description Webhook event `analysis.failed`: The analysis failed; `error` says why. The data shape (the Analysis object) is inferred.
+         */
+        AnalysisFailedEvent: {
+            id: components["schemas"]["EventId"];
+            /**
+             * @description Object type `webhook_event` (listed among the documented object types; its presence in the payload is inferred).
+             * @constant
+             */
+            object?: "webhook_event";
+            /**
+             * @description Event type.
+             * @constant
+             */
+            type: "analysis.failed";
+            /** @description API version the payload is rendered in (`v1`). */
+            api_version: string;
+            /** @description When the event happened. */
+            created_at: components["schemas"]["Timestamp"];
+            data: components["schemas"]["Analysis"];
+        };
+        /**
+         * SessionProviderConnectedEvent
+         * @description Webhook event `session.provider.connected`: A provider (PSTN/SIP) call leg connected. The data shape (the inferred Call object) is inferred.
+         */
+        SessionProviderConnectedEvent: {
+            id: components["schemas"]["EventId"];
+            /**
+             * @description Object type `webhook_event` (listed among the documented object types; its presence in the payload is inferred).
+             * @constant
+             */
+            object?: "webhook_event";
+            /**
+             * @description Event type.
+             * @constant
+             */
+            type: "session.provider.connected";
+            /** @description API version the payload is rendered in (`v1`). */
+            api_version: string;
+            /** @description When the event happened. */
+            created_at: components["schemas"]["Timestamp"];
+            data: components["schemas"]["Call"];
+        };
+        /**
+         * SessionProviderDisconnectedEvent
+         * @description Webhook event `session.provider.disconnected`: A provider call leg disconnected. The data shape (the inferred Call object) is inferred.
+         */
+        SessionProviderDisconnectedEvent: {
+            id: components["schemas"]["EventId"];
+            /**
+             * @description Object type `webhook_event` (listed among the documented object types; its presence in the payload is inferred).
+             * @constant
+             */
+            object?: "webhook_event";
+            /**
+             * @description Event type.
+             * @constant
+             */
+            type: "session.provider.disconnected";
+            /** @description API version the payload is rendered in (`v1`). */
+            api_version: string;
+            /** @description When the event happened. */
+            created_at: components["schemas"]["Timestamp"];
+            data: components["schemas"]["Call"];
+        };
     };
     responses: {
         /** @description Invalid request: malformed JSON or parameters, or an `Idempotency-Key` reused with a different body. */
@@ -1554,6 +2059,14 @@ export interface components {
         RecordingIdPath: components["schemas"]["RecordingId"];
         /** @description Analysis id (`anl_…`) from the create call. */
         AnalysisIdPath: components["schemas"]["AnalysisId"];
+        /** @description `t=<unix seconds>,v1=<hex>`: split on `,`, then each part on the first `=`. `v1` is the lowercase hex HMAC-SHA256 of `"{t}.{raw body}"` with your endpoint's signing secret, computed over the raw bytes before JSON parsing. Compare in constant time and reject stale `t` values (the docs state no tolerance; 5 minutes is the usual choice). */
+        KallglotSignature: string;
+        /** @description Delivery id (`wh_del_…`), the same across retries of one delivery. */
+        KallglotWebhookId: string;
+        /** @description 0 on the first attempt, then 1 to 7 on retries (8 attempts in total). */
+        KallglotRetryCount: number;
+        /** @description Unix seconds when the event was first created (stays the same across retries). */
+        KallglotOriginalTimestamp: number;
     };
     requestBodies: never;
     headers: {
@@ -2225,6 +2738,424 @@ export interface operations {
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
             503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    sessionCreatedWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description `t=<unix seconds>,v1=<hex>`: split on `,`, then each part on the first `=`. `v1` is the lowercase hex HMAC-SHA256 of `"{t}.{raw body}"` with your endpoint's signing secret, computed over the raw bytes before JSON parsing. Compare in constant time and reject stale `t` values (the docs state no tolerance; 5 minutes is the usual choice). */
+                "Kallglot-Signature": components["parameters"]["KallglotSignature"];
+                /** @description Delivery id (`wh_del_…`), the same across retries of one delivery. */
+                "Kallglot-Webhook-Id"?: components["parameters"]["KallglotWebhookId"];
+                /** @description 0 on the first attempt, then 1 to 7 on retries (8 attempts in total). */
+                "Kallglot-Retry-Count"?: components["parameters"]["KallglotRetryCount"];
+                /** @description Unix seconds when the event was first created (stays the same across retries). */
+                "Kallglot-Original-Timestamp"?: components["parameters"]["KallglotOriginalTimestamp"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SessionCreatedEvent"];
+            };
+        };
+        responses: {
+            /** @description Acknowledged. Any 2xx counts; the body is ignored. A non-2xx answer, no answer within 30 seconds, or a connection or TLS failure fails the delivery, which is retried with backoff up to 8 attempts. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Your endpoint rejected the signature (the docs' receiver example answers 401 "Invalid signature"). The delivery counts as failed and is retried. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    sessionStartedWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description `t=<unix seconds>,v1=<hex>`: split on `,`, then each part on the first `=`. `v1` is the lowercase hex HMAC-SHA256 of `"{t}.{raw body}"` with your endpoint's signing secret, computed over the raw bytes before JSON parsing. Compare in constant time and reject stale `t` values (the docs state no tolerance; 5 minutes is the usual choice). */
+                "Kallglot-Signature": components["parameters"]["KallglotSignature"];
+                /** @description Delivery id (`wh_del_…`), the same across retries of one delivery. */
+                "Kallglot-Webhook-Id"?: components["parameters"]["KallglotWebhookId"];
+                /** @description 0 on the first attempt, then 1 to 7 on retries (8 attempts in total). */
+                "Kallglot-Retry-Count"?: components["parameters"]["KallglotRetryCount"];
+                /** @description Unix seconds when the event was first created (stays the same across retries). */
+                "Kallglot-Original-Timestamp"?: components["parameters"]["KallglotOriginalTimestamp"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SessionStartedEvent"];
+            };
+        };
+        responses: {
+            /** @description Acknowledged. Any 2xx counts; the body is ignored. A non-2xx answer, no answer within 30 seconds, or a connection or TLS failure fails the delivery, which is retried with backoff up to 8 attempts. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Your endpoint rejected the signature (the docs' receiver example answers 401 "Invalid signature"). The delivery counts as failed and is retried. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    sessionEndedWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description `t=<unix seconds>,v1=<hex>`: split on `,`, then each part on the first `=`. `v1` is the lowercase hex HMAC-SHA256 of `"{t}.{raw body}"` with your endpoint's signing secret, computed over the raw bytes before JSON parsing. Compare in constant time and reject stale `t` values (the docs state no tolerance; 5 minutes is the usual choice). */
+                "Kallglot-Signature": components["parameters"]["KallglotSignature"];
+                /** @description Delivery id (`wh_del_…`), the same across retries of one delivery. */
+                "Kallglot-Webhook-Id"?: components["parameters"]["KallglotWebhookId"];
+                /** @description 0 on the first attempt, then 1 to 7 on retries (8 attempts in total). */
+                "Kallglot-Retry-Count"?: components["parameters"]["KallglotRetryCount"];
+                /** @description Unix seconds when the event was first created (stays the same across retries). */
+                "Kallglot-Original-Timestamp"?: components["parameters"]["KallglotOriginalTimestamp"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SessionEndedEvent"];
+            };
+        };
+        responses: {
+            /** @description Acknowledged. Any 2xx counts; the body is ignored. A non-2xx answer, no answer within 30 seconds, or a connection or TLS failure fails the delivery, which is retried with backoff up to 8 attempts. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Your endpoint rejected the signature (the docs' receiver example answers 401 "Invalid signature"). The delivery counts as failed and is retried. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    transcriptReadyWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description `t=<unix seconds>,v1=<hex>`: split on `,`, then each part on the first `=`. `v1` is the lowercase hex HMAC-SHA256 of `"{t}.{raw body}"` with your endpoint's signing secret, computed over the raw bytes before JSON parsing. Compare in constant time and reject stale `t` values (the docs state no tolerance; 5 minutes is the usual choice). */
+                "Kallglot-Signature": components["parameters"]["KallglotSignature"];
+                /** @description Delivery id (`wh_del_…`), the same across retries of one delivery. */
+                "Kallglot-Webhook-Id"?: components["parameters"]["KallglotWebhookId"];
+                /** @description 0 on the first attempt, then 1 to 7 on retries (8 attempts in total). */
+                "Kallglot-Retry-Count"?: components["parameters"]["KallglotRetryCount"];
+                /** @description Unix seconds when the event was first created (stays the same across retries). */
+                "Kallglot-Original-Timestamp"?: components["parameters"]["KallglotOriginalTimestamp"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TranscriptReadyEvent"];
+            };
+        };
+        responses: {
+            /** @description Acknowledged. Any 2xx counts; the body is ignored. A non-2xx answer, no answer within 30 seconds, or a connection or TLS failure fails the delivery, which is retried with backoff up to 8 attempts. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Your endpoint rejected the signature (the docs' receiver example answers 401 "Invalid signature"). The delivery counts as failed and is retried. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    transcriptSegmentWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description `t=<unix seconds>,v1=<hex>`: split on `,`, then each part on the first `=`. `v1` is the lowercase hex HMAC-SHA256 of `"{t}.{raw body}"` with your endpoint's signing secret, computed over the raw bytes before JSON parsing. Compare in constant time and reject stale `t` values (the docs state no tolerance; 5 minutes is the usual choice). */
+                "Kallglot-Signature": components["parameters"]["KallglotSignature"];
+                /** @description Delivery id (`wh_del_…`), the same across retries of one delivery. */
+                "Kallglot-Webhook-Id"?: components["parameters"]["KallglotWebhookId"];
+                /** @description 0 on the first attempt, then 1 to 7 on retries (8 attempts in total). */
+                "Kallglot-Retry-Count"?: components["parameters"]["KallglotRetryCount"];
+                /** @description Unix seconds when the event was first created (stays the same across retries). */
+                "Kallglot-Original-Timestamp"?: components["parameters"]["KallglotOriginalTimestamp"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TranscriptSegmentEvent"];
+            };
+        };
+        responses: {
+            /** @description Acknowledged. Any 2xx counts; the body is ignored. A non-2xx answer, no answer within 30 seconds, or a connection or TLS failure fails the delivery, which is retried with backoff up to 8 attempts. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Your endpoint rejected the signature (the docs' receiver example answers 401 "Invalid signature"). The delivery counts as failed and is retried. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    recordingReadyWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description `t=<unix seconds>,v1=<hex>`: split on `,`, then each part on the first `=`. `v1` is the lowercase hex HMAC-SHA256 of `"{t}.{raw body}"` with your endpoint's signing secret, computed over the raw bytes before JSON parsing. Compare in constant time and reject stale `t` values (the docs state no tolerance; 5 minutes is the usual choice). */
+                "Kallglot-Signature": components["parameters"]["KallglotSignature"];
+                /** @description Delivery id (`wh_del_…`), the same across retries of one delivery. */
+                "Kallglot-Webhook-Id"?: components["parameters"]["KallglotWebhookId"];
+                /** @description 0 on the first attempt, then 1 to 7 on retries (8 attempts in total). */
+                "Kallglot-Retry-Count"?: components["parameters"]["KallglotRetryCount"];
+                /** @description Unix seconds when the event was first created (stays the same across retries). */
+                "Kallglot-Original-Timestamp"?: components["parameters"]["KallglotOriginalTimestamp"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RecordingReadyEvent"];
+            };
+        };
+        responses: {
+            /** @description Acknowledged. Any 2xx counts; the body is ignored. A non-2xx answer, no answer within 30 seconds, or a connection or TLS failure fails the delivery, which is retried with backoff up to 8 attempts. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Your endpoint rejected the signature (the docs' receiver example answers 401 "Invalid signature"). The delivery counts as failed and is retried. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    recordingFailedWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description `t=<unix seconds>,v1=<hex>`: split on `,`, then each part on the first `=`. `v1` is the lowercase hex HMAC-SHA256 of `"{t}.{raw body}"` with your endpoint's signing secret, computed over the raw bytes before JSON parsing. Compare in constant time and reject stale `t` values (the docs state no tolerance; 5 minutes is the usual choice). */
+                "Kallglot-Signature": components["parameters"]["KallglotSignature"];
+                /** @description Delivery id (`wh_del_…`), the same across retries of one delivery. */
+                "Kallglot-Webhook-Id"?: components["parameters"]["KallglotWebhookId"];
+                /** @description 0 on the first attempt, then 1 to 7 on retries (8 attempts in total). */
+                "Kallglot-Retry-Count"?: components["parameters"]["KallglotRetryCount"];
+                /** @description Unix seconds when the event was first created (stays the same across retries). */
+                "Kallglot-Original-Timestamp"?: components["parameters"]["KallglotOriginalTimestamp"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RecordingFailedEvent"];
+            };
+        };
+        responses: {
+            /** @description Acknowledged. Any 2xx counts; the body is ignored. A non-2xx answer, no answer within 30 seconds, or a connection or TLS failure fails the delivery, which is retried with backoff up to 8 attempts. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Your endpoint rejected the signature (the docs' receiver example answers 401 "Invalid signature"). The delivery counts as failed and is retried. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    analysisCompleteWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description `t=<unix seconds>,v1=<hex>`: split on `,`, then each part on the first `=`. `v1` is the lowercase hex HMAC-SHA256 of `"{t}.{raw body}"` with your endpoint's signing secret, computed over the raw bytes before JSON parsing. Compare in constant time and reject stale `t` values (the docs state no tolerance; 5 minutes is the usual choice). */
+                "Kallglot-Signature": components["parameters"]["KallglotSignature"];
+                /** @description Delivery id (`wh_del_…`), the same across retries of one delivery. */
+                "Kallglot-Webhook-Id"?: components["parameters"]["KallglotWebhookId"];
+                /** @description 0 on the first attempt, then 1 to 7 on retries (8 attempts in total). */
+                "Kallglot-Retry-Count"?: components["parameters"]["KallglotRetryCount"];
+                /** @description Unix seconds when the event was first created (stays the same across retries). */
+                "Kallglot-Original-Timestamp"?: components["parameters"]["KallglotOriginalTimestamp"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AnalysisCompleteEvent"];
+            };
+        };
+        responses: {
+            /** @description Acknowledged. Any 2xx counts; the body is ignored. A non-2xx answer, no answer within 30 seconds, or a connection or TLS failure fails the delivery, which is retried with backoff up to 8 attempts. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Your endpoint rejected the signature (the docs' receiver example answers 401 "Invalid signature"). The delivery counts as failed and is retried. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    analysisFailedWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description `t=<unix seconds>,v1=<hex>`: split on `,`, then each part on the first `=`. `v1` is the lowercase hex HMAC-SHA256 of `"{t}.{raw body}"` with your endpoint's signing secret, computed over the raw bytes before JSON parsing. Compare in constant time and reject stale `t` values (the docs state no tolerance; 5 minutes is the usual choice). */
+                "Kallglot-Signature": components["parameters"]["KallglotSignature"];
+                /** @description Delivery id (`wh_del_…`), the same across retries of one delivery. */
+                "Kallglot-Webhook-Id"?: components["parameters"]["KallglotWebhookId"];
+                /** @description 0 on the first attempt, then 1 to 7 on retries (8 attempts in total). */
+                "Kallglot-Retry-Count"?: components["parameters"]["KallglotRetryCount"];
+                /** @description Unix seconds when the event was first created (stays the same across retries). */
+                "Kallglot-Original-Timestamp"?: components["parameters"]["KallglotOriginalTimestamp"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AnalysisFailedEvent"];
+            };
+        };
+        responses: {
+            /** @description Acknowledged. Any 2xx counts; the body is ignored. A non-2xx answer, no answer within 30 seconds, or a connection or TLS failure fails the delivery, which is retried with backoff up to 8 attempts. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Your endpoint rejected the signature (the docs' receiver example answers 401 "Invalid signature"). The delivery counts as failed and is retried. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    sessionProviderConnectedWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description `t=<unix seconds>,v1=<hex>`: split on `,`, then each part on the first `=`. `v1` is the lowercase hex HMAC-SHA256 of `"{t}.{raw body}"` with your endpoint's signing secret, computed over the raw bytes before JSON parsing. Compare in constant time and reject stale `t` values (the docs state no tolerance; 5 minutes is the usual choice). */
+                "Kallglot-Signature": components["parameters"]["KallglotSignature"];
+                /** @description Delivery id (`wh_del_…`), the same across retries of one delivery. */
+                "Kallglot-Webhook-Id"?: components["parameters"]["KallglotWebhookId"];
+                /** @description 0 on the first attempt, then 1 to 7 on retries (8 attempts in total). */
+                "Kallglot-Retry-Count"?: components["parameters"]["KallglotRetryCount"];
+                /** @description Unix seconds when the event was first created (stays the same across retries). */
+                "Kallglot-Original-Timestamp"?: components["parameters"]["KallglotOriginalTimestamp"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SessionProviderConnectedEvent"];
+            };
+        };
+        responses: {
+            /** @description Acknowledged. Any 2xx counts; the body is ignored. A non-2xx answer, no answer within 30 seconds, or a connection or TLS failure fails the delivery, which is retried with backoff up to 8 attempts. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Your endpoint rejected the signature (the docs' receiver example answers 401 "Invalid signature"). The delivery counts as failed and is retried. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    sessionProviderDisconnectedWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description `t=<unix seconds>,v1=<hex>`: split on `,`, then each part on the first `=`. `v1` is the lowercase hex HMAC-SHA256 of `"{t}.{raw body}"` with your endpoint's signing secret, computed over the raw bytes before JSON parsing. Compare in constant time and reject stale `t` values (the docs state no tolerance; 5 minutes is the usual choice). */
+                "Kallglot-Signature": components["parameters"]["KallglotSignature"];
+                /** @description Delivery id (`wh_del_…`), the same across retries of one delivery. */
+                "Kallglot-Webhook-Id"?: components["parameters"]["KallglotWebhookId"];
+                /** @description 0 on the first attempt, then 1 to 7 on retries (8 attempts in total). */
+                "Kallglot-Retry-Count"?: components["parameters"]["KallglotRetryCount"];
+                /** @description Unix seconds when the event was first created (stays the same across retries). */
+                "Kallglot-Original-Timestamp"?: components["parameters"]["KallglotOriginalTimestamp"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SessionProviderDisconnectedEvent"];
+            };
+        };
+        responses: {
+            /** @description Acknowledged. Any 2xx counts; the body is ignored. A non-2xx answer, no answer within 30 seconds, or a connection or TLS failure fails the delivery, which is retried with backoff up to 8 attempts. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Your endpoint rejected the signature (the docs' receiver example answers 401 "Invalid signature"). The delivery counts as failed and is retried. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
 }

@@ -146,6 +146,7 @@ export async function startRestMock(options: RestMockOptions = {}): Promise<Rest
   const windows = new Map<string, { start: number; count: number }>();
   const idem = new Map<string, { hash: string; done?: UpstreamLike }>();
   const upstreamCache = new Map<string, UpstreamResponse>();
+  const finalCache = new Map<string, UpstreamLike>();
   const cacheSize = options.prismCacheSize ?? 1000;
 
   const prismOpts = { specPath, host: '127.0.0.1', verbose: options.prismVerbose ?? 'warn' } as const;
@@ -555,6 +556,8 @@ export async function startRestMock(options: RestMockOptions = {}): Promise<Rest
       let up: UpstreamResponse;
       // Prism runs in static mode, so a GET's answer depends only on path, query, Prefer and Accept: memoize it.
       const cacheKey = cacheSize > 0 && (method === 'GET' || method === 'HEAD') ? `${method} ${url.pathname}${url.search}|${fwdHeaders.prefer ?? ''}|${fwdHeaders.accept}` : undefined;
+      const done = cacheKey ? finalCache.get(cacheKey) : undefined;
+      if (done) return send(res, done.status, { ...done.headers, ...extra, 'X-Request-ID': reqId }, done.body);
       try {
         const cached = cacheKey ? upstreamCache.get(cacheKey) : undefined;
         if (cached) up = cached;
@@ -608,6 +611,11 @@ export async function startRestMock(options: RestMockOptions = {}): Promise<Rest
             }
           }
           outBody = Buffer.from(JSON.stringify(json));
+          // Final answers that do not depend on mock state (no session objects) are reused as they are.
+          if (cacheKey && up.status < 400 && json.object !== 'session' && !('stream' in json)) {
+            if (finalCache.size >= cacheSize) finalCache.delete(finalCache.keys().next().value!);
+            finalCache.set(cacheKey, { status: up.status, headers: outHeaders, body: outBody });
+          }
         }
       } else if (up.status >= 400) {
         const apiErr: ApiError = { status: up.status, type: vocab.type(up.status >= 500 ? 'api' : 'invalid_request'), code: up.status >= 500 ? 'internal_error' : 'invalid_request', message: 'Request failed.' };

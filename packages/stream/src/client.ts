@@ -264,6 +264,7 @@ class Stream implements StreamClient {
   private connectTimer: ReturnType<typeof setTimeout> | undefined;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private lastSocketError = '';
+  private connectTimedOut = false;
   private lastIn = 0;
   private lastOut = 0;
   private readonly iterators = new Set<{ push: (m: ServerMessage) => void; finish: (e?: Error) => void }>();
@@ -355,6 +356,7 @@ class Stream implements StreamClient {
     this.connectTimer = setTimeout(() => {
       if (this.socket !== ws) return;
       this.lastSocketError = `no session.ready within ${this.connectTimeoutMs} ms`;
+      this.connectTimedOut = true;
       this.dropSocket(ws, 4008, 'connect timeout', opened);
     }, this.connectTimeoutMs);
     ws.onopen = () => {
@@ -405,18 +407,24 @@ class Stream implements StreamClient {
     this.socket = undefined;
     this.sessionReady = false;
     if (this.userClosed) return; // close() already finished the stream
-    const info = describeClose(code);
+    const timedOut = this.connectTimedOut;
+    this.connectTimedOut = false;
+    const info = timedOut ? undefined : describeClose(code);
     let action: CloseAction = info?.action ?? 'stop';
     let name = info?.name ?? (code === 1006 ? 'abnormal_closure' : `close_${code}`);
     if (!info && (code === 1006 || code === 1005) && this.everReady) action = 'reconnect'; // network drop mid-stream
     if (!opened && !info) name = 'connection_failed';
+    if (timedOut) {
+      name = 'connect_timeout';
+      action = 'reconnect';
+    }
 
     const normalEnd = !!this.ended || (code === 1000 && opened);
     const canRetry =
       !normalEnd &&
       !!this.reconnect &&
       action !== 'stop' &&
-      (this.everReady || opened || !!info) && // a plain refusal on the very first connect is not retried
+      (this.everReady || opened || !!info || timedOut) && // a plain refusal on the very first connect is not retried
       this.attempt < this.reconnect.maxAttempts &&
       (action !== 'new_token' || !!this.reconnect.getStream);
     this.events.emit('close', { code, reason, name, action, willReconnect: canRetry });
@@ -432,6 +440,7 @@ class Stream implements StreamClient {
     const phase = this.everReady ? 'stream' : 'handshake';
     let message = closeMessage(code, reason, phase);
     if (!opened && !info) message = `Stream connection to ${safeUrl(this.target.url)} failed${this.lastSocketError ? `: ${this.lastSocketError}` : ''} (bad URL, refused handshake, or server unreachable)`;
+    if (timedOut) message = `Stream to ${safeUrl(this.target.url)} timed out: ${this.lastSocketError}`;
     const Err = phase === 'handshake' ? StreamConnectError : StreamClosedError;
     this.finish(new Err(code, name, reason || this.lastSocketError, message, action));
   }
@@ -555,7 +564,10 @@ class Stream implements StreamClient {
     if (msg.type === 'session.ended') {
       // The server stops reading after session.ended; close our side if it does not.
       const ws = this.socket;
-      if (ws) setTimeout(() => this.socket === ws && this.dropSocket(ws, 1000, 'session ended', true), 1000);
+      if (ws) {
+        const t = setTimeout(() => this.socket === ws && this.dropSocket(ws, 1000, 'session ended', true), 1000);
+        (t as { unref?: () => void }).unref?.();
+      }
     }
   }
 
@@ -740,6 +752,7 @@ class Stream implements StreamClient {
       }
     }
     this.socket = undefined;
+    if (ws) this.events.emit('close', { code, reason, name: describeClose(code)?.name ?? `close_${code}`, action: 'stop', willReconnect: false });
     this.finish();
     return done;
   }

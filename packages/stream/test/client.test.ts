@@ -140,7 +140,14 @@ describe('handshake', () => {
     const srv = await server(() => {});
     const err = await connect({ url: srv.url, token: TOKEN, connectTimeoutMs: 100 }).ready.catch((e) => e);
     expect(err).toBeInstanceOf(StreamConnectError);
-    expect(err.reason).toMatch(/no session.ready within 100 ms|connect timeout/);
+    expect(err.closeName).toBe('connect_timeout');
+    expect(err.message).toMatch(/timed out: no session.ready within 100 ms/);
+    expect(err.message).not.toContain(TOKEN);
+    // With reconnect on, a silent server is retried like a busy one.
+    const s = connect({ url: srv.url, token: TOKEN, connectTimeoutMs: 50, reconnect: { maxAttempts: 2, initialDelayMs: 1 } });
+    const err2 = await s.ready.catch((e) => e);
+    expect(err2.closeName).toBe('connect_timeout');
+    expect(srv.connections.length).toBe(4);
   });
 });
 
@@ -575,9 +582,11 @@ describe('end and close', () => {
     const srv = await server((c) => behaveNormally(c, { ready: false }));
     const s = connect({ url: srv.url, token: TOKEN });
     await until(s, 'open');
+    const closes = collect(s, 'close');
     const iter = s[Symbol.asyncIterator]();
     const next = iter.next();
     await s.close();
+    expect(closes).toEqual([{ code: 1000, reason: 'client closed', name: 'normal_closure', action: 'stop', willReconnect: false }]);
     expect(await next).toEqual({ value: undefined, done: true });
     await expect(s.ready).rejects.toThrow(/before session.ready/);
     expect((await srv.connections[0]!.closed).code).toBe(1000);
