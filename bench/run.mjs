@@ -64,9 +64,9 @@ export function rowsFromOutput(source, text) {
 function fmt(n) {
   if (typeof n !== 'number' || !Number.isFinite(n)) return n === undefined || n === null ? '–' : String(n);
   const a = Math.abs(n);
-  if (a !== 0 && (a >= 1e6 || a < 1e-3)) return n.toExponential(2);
   if (Number.isInteger(n)) return String(n);
-  return n.toFixed(a >= 100 ? 1 : a >= 1 ? 3 : 4);
+  if (a < 1e-3) return n.toExponential(2);
+  return n.toFixed(a >= 100 ? 1 : 3);
 }
 
 export function renderTable(rows) {

@@ -39,7 +39,7 @@ describe('bench/run.mjs', () => {
     const tableLines = md.split('\n').filter((l) => l.startsWith('|'));
     expect(tableLines[0]).toBe('| metric | ours | reference | ratio | goal | holds | bench |');
     expect(tableLines).toHaveLength(2 + 4);
-    expect(md).toMatch(/\| alpha parse \| 2 ms \| 4 ms \| 0\.5000 \| <= 1\.05 \| yes \| packages\/alpha\/bench\/fast\.bench\.mjs \|/);
+    expect(md).toMatch(/\| alpha parse \| 2 ms \| 4 ms \| 0\.500 \| <= 1\.05 \| yes \| packages\/alpha\/bench\/fast\.bench\.mjs \|/);
     expect(md).toMatch(/\| alpha size \| 30 kB \| 10 kB \| 3 \| <= 2 \| NO \|/);
     expect(md).toMatch(/ERROR: exit 1: .*beta exploded on purpose.*\| error \| packages\/beta\/bench\/crash\.bench\.mjs/);
     expect(md).toMatch(/ERROR: BENCH_OUT is not JSON.*docs\/bench\/garbage\.bench\.mjs/);

@@ -368,14 +368,29 @@ export const NON_BREAKING: Mutation[] = [
     },
   },
   {
-    name: 'respell a nullable enum as anyOf [enum, null] (session.provider)',
+    name: 'respell a nullable enum between `type: [string, null]` + enum and anyOf [enum, null] (session.provider)',
     apply: ({ openapi }) => {
       const s = responseSchema(openapi, 'retrieveSession');
       const p = deref(openapi, s.properties.provider);
       const types: string[] = [].concat(p.type ?? []);
-      if (!types.includes('null') || !Array.isArray(p.enum)) throw new Error('session.provider is not a nullable enum');
-      const { type: _t, enum: values, ...rest } = p;
-      s.properties.provider = { ...rest, anyOf: [{ type: 'string', enum: values.filter((v: unknown) => v !== null) }, { type: 'null' }] };
+      if (types.includes('null') && Array.isArray(p.enum)) {
+        const { type: _t, enum: values, ...rest } = p;
+        s.properties.provider = { ...rest, anyOf: [{ type: 'string', enum: values.filter((v: unknown) => v !== null) }, { type: 'null' }] };
+        return;
+      }
+      const variants: any[] = p.anyOf ?? p.oneOf ?? [];
+      const plain = variants.map((v) => deref(openapi, v)).find((v) => Array.isArray(v.enum));
+      if (!plain || !variants.some((v) => deref(openapi, v).type === 'null')) throw new Error('session.provider is not a nullable enum');
+      const { anyOf: _a, oneOf: _o, ...rest } = p;
+      s.properties.provider = { ...rest, type: [plain.type, 'null'], enum: [...plain.enum, null] };
+    },
+  },
+  {
+    name: 'add a value to a response enum marked x-kallglot-open-enum (session status)',
+    apply: ({ openapi }) => {
+      const status = deref(openapi, responseSchema(openapi, 'retrieveSession').properties.status);
+      status['x-kallglot-open-enum'] = true;
+      status.enum.push('paused');
     },
   },
   {

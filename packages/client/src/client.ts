@@ -1,12 +1,12 @@
-import createClient, { type Client, type FetchResponse, type MaybeOptionalInit, type Middleware } from 'openapi-fetch';
+import createClient, { createQuerySerializer, type Client, type FetchResponse, type MaybeOptionalInit, type Middleware } from 'openapi-fetch';
 import type { HttpMethod, MediaType, PathsWithMethod, RequiredKeysOf, Writable } from 'openapi-typescript-helpers';
-import { KallglotApiError, KallglotConfigError, KallglotError, KallglotTimeoutError } from './errors.js';
+import { errorEnvelope, KallglotApiError, KallglotConfigError, KallglotError, KallglotTimeoutError } from './errors.js';
 import type { paths } from './generated/openapi.js';
 import { idempotentOperations } from './generated/idempotent.js';
 import { VERSION } from './generated/version.js';
 import { type BackoffSettings, DEFAULT_BACKOFF, type RetryPolicy } from './internal/retry.js';
 import { LightRequest } from './internal/light-request.js';
-import { type CallContext, type FetchLike, type RetryInfo, send } from './internal/transport.js';
+import { type CallContext, disarm, type FetchLike, type RetryInfo, send } from './internal/transport.js';
 export type { FetchLike, RetryInfo };
 
 export const DEFAULT_BASE_URL = 'https://api.kallglot.com';
@@ -137,11 +137,7 @@ const KEY_PATTERN = /^sk_(live|test)_[\x21-\x7e]+$/;
 /** Validates the key without ever echoing it (not even a prefix of it). */
 export function assertApiKey(apiKey: unknown): asserts apiKey is string {
   if (typeof apiKey !== 'string' || !KEY_PATTERN.test(apiKey)) {
-    throw new KallglotConfigError(
-      apiKey
-        ? 'Kallglot: apiKey is malformed: expected sk_live_… or sk_test_… without spaces (the value is not shown)'
-        : 'Kallglot: apiKey is required: an organization key sk_live_… or sk_test_…',
-    );
+    throw new KallglotConfigError(`Kallglot: apiKey is ${apiKey ? 'malformed (value not shown)' : 'required'}: expected an organization key sk_live_… or sk_test_…`);
   }
 }
 
@@ -152,71 +148,55 @@ function normalizeBaseUrl(baseUrl: string): string {
   } catch {
     /* reported below */
   }
-  const path = url?.pathname.replace(/\/+$/, '') ?? '';
+  const path = url?.pathname.replace(/\/+$/, '');
   // No credentials (the key goes in a header only), no query, and no /v1: request paths carry it.
-  if (!url || !/^https?:$/.test(url.protocol) || url.username || url.password || url.search || url.hash || /\/v1$/.test(path)) {
-    throw new KallglotConfigError('Kallglot: baseUrl must be an absolute http(s) URL without credentials, query or /v1 suffix, e.g. https://api.kallglot.com');
+  if (!url || !/^https?:$/.test(url.protocol) || url.username || url.password || url.search || url.hash || /\/v1$/.test(path!)) {
+    throw new KallglotConfigError('Kallglot: baseUrl must be an absolute http(s) URL without credentials, query or /v1 suffix');
   }
   return url.origin + path;
 }
 
-function nonNegativeInt(name: string, value: unknown, fallback: number): number {
+function nonNegative(name: string, value: unknown, fallback: number): number {
   if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-    throw new KallglotConfigError(`Kallglot: ${name} must be a finite number >= 0`);
-  }
+  if (typeof value !== 'number' || !(value >= 0 && value < Infinity)) throw new KallglotConfigError(`Kallglot: ${name} must be a finite number >= 0`);
   return value;
 }
 
-// Web Crypto's randomUUID: Node >= 19 and every browser in a secure context.
-const uuidv4 = (): string => globalThis.crypto.randomUUID();
-
 const idempotentOps = new Set(idempotentOperations);
-const RETRY = { policy: 'retry', idempotent: false } as const;
-const KEYED = { policy: 'retry', idempotent: true } as const;
-const REFUSED_ONLY = { policy: 'refused-only', idempotent: false } as const;
 
 /** Safe methods and keyed POSTs retry on anything transient; other POSTs (hangup) only on a refused connection. */
 export function retryPolicyFor(method: string, schemaPath: string): { policy: RetryPolicy; idempotent: boolean } {
-  if (method !== 'POST') return RETRY;
-  return idempotentOps.has(`POST ${schemaPath}`) ? KEYED : REFUSED_ONLY;
+  const keyed = method === 'POST' && idempotentOps.has(`POST ${schemaPath}`);
+  return { policy: method !== 'POST' || keyed ? 'retry' : 'refused-only', idempotent: keyed };
 }
 
+// Header values are parsed on first read only: most callers never look at them.
 class Meta implements ResponseMeta {
-  declare private readonly h: Headers;
-  declare readonly attempts: number;
-  declare readonly idempotencyKey: string | undefined;
-  declare private readonly b: unknown;
-  constructor(h: Headers, attempts: number, idempotencyKey: string | undefined, b: unknown) {
-    this.h = h;
-    this.attempts = attempts;
-    this.idempotencyKey = idempotencyKey;
-    this.b = b;
-  }
+  constructor(
+    private readonly h: Headers,
+    readonly attempts: number,
+    readonly idempotencyKey: string | undefined,
+    private readonly b?: unknown,
+  ) {}
   get requestId(): string | undefined {
-    const fromBody = (this.b as { error?: { request_id?: unknown } } | undefined)?.error?.request_id;
-    return typeof fromBody === 'string' ? fromBody : (this.h.get('x-request-id') ?? undefined);
+    return errorEnvelope(this.b)?.request_id ?? this.h.get('x-request-id') ?? undefined;
   }
   get rateLimit() {
-    const h = this.h;
-    return { limit: num(h, 'x-ratelimit-limit'), remaining: num(h, 'x-ratelimit-remaining'), reset: num(h, 'x-ratelimit-reset') };
+    return { limit: this.n('ratelimit-limit'), remaining: this.n('ratelimit-remaining'), reset: this.n('ratelimit-reset') };
   }
   get credits() {
-    return { remaining: num(this.h, 'x-api-credits-remaining'), used: num(this.h, 'x-api-credits-used') };
+    return { remaining: this.n('api-credits-remaining'), used: this.n('api-credits-used') };
   }
-}
-
-function num(h: Headers, name: string): number | undefined {
-  const v = h.get(name);
-  if (v === null || v.trim() === '') return undefined;
-  const n = Number(v);
-  return Number.isFinite(n) ? n : undefined;
+  private n(name: string): number | undefined {
+    const v = this.h.get(`x-${name}`)?.trim();
+    return v ? (Number.isFinite(+v) ? +v : undefined) : undefined;
+  }
 }
 
 /** Reads request id, rate-limit and credit headers from any Response. */
 export function readResponseMeta(response: Response): Omit<ResponseMeta, 'attempts' | 'idempotencyKey'> {
-  const m = new Meta(response.headers, 1, undefined, undefined);
-  return { requestId: m.requestId, rateLimit: m.rateLimit, credits: m.credits };
+  const { requestId, rateLimit, credits } = new Meta(response.headers, 1, undefined);
+  return { requestId, rateLimit, credits };
 }
 
 type AnyResult = { data?: unknown; error?: unknown; response: Response; meta?: ResponseMeta };
@@ -224,23 +204,16 @@ type DataOf<R> = R extends { data: infer D; error?: never } ? D : never;
 
 /** Turns an `{ error }` result into a thrown `KallglotApiError`; returns `data` otherwise. */
 export async function unwrap<R extends AnyResult>(result: R | Promise<R>): Promise<DataOf<R>> {
-  const r = await result;
-  if (r.error !== undefined || !r.response.ok) throw apiErrorFromResult(r);
-  return r.data as DataOf<R>;
+  return check(await result).data as DataOf<R>;
 }
 
-export function apiErrorFromResult(r: AnyResult): KallglotApiError {
-  return new KallglotApiError({ status: r.response.status, body: r.error, headers: r.response.headers });
+export function apiErrorFromResult(r: AnyResult, where?: string): KallglotApiError {
+  return new KallglotApiError({ status: r.response.status, body: r.error, headers: r.response.headers, where });
 }
 
-function parseFilename(disposition: string | null): string | undefined {
-  const m = disposition && /filename\*?=(?:UTF-8'')?"?([^";]+)/i.exec(disposition);
-  if (!m) return undefined;
-  try {
-    return decodeURIComponent(m[1]!.trim());
-  } catch {
-    return m[1]!.trim();
-  }
+function check<R extends AnyResult>(r: R, where?: string): R {
+  if (r.error !== undefined || !r.response.ok) throw apiErrorFromResult(r, where);
+  return r;
 }
 
 /**
@@ -248,26 +221,28 @@ function parseFilename(disposition: string | null): string | undefined {
  * idempotency keys, timeouts, typed errors, pagination and the recording download.
  */
 export function createKallglotClient(options: KallglotClientOptions): KallglotClient {
-  assertApiKey(options?.apiKey);
+  const { apiKey, userAgent, onRetry } = options ?? {};
+  assertApiKey(apiKey);
   const baseUrl = normalizeBaseUrl(options.baseUrl ?? DEFAULT_BASE_URL);
-  if (baseUrl.includes(options.apiKey)) throw new KallglotConfigError('Kallglot: baseUrl must not contain the API key');
-  const maxRetries = nonNegativeInt('maxRetries', options.maxRetries, DEFAULT_MAX_RETRIES);
-  const timeoutMs = nonNegativeInt('timeoutMs', options.timeoutMs, DEFAULT_TIMEOUT_MS);
+  if (baseUrl.includes(apiKey)) throw new KallglotConfigError('Kallglot: baseUrl must not contain the API key');
+  const maxRetries = nonNegative('maxRetries', options.maxRetries, DEFAULT_MAX_RETRIES);
+  const timeoutMs = nonNegative('timeoutMs', options.timeoutMs, DEFAULT_TIMEOUT_MS);
   const backoff = { ...DEFAULT_BACKOFF };
   for (const k in backoff) {
     const key = k as keyof BackoffSettings;
-    backoff[key] = nonNegativeInt(`retry.${key}`, options.retry?.[key], backoff[key]);
+    backoff[key] = nonNegative(`retry.${key}`, options.retry?.[key], backoff[key]);
   }
-  const baseFetch: FetchLike = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
-  const throwOnError = options.throwOnError === true;
-  const clientId = `kallglot-client-js/${VERSION}${options.userAgent ? ` ${options.userAgent}` : ''}`;
+  const baseFetch: FetchLike = options.fetch ?? ((input, init) => fetch(input, init));
+  const clientId = `kallglot-client-js/${VERSION}${userAgent ? ` ${userAgent}` : ''}`;
 
   const core = createClient<paths, MediaType>({
     baseUrl,
     Request: LightRequest as unknown as typeof Request,
+    // Built once here; openapi-fetch would otherwise build a serializer on every call.
+    querySerializer: createQuerySerializer(),
     headers: {
       ...options.headers,
-      Authorization: `Bearer ${options.apiKey}`,
+      Authorization: `Bearer ${apiKey}`,
       Accept: 'application/json',
       'User-Agent': clientId,
       'X-Kallglot-Client': clientId,
@@ -283,32 +258,29 @@ export function createKallglotClient(options: KallglotClientOptions): KallglotCl
         method,
         where: `${method} ${path}`,
         policy,
-        maxRetries: mr === undefined ? maxRetries : nonNegativeInt('maxRetries', mr, maxRetries),
-        timeoutMs: tm === undefined ? timeoutMs : nonNegativeInt('timeoutMs', tm, timeoutMs),
-        idempotencyKey: idempotencyKey ?? (idempotent ? uuidv4() : undefined),
+        maxRetries: nonNegative('maxRetries', mr, maxRetries),
+        timeoutMs: nonNegative('timeoutMs', tm, timeoutMs),
+        // Web Crypto's randomUUID: Node >= 19 and every browser in a secure context.
+        idempotencyKey: idempotencyKey ?? (idempotent ? crypto.randomUUID() : undefined),
         backoff,
         fetch: (perCallFetch as FetchLike | undefined) ?? baseFetch,
+        onRetry,
+        streaming: parseAs === 'stream',
         attempts: 0,
         timedOut: false,
-        url: '',
-        release: undefined,
-        streaming: parseAs === 'stream',
-        onRetry: options.onRetry,
+        timer: undefined,
       };
       try {
         // Our own keys stay in init: openapi-fetch ignores them (it only copies unknown keys onto the request).
-        const result = await coreMethod(path, { ...init, fetch: (req: Request | LightRequest) => send(req, ctx) });
-        if (throwOnError && (result.error !== undefined || !result.response.ok)) {
-          throw new KallglotApiError({ status: result.response.status, body: result.error, headers: result.response.headers, where: ctx.where });
-        }
-        (result as AnyResult & { meta: ResponseMeta }).meta = new Meta(result.response.headers, ctx.attempts, ctx.idempotencyKey, result.error);
+        const result = await coreMethod(path, { ...init, fetch: (req: LightRequest) => send(req, ctx) });
+        if (options.throwOnError) check(result, ctx.where);
+        (result as AnyResult).meta = new Meta(result.response.headers, ctx.attempts, ctx.idempotencyKey, result.error);
         return result;
       } catch (err) {
         // A timeout that fires while openapi-fetch reads the body surfaces as an abort; name it.
-        if (ctx.timedOut && !(err instanceof KallglotError)) throw new KallglotTimeoutError(ctx.timeoutMs, ctx.where);
-        throw err;
+        throw ctx.timedOut && !(err instanceof KallglotError) ? new KallglotTimeoutError(ctx.timeoutMs, ctx.where) : err;
       } finally {
-        ctx.release?.();
+        disarm(ctx);
       }
     };
   };
@@ -319,19 +291,19 @@ export function createKallglotClient(options: KallglotClientOptions): KallglotCl
     POST: call('POST'),
     PATCH: call('PATCH'),
     DELETE: call('DELETE'),
-    use: (...m: Middleware[]) => core.use(...m),
-    eject: (...m: Middleware[]) => core.eject(...m),
+    use: core.use,
+    eject: core.eject,
     raw: core,
     baseUrl,
     async *paginate(path: string, init?: Record<string, unknown> & { params?: { query?: Record<string, unknown> } }) {
       let query: Record<string, unknown> = { ...init?.params?.query };
       const seen = new Set<string>();
       for (;;) {
-        const result = await GET(path, { ...init, params: { ...init?.params, query } });
-        if (result.error !== undefined || !result.response.ok) throw apiErrorFromResult(result);
-        const page = result.data as { data?: unknown[]; has_more?: boolean; next_cursor?: string | null } | undefined;
+        const page = check(await GET(path, { ...init, params: { ...init?.params, query } })).data as
+          | { data?: unknown[]; has_more?: boolean; next_cursor?: string | null }
+          | undefined;
         const items = Array.isArray(page?.data) ? page.data : [];
-        for (const item of items) yield item;
+        yield* items;
         if (page?.has_more !== true) return;
         // Some pages omit next_cursor: continue after the last item's id.
         const last = items[items.length - 1] as { id?: unknown } | undefined;
@@ -342,26 +314,27 @@ export function createKallglotClient(options: KallglotClientOptions): KallglotCl
         query = { ...query, starting_after: cursor };
       }
     },
-    async downloadRecordingAudio(recordingId: string, opts: RequestOverrides & { as?: 'stream' | 'arrayBuffer' } = {}) {
+    async downloadRecordingAudio(recordingId: string, { as = 'stream', ...overrides }: RequestOverrides & { as?: 'stream' | 'arrayBuffer' } = {}) {
       if (!recordingId || typeof recordingId !== 'string') throw new TypeError('recordingId must be a non-empty string');
-      const { as = 'stream', ...overrides } = opts;
-      const result = await GET('/v1/recordings/{recording_id}/audio' as never, {
-        ...overrides,
-        params: { path: { recording_id: recordingId } },
-        parseAs: as,
-        headers: { Accept: 'audio/mpeg, application/json' },
-      } as never);
-      if (result.error !== undefined || !result.response.ok) throw apiErrorFromResult(result);
-      const h = result.response.headers;
+      const { data, response, meta } = check(
+        (await GET('/v1/recordings/{recording_id}/audio', {
+          ...overrides,
+          params: { path: { recording_id: recordingId } },
+          parseAs: as,
+          headers: { Accept: 'audio/mpeg, application/json' },
+        })) as AnyResult & { meta: ResponseMeta },
+      );
+      const h = response.headers;
       const len = h.get('content-length');
-      return {
-        data: result.data,
-        contentType: h.get('content-type') ?? undefined,
-        filename: parseFilename(h.get('content-disposition')),
-        contentLength: len === null ? undefined : Number(len),
-        response: result.response,
-        meta: result.meta,
-      };
+      // `filename="x.mp3"` or RFC 5987 `filename*=UTF-8''x.mp3`.
+      const name = /filename\*?=(?:UTF-8'')?"?([^";]+)/i.exec(h.get('content-disposition') ?? '')?.[1]?.trim();
+      let filename = name;
+      try {
+        filename = name && decodeURIComponent(name);
+      } catch {
+        /* not percent-encoded: keep it as sent */
+      }
+      return { data, contentType: h.get('content-type') ?? undefined, filename, contentLength: len === null ? undefined : +len, response, meta };
     },
   };
   return client as unknown as KallglotClient;

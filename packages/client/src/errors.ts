@@ -44,18 +44,16 @@ export class KallglotApiError extends KallglotError {
   declare readonly body: unknown;
   declare readonly headers: Headers | undefined;
 
-  constructor(init: KallglotApiErrorInit) {
-    const env = errorEnvelope(init.body);
-    const headers = init.headers;
-    const requestId = env?.request_id ?? headers?.get('x-request-id') ?? undefined;
-    super(`${init.status}${env?.code ? ` ${env.code}` : ''}: ${env?.message ?? 'request failed'}${init.where ? ` (${init.where})` : ''}`);
-    this.status = init.status;
-    this.type = env?.type;
-    this.code = env?.code;
-    this.param = env?.param ?? undefined;
-    this.requestId = requestId ?? undefined;
-    this.retryAfter = typeof env?.retry_after === 'number' ? env.retry_after : (parseRetryAfterSeconds(headers?.get('retry-after')) ?? undefined);
-    this.body = init.body;
+  constructor({ status, body, headers, where }: KallglotApiErrorInit) {
+    const e: Partial<KallglotErrorBody['error']> = errorEnvelope(body) ?? {};
+    super(`${status}${e.code ? ` ${e.code}` : ''}: ${e.message ?? 'request failed'}${where ? ` (${where})` : ''}`);
+    this.status = status;
+    this.type = e.type;
+    this.code = e.code;
+    this.param = e.param ?? undefined;
+    this.requestId = e.request_id ?? headers?.get('x-request-id') ?? undefined;
+    this.retryAfter = typeof e.retry_after === 'number' ? e.retry_after : parseRetryAfterSeconds(headers?.get('retry-after'));
+    this.body = body;
     this.headers = headers;
   }
 }
@@ -83,36 +81,30 @@ export class KallglotConnectionError extends KallglotError {
   }
 }
 
-function errorEnvelope(body: unknown): KallglotErrorBody['error'] | undefined {
-  if (body && typeof body === 'object' && 'error' in body) {
-    const e = (body as { error: unknown }).error;
-    if (e && typeof e === 'object') return e as KallglotErrorBody['error'];
-  }
-  return undefined;
+/** `body.error` when it is an object, else undefined. */
+export function errorEnvelope(body: unknown): Partial<KallglotErrorBody['error']> | undefined {
+  const e = (body as { error?: unknown } | null)?.error;
+  return e && typeof e === 'object' ? e : undefined;
 }
 
 /** `Retry-After` as seconds: delta-seconds or an HTTP date. */
 export function parseRetryAfterSeconds(value: string | null | undefined, now: number = Date.now()): number | undefined {
   if (value == null) return undefined;
   const v = value.trim();
-  if (/^\d+(\.\d+)?$/.test(v)) return Number(v);
+  if (/^\d+(\.\d+)?$/.test(v)) return +v;
   const date = Date.parse(v);
-  if (Number.isNaN(date)) return undefined;
-  return Math.max(0, (date - now) / 1000);
+  return Number.isNaN(date) ? undefined : Math.max(0, (date - now) / 1000);
 }
 
 /** Node's fetch (undici) wraps the socket error in `cause`; browsers expose nothing. */
 export function networkErrorCode(err: unknown): string | undefined {
-  let e: unknown = err;
-  for (let depth = 0; e && typeof e === 'object' && depth < 4; depth++) {
-    const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string' && /^E[A-Z_]+$/.test(code)) return code;
-    const errors = (e as { errors?: unknown }).errors;
-    if (Array.isArray(errors) && errors.length > 0) {
-      const codes = new Set(errors.map(networkErrorCode));
+  // biome-ignore lint: walks unknown error shapes
+  for (let e: any = err, depth = 0; e && depth < 4; depth++, e = e.cause) {
+    if (/^E[A-Z_]+$/.test(e.code)) return e.code;
+    if (e.errors?.length) {
+      const codes = new Set<string | undefined>(e.errors.map(networkErrorCode));
       return codes.size === 1 ? [...codes][0] : undefined;
     }
-    e = (e as { cause?: unknown }).cause;
   }
   return undefined;
 }

@@ -7,6 +7,8 @@
 //     ÷ a plain node:http server answering a fixed JSON. Goal >= 0.6 (reported). Measured twice: as shipped
 //     (Prism's static GET answers memoized by the front) and with the memo off (every request hits Prism).
 // Prints a report; with BENCH_OUT set, writes the JSON rows described in CONTRIBUTING.md.
+// Knobs: BENCH_ROUNDS (7), BENCH_WS_MESSAGES (100 000 per round), BENCH_HTTP_SECONDS (3 per round),
+// BENCH_SKIP_REST=1 (stream part only).
 import { fork } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
@@ -16,7 +18,7 @@ import WebSocket from 'ws';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
-const WS_MESSAGES = Number(process.env.BENCH_WS_MESSAGES ?? 40_000);
+const WS_MESSAGES = Number(process.env.BENCH_WS_MESSAGES ?? 100_000);
 const HTTP_SECONDS = Number(process.env.BENCH_HTTP_SECONDS ?? 3);
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);

@@ -129,6 +129,34 @@ function forward(prism: PrismProcess, method: string, path: string, headers: Rec
   });
 }
 
+const CORS = {
+  'Access-Control-Allow-Origin': '*',
+  'Access-Control-Expose-Headers': 'X-Request-ID, X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset, X-API-Credits-Remaining, X-API-Credits-Used, Retry-After',
+} as const;
+
+interface ParsedUrl {
+  pathname: string;
+  search: string;
+  searchParams: URLSearchParams;
+}
+
+/** Split path and query without the WHATWG URL parser (hot path); the path stays percent-encoded as URL keeps it. */
+function parseUrl(raw: string): ParsedUrl {
+  if (!raw.startsWith('/')) {
+    const u = new URL(raw, 'http://mock.local');
+    return { pathname: u.pathname, search: u.search, searchParams: u.searchParams };
+  }
+  const q = raw.indexOf('?');
+  const pathname = q < 0 ? raw : raw.slice(0, q);
+  const search = q < 0 ? '' : raw.slice(q);
+  if (/\/\.\.?(\/|$)|[^\x21-\x7e]/.test(pathname)) {
+    // Dot segments or odd characters: let the WHATWG parser normalise them.
+    const u = new URL(raw, 'http://mock.local');
+    return { pathname: u.pathname, search: u.search, searchParams: u.searchParams };
+  }
+  return { pathname, search, searchParams: new URLSearchParams(search) };
+}
+
 const keepAlive = new Agent({ keepAlive: true, maxSockets: 64 });
 
 export async function startRestMock(options: RestMockOptions = {}): Promise<RestMock> {
@@ -183,7 +211,7 @@ export async function startRestMock(options: RestMockOptions = {}): Promise<Rest
     },
   };
 
-  function validateRequest(op: OperationSpec, params: Record<string, string>, url: URL, req: IncomingMessage, raw: Buffer): unknown {
+  function validateRequest(op: OperationSpec, params: Record<string, string>, url: ParsedUrl, req: IncomingMessage, raw: Buffer): unknown {
     for (const p of op.params) {
       let value: unknown;
       if (p.in === 'path') value = params[p.name];
@@ -273,7 +301,7 @@ export async function startRestMock(options: RestMockOptions = {}): Promise<Rest
     });
   }
 
-  function rateHeaders(key: string): Record<string, string> {
+  function rateHeaders(key: string, into: Record<string, string>): Record<string, string> {
     const now = Math.floor(Date.now() / 1000);
     let w = windows.get(key);
     if (!w || now >= w.start + windowSec) {
@@ -283,11 +311,10 @@ export async function startRestMock(options: RestMockOptions = {}): Promise<Rest
     w.count++;
     const limit = rateLimit > 0 ? rateLimit : 1000;
     const reset = w.start + windowSec;
-    const headers = {
-      'X-RateLimit-Limit': String(limit),
-      'X-RateLimit-Remaining': String(Math.max(0, limit - w.count)),
-      'X-RateLimit-Reset': String(reset),
-    };
+    const headers = into;
+    headers['X-RateLimit-Limit'] = String(limit);
+    headers['X-RateLimit-Remaining'] = String(Math.max(0, limit - w.count));
+    headers['X-RateLimit-Reset'] = String(reset);
     if (rateLimit > 0 && w.count > rateLimit) {
       const retry = Math.max(1, reset - now);
       throw new HttpError({
@@ -473,13 +500,13 @@ export async function startRestMock(options: RestMockOptions = {}): Promise<Rest
   async function handle(req: IncomingMessage, res: ServerResponse) {
     const reqId = requestId();
     const method = (req.method ?? 'GET').toUpperCase();
-    let url: URL;
+    let url: ParsedUrl;
     try {
-      url = new URL(req.url ?? '/', 'http://mock.local');
+      url = parseUrl(req.url ?? '/');
     } catch {
       return sendError(res, reqId, { status: 400, type: vocab.type('invalid_request'), code: 'invalid_request', message: 'Malformed request URL.' });
     }
-    const cors = { 'Access-Control-Allow-Origin': '*', 'Access-Control-Expose-Headers': 'X-Request-ID, X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset, X-API-Credits-Remaining, X-API-Credits-Used, Retry-After' };
+    const cors = CORS;
     if (url.pathname === '/health' && (method === 'GET' || method === 'HEAD')) {
       return send(res, 200, { 'Content-Type': 'application/json', 'X-Request-ID': reqId, ...cors }, JSON.stringify({ status: 'ok', rest: true, prism: prism.child.exitCode === null }));
     }
@@ -512,7 +539,9 @@ export async function startRestMock(options: RestMockOptions = {}): Promise<Rest
       let key = '';
       if (op.secured) {
         key = authenticate(req);
-        extra = { ...extra, ...rateHeaders(key), ...creditHeaders() };
+        extra = rateHeaders(key, extra);
+        extra['X-API-Credits-Remaining'] = String(creditsRemaining);
+        extra['X-API-Credits-Used'] = String(creditsUsed);
       }
       const parsed = validateRequest(op, params, url, req, raw);
       if (CREDIT_OPS.has(op.operationId) && creditsRemaining <= 0) {
@@ -523,7 +552,8 @@ export async function startRestMock(options: RestMockOptions = {}): Promise<Rest
       const idemKey = req.headers['idempotency-key'];
       const idempotent = op.params.some((p) => p.in === 'header' && p.name.toLowerCase() === 'idempotency-key');
       const slot = idempotent && typeof idemKey === 'string' ? `${key}|${op.operationId}|${url.pathname}|${idemKey}` : undefined;
-      const bodyHash = slot ? createHash('sha256').update(raw).digest('hex') : '';
+      // Compare bodies as JSON (whitespace does not make a request different).
+      const bodyHash = slot ? createHash('sha256').update(parsed === undefined ? raw : Buffer.from(JSON.stringify(parsed))).digest('hex') : '';
       if (slot) {
         const prev = idem.get(slot);
         if (prev && prev.hash !== bodyHash) {

@@ -70,6 +70,23 @@ describe('kallglot-mock CLI', () => {
     expect(await p.exit).toBe(0);
   });
 
+  it('fault flags apply to every stream connection, --scenario picks the script', async () => {
+    const p = run(['--rest-port', '0', '--stream-port', '0', '--no-docs', '--json', '--scenario', 'bilingual', '--close-code', '1013', '--close-after-ms', '300']);
+    try {
+      await waitFor(() => p.out().includes('\n'), 'the JSON line');
+      const info = JSON.parse(p.out().trim().split('\n')[0]!);
+      const c = connect(`${info.stream}/v1/sessions/sess_cliflags1/connect?token=kst_test_cli`);
+      await c.next((f) => f.type === 'session.ready');
+      c.send({ type: 'audio.input', sequence: 0, timestamp_ms: 0, speaker: 'customer', audio: { encoding: 'mulaw', sample_rate_hz: 8000, payload: Buffer.alloc(8000, 0xff).toString('base64') } });
+      const final = await c.next((f) => f.type === 'transcript.final');
+      expect(final.translation).toEqual({ language: 'es', text: '¿Dónde está mi paquete?' });
+      expect((await c.closed).code).toBe(1013);
+    } finally {
+      p.child.kill('SIGTERM');
+    }
+    expect(await p.exit).toBe(0);
+  });
+
   it('rejects unknown flags with usage and exit code 2', async () => {
     const p = run(['--rest-prot', '1']);
     expect(await p.exit).toBe(2);

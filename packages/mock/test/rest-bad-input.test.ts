@@ -35,11 +35,11 @@ const post = (path: string, body: unknown, extra: Partial<Case> & Pick<Case, 'na
 });
 
 const cases: Case[] = [
-  { name: 'no API key', method: 'GET', path: '/v1/agents', status: 401, type: 'authentication_error', code: 'invalid_api_key' },
-  { name: 'malformed API key', method: 'GET', path: '/v1/agents', headers: { Authorization: 'Bearer pk_live_123' }, status: 401, type: 'authentication_error', code: 'invalid_api_key', param: 'Authorization' },
-  { name: 'Basic instead of Bearer', method: 'GET', path: '/v1/agents', headers: { Authorization: 'Basic dXNlcjpwYXNz' }, status: 401, type: 'authentication_error', code: 'invalid_api_key', param: 'Authorization' },
-  { name: 'stream token used as API key', method: 'GET', path: '/v1/agents', headers: { 'X-API-Key': 'kst_live_abc' }, status: 401, type: 'authentication_error', code: 'invalid_api_key', param: 'Authorization' },
-  { name: 'empty bearer', method: 'GET', path: '/v1/agents', headers: { Authorization: 'Bearer ' }, status: 401, type: 'authentication_error', code: 'invalid_api_key', param: 'Authorization' },
+  { name: 'no API key', method: 'GET', path: '/v1/agents', status: 401, type: 'authentication_error', code: 'missing_api_key' },
+  { name: 'malformed API key', method: 'GET', path: '/v1/agents', headers: { Authorization: 'Bearer pk_live_123' }, status: 401, type: 'authentication_error', code: 'malformed_api_key', param: 'Authorization' },
+  { name: 'Basic instead of Bearer', method: 'GET', path: '/v1/agents', headers: { Authorization: 'Basic dXNlcjpwYXNz' }, status: 401, type: 'authentication_error', code: 'malformed_api_key', param: 'Authorization' },
+  { name: 'stream token used as API key', method: 'GET', path: '/v1/agents', headers: { 'X-API-Key': 'kst_live_abc' }, status: 401, type: 'authentication_error', code: 'malformed_api_key', param: 'Authorization' },
+  { name: 'empty bearer', method: 'GET', path: '/v1/agents', headers: { Authorization: 'Bearer ' }, status: 401, type: 'authentication_error', code: 'malformed_api_key', param: 'Authorization' },
   post('/v1/sessions', {}, { name: 'missing mode', status: 422, type: 'validation_error', code: 'invalid_request', param: 'mode' }),
   post('/v1/sessions', { mode: 'karaoke' }, { name: 'unknown mode', status: 422, type: 'validation_error', code: 'invalid_request', param: 'mode' }),
   post('/v1/sessions', { mode: 42 }, { name: 'mode of the wrong type', status: 422, type: 'validation_error', code: 'invalid_request', param: 'mode' }),

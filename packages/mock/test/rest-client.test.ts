@@ -179,11 +179,13 @@ describe('mock behaviour', () => {
     const headers = { Authorization: 'Bearer sk_test_idem', 'Content-Type': 'application/json', 'Idempotency-Key': 'idem-key-1' };
     const body = JSON.stringify({ mode: 'bidirectional_translation' });
     const first = await fetch(`${mock.url}/v1/sessions`, { method: 'POST', headers, body });
-    const again = await fetch(`${mock.url}/v1/sessions`, { method: 'POST', headers, body });
+    const again = await fetch(`${mock.url}/v1/sessions`, { method: 'POST', headers, body: JSON.stringify(JSON.parse(body), null, 2) });
     const a = await first.json();
     const b = await again.json();
     expect(again.status).toBe(201);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
     expect(b.id).toBe(a.id);
+    expect(b.stream.token).toBe(a.stream.token);
     const other = await fetch(`${mock.url}/v1/sessions`, { method: 'POST', headers, body: JSON.stringify({ mode: 'assistive_translation' }) });
     expect(other.status).toBe(400);
     const err = await other.json();

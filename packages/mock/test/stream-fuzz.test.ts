@@ -110,7 +110,7 @@ describe('stream mock fuzzing', () => {
           expect(oversize ? [1000, 1009, 1006] : [1000]).toContain(code);
         } else c.ws.close();
       }),
-      { numRuns: 100, endOnFailure: true },
+      { numRuns: 130, endOnFailure: true },
     );
     console.log('fuzz:', sent, 'frames sent; replies', Object.fromEntries(replyTypes), 'closes', Object.fromEntries(closeCodes));
     expect(sent).toBeGreaterThanOrEqual(1000);

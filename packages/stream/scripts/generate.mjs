@@ -33,6 +33,7 @@ try {
   await generator.generateFromFile(input);
 } catch (err) {
   rmSync(staging, { recursive: true, force: true });
+  rmSync(join(template, '__transpiled'), { recursive: true, force: true });
   console.error(`generate: failed on ${input}\n${err?.stack ?? err}`);
   if (err?.validationErrors) console.error(JSON.stringify(err.validationErrors, null, 2));
   process.exit(1);
@@ -42,4 +43,6 @@ const produced = new Set(readdirSync(staging));
 for (const f of produced) renameSync(join(staging, f), join(outDir, f));
 for (const f of readdirSync(outDir)) if (!produced.has(f)) rmSync(join(outDir, f), { recursive: true, force: true });
 rmSync(staging, { recursive: true, force: true });
+// The generator transpiles the template in place; remove that so generate writes nothing outside src/generated.
+rmSync(join(template, '__transpiled'), { recursive: true, force: true });
 console.log(`generated ${outDir} from ${input}`);

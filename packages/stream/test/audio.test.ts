@@ -66,7 +66,8 @@ describe('μ-law (G.711)', () => {
 
 describe('base64', () => {
   it('is strict in the Node path too', () => {
-    for (const bad of ['ab$c', 'AB-_', 'A=AA', 'AAAAA', 'AA==AA', 'AA\nAA']) expect(() => base64ToBytes(bad), bad).toThrow(/invalid base64/);
+    for (const bad of ['ab$c', 'A=AA', 'AAAAA', 'AA==AA', 'AA\nAA', 'AA AA']) expect(() => base64ToBytes(bad), bad).toThrow(/invalid base64/);
+    expect(base64ToBytes('AB-_')).toEqual(base64ToBytes('AB+/')); // URL-safe alphabet read like Node does
     expect(base64ToBytes('AQID')).toEqual(Uint8Array.of(1, 2, 3));
     expect(base64ToBytes('AQI=')).toEqual(Uint8Array.of(1, 2));
     expect(base64ToBytes('AQI')).toEqual(Uint8Array.of(1, 2));
@@ -88,6 +89,8 @@ describe('base64', () => {
       }),
       { numRuns: 60 },
     );
+    for (const bad of ['AA$A', 'A=AA', 'AAAAA', 'AA A']) expect(() => decodeMulawBase64(bad), bad).toThrow(/invalid base64/);
+    expect(() => decodeMulawBase64('AAAA', new Int16Array(2))).toThrow(RangeError);
   });
 
   it('the audio.input serializer writes exactly what JSON.stringify writes', () => {
@@ -115,7 +118,15 @@ describe('base64', () => {
     vi.stubGlobal('Buffer', undefined);
     try {
       const mod = await import('../src/internal/base64.js');
+      const wire = await import('../src/audio/wire.js');
       vi.unstubAllGlobals();
+      const pcm = Int16Array.from({ length: 333 }, (_, i) => (i * 997) % 65536 - 32768);
+      const b64 = wire.encodeMulawBase64(pcm);
+      expect(b64).toBe(saved.from(encodeMulaw(pcm)).toString('base64'));
+      expect(wire.decodeMulawBase64(b64)).toEqual(decodeMulaw(encodeMulaw(pcm)));
+      expect(() => wire.decodeMulawBase64('AB$_')).toThrow(/invalid base64/);
+      expect(wire.decodeMulawBase64('AB-_')).toEqual(decodeMulaw(mod.base64ToBytes('AB+/')));
+      expect(mod.base64ToBytes('AB-_')).toEqual(Uint8Array.of(0, 0x1f, 0xbf));
       fc.assert(
         fc.property(fc.uint8Array({ maxLength: 300 }), (bytes) => {
           const b64 = mod.bytesToBase64(bytes);

@@ -168,6 +168,11 @@ export async function runContractSuite(o) {
         const errors = ok ? [] : applyWaivers(validate.errors, json, `${statusName}: body`);
         check(group, `${statusName}: body`, errors.length === 0, `body ${describeErrors(errors, json)}`, { operation: op.operationId });
       }
+      // The error envelope's request_id is the X-Request-ID of the same response.
+      const rid = res.headers.get('x-request-id');
+      if (json?.error?.request_id !== undefined && rid !== null) {
+        check(group, `${statusName}: error.request_id = X-Request-ID`, json.error.request_id === rid, `error.request_id ${json.error.request_id} ≠ X-Request-ID ${rid}`, { operation: op.operationId });
+      }
     } else {
       // Binary (e.g. audio/mpeg): the bytes must be there and agree with Content-Length.
       const len = res.headers.get('content-length');

@@ -9,7 +9,15 @@ import { type Change, makeResolver, SchemaComparer } from './schema-diff.ts';
 
 const parser = new Parser();
 
-export async function parseAsyncApi(doc: any): Promise<any> {
+// The same baseline object is compared many times (mutation corpus): parse it once.
+const parsed = new WeakMap<object, Promise<any>>();
+
+export function parseAsyncApi(doc: any): Promise<any> {
+  if (!parsed.has(doc)) parsed.set(doc, parseUncached(doc));
+  return parsed.get(doc)!;
+}
+
+async function parseUncached(doc: any): Promise<any> {
   const { document, diagnostics } = await parser.parse(JSON.stringify(doc));
   if (!document) {
     const errors = diagnostics.filter((d: any) => d.severity === 0).map((d: any) => `${d.path?.join('/')}: ${d.message}`);

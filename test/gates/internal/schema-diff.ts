@@ -186,7 +186,7 @@ export class SchemaComparer {
       }
     } else {
       if (be && !he) this.add(true, 'response-enum-removed', loc, `was restricted to ${be.map(key).join(', ')}, now open`);
-      if (he && be) {
+      if (he && be && !hs.open) {
         const added = he.filter((v) => !be.some((x) => key(x) === key(v)));
         if (added.length) this.add(true, 'response-enum-widened', loc, `may now be ${added.map(key).join(', ')}`);
       }
@@ -276,13 +276,17 @@ export class SchemaComparer {
 interface Domain {
   types: Set<string> | null; // null = any
   enum: unknown[] | null; // null = open
+  /** marked `x-kallglot-open-enum: true` (or `x-extensible-enum: true`): clients must accept new values */
+  open?: boolean;
 }
+
+const OPEN_ENUM = (s: Schema) => s?.['x-kallglot-open-enum'] === true || s?.['x-extensible-enum'] === true;
 
 /** The set of JSON types and (when closed) values a schema allows, looking through oneOf/anyOf/allOf. */
 function domain(s0: any, resolve: Resolver, depth = 0): Domain {
   const s = flatten(s0, resolve);
   if (!s || typeof s !== 'object' || depth > 16) return { types: null, enum: null };
-  const own: Domain = { types: typesOf(s), enum: enumOf(s) };
+  const own: Domain = { types: typesOf(s), enum: enumOf(s), open: OPEN_ENUM(s) };
   const union: any[] | undefined = s.oneOf ?? s.anyOf;
   if (!union) {
     if (own.enum) own.types ??= new Set(own.enum.map(jsonType));
@@ -301,7 +305,8 @@ function domain(s0: any, resolve: Resolver, depth = 0): Domain {
   if (own.types && types) types = new Set([...types].filter((t) => accepts(own.types, t)));
   else if (own.types) types = own.types;
   const e = own.enum ?? values;
-  return { types, enum: e ? [...new Map(e.map((v) => [key(v), v])).values()] : null };
+  const open = own.open || parts.some((p) => p.open);
+  return { types, enum: e ? [...new Map(e.map((v) => [key(v), v])).values()] : null, open };
 }
 
 function jsonType(v: unknown): string {

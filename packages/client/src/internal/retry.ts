@@ -37,14 +37,6 @@ export function isRetryableStatus(status: number): boolean {
 /** Delay asked for by the server, in ms, capped; undefined when it asked for nothing usable. */
 export function serverRetryDelayMs(headers: Headers, bodyRetryAfter: unknown, s: BackoffSettings, now?: number): number | undefined {
   let seconds = parseRetryAfterSeconds(headers.get('retry-after'), now);
-  if (seconds === undefined && typeof bodyRetryAfter === 'number' && Number.isFinite(bodyRetryAfter) && bodyRetryAfter >= 0) {
-    seconds = bodyRetryAfter;
-  }
-  if (seconds === undefined) return undefined;
-  return Math.min(s.maxRetryAfterMs, Math.round(seconds * 1000));
-}
-
-/** `ECONNREFUSED` means the TCP connection was never made, so the server cannot have seen the request. */
-export function isConnectionRefused(code: string | undefined): boolean {
-  return code === 'ECONNREFUSED';
+  if (seconds === undefined && typeof bodyRetryAfter === 'number' && bodyRetryAfter >= 0 && bodyRetryAfter < Infinity) seconds = bodyRetryAfter;
+  return seconds === undefined ? undefined : Math.min(s.maxRetryAfterMs, Math.round(seconds * 1000));
 }

@@ -2,14 +2,7 @@
 // Retry-After, and the Idempotency-Key that stays the same across the attempts of one call.
 import { KallglotConnectionError, KallglotTimeoutError } from '../errors.js';
 import { isLightRequest, type LightRequest } from './light-request.js';
-import {
-  type BackoffSettings,
-  type RetryPolicy,
-  backoffDelayMs,
-  isConnectionRefused,
-  isRetryableStatus,
-  serverRetryDelayMs,
-} from './retry.js';
+import { type BackoffSettings, type RetryPolicy, backoffDelayMs, isRetryableStatus, serverRetryDelayMs } from './retry.js';
 
 export type FetchLike = (input: string | Request, init?: RequestInit) => Promise<Response>;
 
@@ -39,73 +32,69 @@ export interface CallContext {
   idempotencyKey: string | undefined;
   backoff: BackoffSettings;
   fetch: FetchLike;
-  /** Filled in while sending. */
-  attempts: number;
-  timedOut: boolean;
-  url: string;
-  /** Disarms the timer of the attempt whose response was returned (called once the body has been read). */
-  release: (() => void) | undefined;
   onRetry: ((info: RetryInfo) => void) | undefined;
   /** Streamed bodies outlive the call: keep the caller's signal wired to the transfer. */
   streaming: boolean;
+  /** Filled in while sending. */
+  attempts: number;
+  /** The timeout of the current attempt fired. */
+  timedOut: boolean;
+  /** Timer of the current attempt; cleared by `disarm` once the body has been read. */
+  timer: ReturnType<typeof setTimeout> | undefined;
+}
+
+/** Clears the timer of the current attempt (the call is over, or the attempt failed). */
+export function disarm(ctx: CallContext): void {
+  clearTimeout(ctx.timer);
 }
 
 export async function send(request: Request | LightRequest, ctx: CallContext): Promise<Response> {
-  ctx.url = request.url;
+  const { url, headers } = request;
   if (ctx.idempotencyKey !== undefined) {
-    const given = request.headers.get('idempotency-key');
+    const given = headers.get('idempotency-key');
     if (given) ctx.idempotencyKey = given;
-    else request.headers.set('Idempotency-Key', ctx.idempotencyKey);
+    else headers.set('Idempotency-Key', ctx.idempotencyKey);
   }
   const light = isLightRequest(request);
   const parent = request.signal;
+  const { timeoutMs, where } = ctx;
   for (let attempt = 0; ; attempt++) {
     const canRetry = attempt < ctx.maxRetries;
     ctx.attempts = attempt + 1;
     ctx.timedOut = false;
-
     if (parent?.aborted) throw parent.reason;
     // Without a timeout the caller's signal (or none) goes to fetch as is: no extra controller, no timer.
-    let signal: AbortSignal | undefined = parent ?? undefined;
-    let release = (_keepSignal = false) => {};
-    if (ctx.timeoutMs > 0 && Number.isFinite(ctx.timeoutMs)) {
+    let signal = parent ?? undefined;
+    if (timeoutMs > 0 && timeoutMs < Infinity) {
       const controller = new AbortController();
-      const onParentAbort = () => controller.abort(parent!.reason);
-      parent?.addEventListener('abort', onParentAbort);
-      const timer = setTimeout(() => {
+      ctx.timer = setTimeout(() => {
         ctx.timedOut = true;
-        controller.abort(new KallglotTimeoutError(ctx.timeoutMs, ctx.where));
-      }, ctx.timeoutMs);
-      signal = controller.signal;
-      release = (keepSignal = false) => {
-        clearTimeout(timer);
-        if (!keepSignal) parent?.removeEventListener('abort', onParentAbort);
-      };
+        controller.abort(new KallglotTimeoutError(timeoutMs, where));
+      }, timeoutMs);
+      signal = parent ? AbortSignal.any([parent, controller.signal]) : controller.signal;
     }
 
     let response: Response | undefined;
     let retry: { delayMs: number; status?: number; error?: Error };
     try {
-      response = light
+      response = await (light
         ? // A string body can be sent again as is; one real Request is built, as with raw fetch.
-          await ctx.fetch(request.url, request.toInit(signal))
+          ctx.fetch(url, request.toInit(signal))
         : // A middleware returned a real Request: keep the original pristine, its body can be read once.
-          await ctx.fetch(canRetry && request.body !== null ? request.clone() : request, signal && { signal });
+          ctx.fetch(canRetry && request.body ? request.clone() : request, signal && { signal }));
     } catch (err) {
-      release();
+      disarm(ctx);
       if (parent?.aborted) throw parent.reason;
-      const error = ctx.timedOut ? new KallglotTimeoutError(ctx.timeoutMs, ctx.where) : new KallglotConnectionError(err, ctx.where);
-      if (!canRetry || !(ctx.policy === 'retry' || isConnectionRefused((error as KallglotConnectionError).errno))) throw error;
+      const error = ctx.timedOut ? new KallglotTimeoutError(timeoutMs, where) : new KallglotConnectionError(err, where);
+      // A POST without idempotency (hangup) is repeated only when the server provably never saw it.
+      if (!canRetry || (ctx.policy !== 'retry' && (error as KallglotConnectionError).errno !== 'ECONNREFUSED')) throw error;
       retry = { delayMs: backoffDelayMs(attempt, ctx.backoff), error };
     }
 
     if (response) {
       const status = response.status;
-      const done = () => {
-        ctx.release = () => release(ctx.streaming);
-        return response;
-      };
-      if (!canRetry || ctx.policy !== 'retry' || !isRetryableStatus(status)) return done();
+      // The timer keeps running while openapi-fetch reads the body; the caller disarms it.
+      if (!canRetry || ctx.policy !== 'retry' || !isRetryableStatus(status)) return response;
       let body: { error?: { code?: unknown; retry_after?: unknown } } | undefined;
       try {
         // 409 is retried only for idempotency_conflict: peek at a copy, keep the original for the caller.
@@ -114,13 +103,13 @@ export async function send(request: Request | LightRequest, ctx: CallContext): P
         /* not JSON: nothing to honour */
       }
       if (status === 409) {
-        if (body?.error?.code !== 'idempotency_conflict') return done();
+        if (body?.error?.code !== 'idempotency_conflict') return response;
         await response.body?.cancel().catch(() => {});
       }
-      release();
+      disarm(ctx);
       retry = { delayMs: serverRetryDelayMs(response.headers, body?.error?.retry_after, ctx.backoff) ?? backoffDelayMs(attempt, ctx.backoff), status };
     }
-    ctx.onRetry?.({ method: ctx.method, url: ctx.url, attempt: attempt + 1, ...retry! });
+    ctx.onRetry?.({ method: ctx.method, url, attempt: attempt + 1, ...retry! });
     await sleep(retry!.delayMs, parent);
   }
 }

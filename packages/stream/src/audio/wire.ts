@@ -1,33 +1,70 @@
 // Hot-path helpers between μ-law audio and the base64 `audio.payload` of the wire format.
 import { base64DecodedLength, base64ToBytes, bytesToBase64 } from '../internal/base64.js';
-import { decodeMulaw, mulawDecodeSample, mulawEncodeTable as encodeTable } from './mulaw.js';
+import { mulawDecodeSample, mulawEncodeTable as encodeTable } from './mulaw.js';
 
-type NodeBufferish = Uint8Array & { write(s: string, offset: number, encoding: 'base64'): number; toString(encoding?: string, start?: number, end?: number): string };
-const NodeBuffer = (globalThis as { Buffer?: { from(ab: ArrayBufferLike, off?: number, len?: number): NodeBufferish } }).Buffer;
+type NodeBufferish = Uint8Array & {
+  write(s: string, offset: number, encoding: 'base64'): number;
+  // Node's own fast path behind write(…, 'base64'); skipping write()'s argument handling is measurable per frame.
+  base64Write?: (s: string, offset: number) => number;
+  toString(encoding?: string, start?: number, end?: number): string;
+};
+const NodeBuffer = (globalThis as { Buffer?: { from(ab: ArrayBufferLike, off?: number, len?: number): NodeBufferish; prototype: NodeBufferish } }).Buffer;
+const HAS_BASE64_WRITE = typeof NodeBuffer?.prototype.base64Write === 'function';
 
 let scratch = new Uint8Array(2048);
 let scratchNode: NodeBufferish | undefined;
-let scratch16: Uint16Array | undefined;
-let lastOut: Int16Array | undefined;
-let lastOut32: Int32Array | undefined;
 let encodeScratch = new Uint8Array(2048);
 let encodeScratchNode: NodeBufferish | undefined;
-let pairTable: Int32Array | undefined; // two decoded samples per pair of μ-law bytes (little-endian packing)
-const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+let decodeTable: Int16Array | undefined;
 
-function getPairTable(): Int32Array {
-  if (pairTable) return pairTable;
-  const single = new Int16Array(256);
-  for (let i = 0; i < 256; i++) single[i] = mulawDecodeSample(i);
-  const t = new Int32Array(65536);
-  for (let lo = 0; lo < 256; lo++) for (let hi = 0; hi < 256; hi++) t[lo | (hi << 8)] = (single[lo]! & 0xffff) | (single[hi]! << 16);
-  return (pairTable = t);
+function buildDecodeTable(): Int16Array {
+  const t = new Int16Array(256);
+  for (let i = 0; i < 256; i++) t[i] = mulawDecodeSample(i);
+  return t;
 }
 
 function growScratch(n: number): void {
   scratch = new Uint8Array((Math.max(n, scratch.length * 2) + 3) & ~3);
   scratchNode = undefined;
-  scratch16 = undefined;
+}
+
+function padEnd(payload: string): number {
+  let end = payload.length;
+  if (end > 0 && payload.charCodeAt(end - 1) === 61) {
+    end--;
+    if (end > 0 && payload.charCodeAt(end - 1) === 61) end--;
+  }
+  return end;
+}
+
+/** Node: native base64 into a reused Buffer, then one table lookup per sample. Kept small so V8 inlines it. */
+function decodeNode(payload: string, out: Int16Array): number {
+  const len = payload.length;
+  const end = padEnd(payload);
+  const n = (end * 3) >> 2;
+  if (out.length < n) throw new RangeError(`decodeMulawBase64Into: output holds ${out.length} samples, need ${n}`);
+  if (scratch.length < n) growScratch(n);
+  const buf = (scratchNode ??= NodeBuffer!.from(scratch.buffer, scratch.byteOffset, scratch.byteLength));
+  const written = HAS_BASE64_WRITE ? buf.base64Write!(payload, 0) : buf.write(payload, 0, 'base64');
+  // Node skips bad characters and stops at '=': a short result means invalid input. Like Node (and
+  // base64ToBytes), the URL-safe '-' and '_' are read as '+' and '/'; scanning for them costs ~15% of a frame.
+  if (written !== n || (len & 3) === 1 || end < len - 2) {
+    throw new Error('decodeMulawBase64Into: invalid base64');
+  }
+  const table = decodeTable ?? (decodeTable = buildDecodeTable());
+  const src = scratch;
+  for (let i = 0; i < written; i++) out[i] = table[src[i]!]!;
+  return written;
+}
+
+function decodePortable(payload: string, out: Int16Array): number {
+  const n = (padEnd(payload) * 3) >> 2;
+  if (out.length < n) throw new RangeError(`decodeMulawBase64Into: output holds ${out.length} samples, need ${n}`);
+  if (scratch.length < n) growScratch(n);
+  const written = base64ToBytes(payload, scratch).length;
+  const table = decodeTable ?? (decodeTable = buildDecodeTable());
+  for (let i = 0; i < written; i++) out[i] = table[scratch[i]!]!;
+  return written;
 }
 
 /**
@@ -35,41 +72,7 @@ function growScratch(n: number): void {
  * the receive path for audio. Throws on invalid base64 or when `out` is too small.
  */
 export function decodeMulawBase64Into(payload: string, out: Int16Array): number {
-  const len = payload.length;
-  let end = len;
-  if (end > 0 && payload.charCodeAt(end - 1) === 61) {
-    end--;
-    if (end > 0 && payload.charCodeAt(end - 1) === 61) end--;
-  }
-  const n = (end * 3) >> 2;
-  if (out.length < n) throw new RangeError(`decodeMulawBase64Into: output holds ${out.length} samples, need ${n}`);
-  if (scratch.length < n) growScratch(n);
-  let written: number;
-  if (NodeBuffer) {
-    written = (scratchNode ??= NodeBuffer.from(scratch.buffer, scratch.byteOffset, scratch.byteLength)).write(payload, 0, 'base64');
-    // Node skips bad characters (short result), stops at '=' and accepts the URL-safe alphabet ('-', '_').
-    if (written !== n || (len & 3) === 1 || (end < len - 2) || payload.indexOf('-') !== -1 || payload.indexOf('_') !== -1) {
-      throw new Error('decodeMulawBase64Into: invalid base64');
-    }
-  } else {
-    written = base64ToBytes(payload, scratch).length;
-  }
-  if (out !== lastOut) {
-    lastOut = out;
-    // Two samples per lookup needs an aligned Int32 view of `out` (views are cached: allocating per frame costs more than decoding).
-    lastOut32 = LITTLE_ENDIAN && (out.byteOffset & 3) === 0 ? new Int32Array(out.buffer, out.byteOffset, out.length >> 1) : undefined;
-  }
-  const dst = lastOut32;
-  if (dst) {
-    const table = pairTable ?? getPairTable();
-    const src = (scratch16 ??= new Uint16Array(scratch.buffer, scratch.byteOffset, scratch.length >> 1));
-    const half = written >> 1;
-    for (let i = 0; i < half; i++) dst[i] = table[src[i]!]!;
-    if (written & 1) out[written - 1] = mulawDecodeSample(scratch[written - 1]!);
-    return written;
-  }
-  decodeMulaw(scratch.subarray(0, written), out);
-  return written;
+  return NodeBuffer ? decodeNode(payload, out) : decodePortable(payload, out);
 }
 
 /** Decodes a base64 μ-law `audio.payload` to PCM (a new array, or a view of `out` when given). */

@@ -1,5 +1,6 @@
 // Base64 without Node built-ins: Buffer when the runtime has it (native, fast), a table-driven codec otherwise.
-// Decoding is strict (standard alphabet, optional padding) in both paths.
+// Decoding is strict in both paths: characters outside the alphabet or misplaced padding throw; the URL-safe
+// '-' and '_' are read as '+' and '/' (what Node's decoder does, and checking for them costs a scan per frame).
 
 interface NodeBufferLike extends Uint8Array {
   toString(encoding?: string): string;
@@ -50,7 +51,7 @@ export function base64ToBytes(b64: string, out?: Uint8Array): Uint8Array {
   const expected = base64DecodedLength(b64);
   if (out && out.length < expected) throw new RangeError(`base64ToBytes: output holds ${out.length} bytes, need ${expected}`);
   if (NodeBuffer) {
-    // Node's decoder skips bad characters and accepts the URL-safe alphabet; a short result or '-'/'_' means invalid input.
+    // Node's decoder skips bad characters (a short result means invalid input) and reads '-'/'_' as '+'/'/'.
     let written: number;
     let result: Uint8Array;
     if (out) {
@@ -65,7 +66,7 @@ export function base64ToBytes(b64: string, out?: Uint8Array): Uint8Array {
       written = result.length;
     }
     const eq = b64.indexOf('=');
-    if (written !== expected || (b64.length & 3) === 1 || (eq !== -1 && eq < b64.length - 2) || b64.indexOf('-') !== -1 || b64.indexOf('_') !== -1) {
+    if (written !== expected || (b64.length & 3) === 1 || (eq !== -1 && eq < b64.length - 2)) {
       throw new Error('base64ToBytes: invalid base64');
     }
     return out ? result : new Uint8Array(result.buffer, result.byteOffset, result.length);
@@ -73,6 +74,8 @@ export function base64ToBytes(b64: string, out?: Uint8Array): Uint8Array {
   if (!decodeLookup) {
     decodeLookup = new Int16Array(128).fill(-1);
     for (let i = 0; i < 64; i++) decodeLookup[ALPHABET.charCodeAt(i)] = i;
+    decodeLookup[45] = 62; // '-' and '_' (URL-safe alphabet) decode like '+' and '/', as in Node
+    decodeLookup[95] = 63;
   }
   const table = decodeLookup;
   let end = b64.length;

@@ -23,7 +23,9 @@ export class Emitter<M extends object> {
   emit<K extends keyof M>(event: K, payload: M[K]): void {
     const set = this.listeners.get(event);
     if (!set || set.size === 0) return;
-    for (const fn of [...set]) {
+    // Iterating the Set directly (no copy per message): a listener removed during emit is skipped,
+    // one added during emit also runs.
+    for (const fn of set) {
       try {
         (fn as Listener<M[K]>)(payload);
       } catch (err) {
