@@ -24,6 +24,12 @@ const targets = [
 const only = process.argv.slice(2); // optional workspace dirs to limit the run, e.g. `test`
 const env = { ...process.env, TURBO_TELEMETRY_DISABLED: '1', REDOCLY_TELEMETRY: 'off', PUPPETEER_SKIP_DOWNLOAD: '1', npm_config_yes: 'true' };
 
+// `npx -p node@24` brings a bare node binary, without the npm a real Node 24 install has globally.
+// @asyncapi/generator looks npm up through requireg (global modules), so point NODE_PATH at the machine's
+// global node_modules, as an ordinary Node 24 install would have it.
+const globalRoot = spawnSync('npm', ['root', '-g'], { encoding: 'utf8' }).stdout?.trim();
+if (globalRoot) env.NODE_PATH = [globalRoot, env.NODE_PATH].filter(Boolean).join(':');
+
 const probe = spawnSync('npx', ['-y', '-p', NODE, 'node', '-e', 'process.stdout.write(process.version)'], { cwd: root, env, encoding: 'utf8', timeout: 600_000 });
 if (probe.status !== 0 || !probe.stdout.startsWith('v')) {
   console.warn(`warning: could not fetch ${NODE} from the registry (${(probe.stderr || probe.error?.message || '').trim().split('\n').pop()}); skipping the Node 24 run`);

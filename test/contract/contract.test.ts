@@ -83,9 +83,13 @@ describe('contract suite against a wrong server', { timeout: 180_000 }, () => {
 
   it('control: the same proxy without the change passes', async () => {
     const dir = join(out, 'honest');
-    const code = await quiet(() => main(['--base-url', honest.url, '--api-key', 'sk_test_contract', '--allow-ws', '--no-prefer', '--out', dir], {}));
+    // Configuration through the environment this time, with an explicit stream origin.
+    const env = { KALLGLOT_BASE_URL: honest.url, KALLGLOT_API_KEY: 'sk_test_contract', KALLGLOT_STREAM_URL: mock.urls.stream, KALLGLOT_CONTRACT_ALLOW_WS: '1' };
+    const code = await quiet(() => main(['--no-prefer', '--out', dir], env));
     const { json, text } = readReport(dir);
     expect(json.summary.failed, text).toBe(0);
     expect(code).toBe(0);
+    expect(json.target).toMatchObject({ baseUrl: honest.url, streamUrl: mock.urls.stream, prefer: false });
+    expect(json.stream.frames).toBeGreaterThan(3);
   });
 });

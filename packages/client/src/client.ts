@@ -1,12 +1,12 @@
 import createClient, { createQuerySerializer, type Client, type FetchResponse, type MaybeOptionalInit, type Middleware } from 'openapi-fetch';
 import type { HttpMethod, MediaType, PathsWithMethod, RequiredKeysOf, Writable } from 'openapi-typescript-helpers';
-import { errorEnvelope, KallglotApiError, KallglotConfigError, KallglotError, KallglotTimeoutError } from './errors.js';
+import { errorEnvelope, KallglotApiError, KallglotConfigError, KallglotConnectionError, KallglotError, KallglotTimeoutError } from './errors.js';
 import type { paths } from './generated/openapi.js';
 import { idempotentOperations } from './generated/idempotent.js';
 import { VERSION } from './generated/version.js';
-import { type BackoffSettings, DEFAULT_BACKOFF, type RetryPolicy } from './internal/retry.js';
-import { LightRequest } from './internal/light-request.js';
-import { type CallContext, disarm, type FetchLike, type RetryInfo, send } from './internal/transport.js';
+import { type BackoffSettings, backoffDelayMs, DEFAULT_BACKOFF, isRetryableStatus, type RetryPolicy, serverRetryDelayMs } from './internal/retry.js';
+import { isLightRequest, LightRequest } from './internal/light-request.js';
+import { type FetchLike, type RetryInfo, sleep } from './internal/transport.js';
 export type { FetchLike, RetryInfo };
 
 export const DEFAULT_BASE_URL = 'https://api.kallglot.com';
@@ -137,7 +137,7 @@ const KEY_PATTERN = /^sk_(live|test)_[\x21-\x7e]+$/;
 /** Validates the key without ever echoing it (not even a prefix of it). */
 export function assertApiKey(apiKey: unknown): asserts apiKey is string {
   if (typeof apiKey !== 'string' || !KEY_PATTERN.test(apiKey)) {
-    throw new KallglotConfigError(`Kallglot: apiKey is ${apiKey ? 'malformed (value not shown)' : 'required'}: expected an organization key sk_live_… or sk_test_…`);
+    throw new KallglotConfigError(`Kallglot: apiKey is ${apiKey ? 'malformed (not shown)' : 'required'}: expected sk_live_… or sk_test_…`);
   }
 }
 
@@ -148,12 +148,12 @@ function normalizeBaseUrl(baseUrl: string): string {
   } catch {
     /* reported below */
   }
-  const path = url?.pathname.replace(/\/+$/, '');
-  // No credentials (the key goes in a header only), no query, and no /v1: request paths carry it.
-  if (!url || !/^https?:$/.test(url.protocol) || url.username || url.password || url.search || url.hash || /\/v1$/.test(path!)) {
-    throw new KallglotConfigError('Kallglot: baseUrl must be an absolute http(s) URL without credentials, query or /v1 suffix');
+  // No credentials (the key goes in a header only), no query or hash (href would differ), and no /v1:
+  // request paths carry it.
+  if (!url || !/^https?:$/.test(url.protocol) || url.href !== url.origin + url.pathname || /\/v1\/*$/.test(url.pathname)) {
+    throw new KallglotConfigError('Kallglot: baseUrl must be an absolute http(s) URL without credentials, query or /v1');
   }
-  return url.origin + path;
+  return url.origin + url.pathname.replace(/\/+$/, '');
 }
 
 function nonNegative(name: string, value: unknown, fallback: number): number {
@@ -163,39 +163,36 @@ function nonNegative(name: string, value: unknown, fallback: number): number {
 }
 
 const idempotentOps = new Set(idempotentOperations);
+const isKeyed = (method: string, schemaPath: string) => method === 'POST' && idempotentOps.has(`POST ${schemaPath}`);
 
 /** Safe methods and keyed POSTs retry on anything transient; other POSTs (hangup) only on a refused connection. */
 export function retryPolicyFor(method: string, schemaPath: string): { policy: RetryPolicy; idempotent: boolean } {
-  const keyed = method === 'POST' && idempotentOps.has(`POST ${schemaPath}`);
-  return { policy: method !== 'POST' || keyed ? 'retry' : 'refused-only', idempotent: keyed };
+  const idempotent = isKeyed(method, schemaPath);
+  return { policy: method !== 'POST' || idempotent ? 'retry' : 'refused-only', idempotent };
 }
 
 // Header values are parsed on first read only: most callers never look at them.
-class Meta implements ResponseMeta {
-  constructor(
-    private readonly h: Headers,
-    readonly attempts: number,
-    readonly idempotencyKey: string | undefined,
-    private readonly b?: unknown,
-  ) {}
-  get requestId(): string | undefined {
-    return errorEnvelope(this.b)?.request_id ?? this.h.get('x-request-id') ?? undefined;
-  }
-  get rateLimit() {
-    return { limit: this.n('ratelimit-limit'), remaining: this.n('ratelimit-remaining'), reset: this.n('ratelimit-reset') };
-  }
-  get credits() {
-    return { remaining: this.n('api-credits-remaining'), used: this.n('api-credits-used') };
-  }
-  private n(name: string): number | undefined {
-    const v = this.h.get(`x-${name}`)?.trim();
-    return v ? (Number.isFinite(+v) ? +v : undefined) : undefined;
-  }
+function responseMeta(h: Headers, attempts: number, idempotencyKey: string | undefined, body?: unknown): ResponseMeta {
+  const read = <K extends string>(prefix: string, keys: K[]) =>
+    Object.fromEntries(keys.map((k) => [k, +(h.get(prefix + k) || NaN) < Infinity ? +h.get(prefix + k)! : undefined])) as Record<K, number | undefined>;
+  return {
+    attempts,
+    idempotencyKey,
+    get requestId() {
+      return errorEnvelope(body)?.request_id ?? h.get('x-request-id') ?? undefined;
+    },
+    get rateLimit() {
+      return read('x-ratelimit-', ['limit', 'remaining', 'reset']);
+    },
+    get credits() {
+      return read('x-api-credits-', ['remaining', 'used']);
+    },
+  };
 }
 
 /** Reads request id, rate-limit and credit headers from any Response. */
 export function readResponseMeta(response: Response): Omit<ResponseMeta, 'attempts' | 'idempotencyKey'> {
-  const { requestId, rateLimit, credits } = new Meta(response.headers, 1, undefined);
+  const { requestId, rateLimit, credits } = responseMeta(response.headers, 1, undefined);
   return { requestId, rateLimit, credits };
 }
 
@@ -207,8 +204,8 @@ export async function unwrap<R extends AnyResult>(result: R | Promise<R>): Promi
   return check(await result).data as DataOf<R>;
 }
 
-export function apiErrorFromResult(r: AnyResult, where?: string): KallglotApiError {
-  return new KallglotApiError({ status: r.response.status, body: r.error, headers: r.response.headers, where });
+export function apiErrorFromResult({ response, error }: AnyResult, where?: string): KallglotApiError {
+  return new KallglotApiError({ status: response.status, body: error, headers: response.headers, where });
 }
 
 function check<R extends AnyResult>(r: R, where?: string): R {
@@ -232,7 +229,7 @@ export function createKallglotClient(options: KallglotClientOptions): KallglotCl
     const key = k as keyof BackoffSettings;
     backoff[key] = nonNegative(`retry.${key}`, options.retry?.[key], backoff[key]);
   }
-  const baseFetch: FetchLike = options.fetch ?? ((input, init) => fetch(input, init));
+  const baseFetch: FetchLike = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
   const clientId = `kallglot-client-js/${VERSION}${userAgent ? ` ${userAgent}` : ''}`;
 
   const core = createClient<paths, MediaType>({
@@ -251,36 +248,73 @@ export function createKallglotClient(options: KallglotClientOptions): KallglotCl
 
   const call = (method: 'GET' | 'POST' | 'PATCH' | 'DELETE') => {
     const coreMethod = core[method] as (url: string, init: Record<string, unknown>) => Promise<AnyResult>;
-    return async (path: string, init?: Record<string, unknown> & RequestOverrides) => {
-      const { maxRetries: mr, timeoutMs: tm, idempotencyKey, fetch: perCallFetch, parseAs } = init ?? {};
-      const { policy, idempotent } = retryPolicyFor(method, path);
-      const ctx: CallContext = {
-        method,
-        where: `${method} ${path}`,
-        policy,
-        maxRetries: nonNegative('maxRetries', mr, maxRetries),
-        timeoutMs: nonNegative('timeoutMs', tm, timeoutMs),
-        // Web Crypto's randomUUID: Node >= 19 and every browser in a secure context.
-        idempotencyKey: idempotencyKey ?? (idempotent ? crypto.randomUUID() : undefined),
-        backoff,
-        fetch: (perCallFetch as FetchLike | undefined) ?? baseFetch,
-        onRetry,
-        streaming: parseAs === 'stream',
-        attempts: 0,
-        timedOut: false,
-        timer: undefined,
+    return async (path: string, init: Record<string, unknown> & RequestOverrides = {}) => {
+      const keyed = isKeyed(method, path);
+      // A POST without idempotency (hangup) is repeated only when the server provably never saw it.
+      const safe = method !== 'POST' || keyed;
+      const where = `${method} ${path}`;
+      const retries = nonNegative('maxRetries', init.maxRetries, maxRetries);
+      const ms = nonNegative('timeoutMs', init.timeoutMs, timeoutMs);
+      const parent = init.signal;
+      const send = (init.fetch as FetchLike | undefined) ?? baseFetch;
+      // Web Crypto's randomUUID: Node >= 19 and every browser in a secure context. One key for all attempts.
+      let key = init.idempotencyKey ?? (keyed ? crypto.randomUUID() : undefined);
+      let url = '';
+      // openapi-fetch builds the request again for every attempt (running middleware each time); this
+      // sends it, adds the Idempotency-Key (a caller's header wins) and names network failures.
+      const fetch = (req: LightRequest | Request) => {
+        url = req.url;
+        if (key !== undefined) {
+          const given = req.headers.get('idempotency-key');
+          if (given) key = given;
+          else req.headers.set('Idempotency-Key', key);
+        }
+        // A LightRequest goes out as fetch(url, init): one real Request is built, as with raw fetch.
+        return (isLightRequest(req) ? send(req.url, req.init) : send(req)).catch((err: unknown) => {
+          throw new KallglotConnectionError(err, where);
+        });
       };
-      try {
-        // Our own keys stay in init: openapi-fetch ignores them (it only copies unknown keys onto the request).
-        const result = await coreMethod(path, { ...init, fetch: (req: LightRequest) => send(req, ctx) });
-        if (options.throwOnError) check(result, ctx.where);
-        (result as AnyResult).meta = new Meta(result.response.headers, ctx.attempts, ctx.idempotencyKey, result.error);
-        return result;
-      } catch (err) {
-        // A timeout that fires while openapi-fetch reads the body surfaces as an abort; name it.
-        throw ctx.timedOut && !(err instanceof KallglotError) ? new KallglotTimeoutError(ctx.timeoutMs, ctx.where) : err;
-      } finally {
-        disarm(ctx);
+      for (let attempt = 1; ; attempt++) {
+        const canRetry = attempt <= retries;
+        if (parent?.aborted) throw parent.reason;
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        let timedOut = false;
+        let signal = parent;
+        // Per attempt, including reading the body. Without a timeout no controller and no timer.
+        if (ms > 0 && ms < Infinity) {
+          const controller = new AbortController();
+          timer = setTimeout(() => {
+            timedOut = true;
+            controller.abort();
+          }, ms);
+          signal = parent ? AbortSignal.any([parent, controller.signal]) : controller.signal;
+        }
+        let retry: Omit<RetryInfo, 'method' | 'url' | 'attempt'>;
+        try {
+          // Our own keys stay in init: openapi-fetch ignores them (it only copies unknown keys onto the request).
+          const result = await coreMethod(path, { ...init, signal, fetch });
+          const { response, error } = result;
+          const status = response.status;
+          const env = errorEnvelope(error);
+          // 409 is retried only for idempotency_conflict.
+          if (!canRetry || !safe || !isRetryableStatus(status) || (status === 409 && env?.code !== 'idempotency_conflict')) {
+            if (options.throwOnError) check(result, where);
+            (result as AnyResult).meta = responseMeta(response.headers, attempt, key, error);
+            return result;
+          }
+          retry = { status, delayMs: serverRetryDelayMs(response.headers, env?.retry_after, backoff) ?? backoffDelayMs(attempt - 1, backoff) };
+        } catch (err) {
+          if (parent?.aborted) throw parent.reason;
+          // A timeout may also surface while the body is read, as a plain abort: name it.
+          const error = timedOut ? new KallglotTimeoutError(ms, where) : err;
+          if (!(error instanceof KallglotTimeoutError || error instanceof KallglotConnectionError)) throw error;
+          if (!canRetry || (!safe && (error as KallglotConnectionError).errno !== 'ECONNREFUSED')) throw error;
+          retry = { error, delayMs: backoffDelayMs(attempt - 1, backoff) };
+        } finally {
+          clearTimeout(timer);
+        }
+        onRetry?.({ method, url, attempt, ...retry });
+        await sleep(retry.delayMs, parent);
       }
     };
   };
@@ -334,7 +368,7 @@ export function createKallglotClient(options: KallglotClientOptions): KallglotCl
       } catch {
         /* not percent-encoded: keep it as sent */
       }
-      return { data, contentType: h.get('content-type') ?? undefined, filename, contentLength: len === null ? undefined : +len, response, meta };
+      return { data, contentType: h.get('content-type') ?? undefined, filename, contentLength: len ? +len : undefined, response, meta };
     },
   };
   return client as unknown as KallglotClient;

@@ -47,14 +47,16 @@ export class KallglotApiError extends KallglotError {
   constructor({ status, body, headers, where }: KallglotApiErrorInit) {
     const e: Partial<KallglotErrorBody['error']> = errorEnvelope(body) ?? {};
     super(`${status}${e.code ? ` ${e.code}` : ''}: ${e.message ?? 'request failed'}${where ? ` (${where})` : ''}`);
-    this.status = status;
-    this.type = e.type;
-    this.code = e.code;
-    this.param = e.param ?? undefined;
-    this.requestId = e.request_id ?? headers?.get('x-request-id') ?? undefined;
-    this.retryAfter = typeof e.retry_after === 'number' ? e.retry_after : parseRetryAfterSeconds(headers?.get('retry-after'));
-    this.body = body;
-    this.headers = headers;
+    Object.assign(this, {
+      status,
+      type: e.type,
+      code: e.code,
+      param: e.param ?? undefined,
+      requestId: e.request_id ?? headers?.get('x-request-id') ?? undefined,
+      retryAfter: typeof e.retry_after === 'number' ? e.retry_after : parseRetryAfterSeconds(headers?.get('retry-after')),
+      body,
+      headers,
+    });
   }
 }
 

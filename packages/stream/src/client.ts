@@ -12,7 +12,7 @@ import {
   type SessionReady,
 } from './generated/messages.js';
 import { clientValidators, serverValidators, type ValidationError, type Validator } from './generated/validators.js';
-import { bytesToBase64 } from './internal/base64.js';
+import { base64DecodedLength, bytesToBase64 } from './internal/base64.js';
 import { encodeMulawBase64 } from './audio/wire.js';
 import { serializeAudioInput } from './internal/audio-frame.js';
 import { Emitter } from './internal/emitter.js';
@@ -365,9 +365,17 @@ class Stream implements StreamClient {
       this.setState('open', this.attempt ? { attempt: this.attempt } : {});
       this.armIdle();
     };
-    ws.onmessage = (ev) => {
-      if (this.socket === ws) this.onFrame(ev.data);
-    };
+    const emitterApi = ws as unknown as { on?: (event: 'message', fn: (data: { toString(): string }, isBinary: boolean) => void) => void };
+    if (typeof emitterApi.on === 'function') {
+      // `ws` in Node: its EventEmitter API skips building a MessageEvent per frame.
+      emitterApi.on('message', (data, isBinary) => {
+        if (this.socket === ws) this.onFrame(isBinary ? data : data.toString());
+      });
+    } else {
+      ws.onmessage = (ev) => {
+        if (this.socket === ws) this.onFrame(ev.data);
+      };
+    }
     ws.onerror = (ev) => {
       const e = ev as { message?: string; error?: { message?: string } };
       this.lastSocketError = e?.message ?? e?.error?.message ?? 'WebSocket error';
@@ -695,7 +703,8 @@ class Stream implements StreamClient {
     }
     if (message.type === 'audio.input' && message.sequence >= this.seq) this.seq = message.sequence + 1;
     if (this.queue.length || !this.canWrite()) {
-      this.enqueue(JSON.stringify(message), 0, message.type === 'audio.input' ? message.sequence : undefined);
+      const isAudio = message.type === 'audio.input';
+      this.enqueue(JSON.stringify(message), isAudio ? base64DecodedLength(message.audio.payload) : 0, isAudio ? message.sequence : undefined);
       return;
     }
     this.writeNow(message);

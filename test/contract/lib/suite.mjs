@@ -338,7 +338,8 @@ export async function runContractSuite(o) {
     if (!check(group, 'connect with the session token', conn.ws, conn.error)) return;
     const { ws, next, closed } = conn;
     const ready = await next((m) => m.type === 'session.ready');
-    check(group, 'first frame is session.ready', ready?.type === 'session.ready', `got ${ready ? JSON.stringify(ready).slice(0, 120) : 'nothing'}`);
+    check(group, 'first frame is session.ready', ready?.type === 'session.ready' && conn.first() === 'session.ready', `got ${ready ? JSON.stringify(ready).slice(0, 120) : 'nothing'} (first frame: ${conn.first() ?? 'none'})`);
+    if (ready?.session_id !== undefined) check(group, 'session.ready names this session', ready.session_id === sess.id, `session_id ${ready.session_id} ≠ ${sess.id}`);
 
     send(ws, { type: 'ping' });
     const pong = await next((m) => m.type === 'pong');
@@ -414,6 +415,7 @@ export async function runContractSuite(o) {
           const v = contract.messageValidator(msg.type);
           check('Stream', `server frame ${msg.type} matches its AsyncAPI payload`, v(msg), `${msg.type}: ${describeErrors(v.errors, msg)}`);
         }
+        firstType ??= msg?.type;
         if (typeof msg?.type === 'string') stream.types[msg.type] = (stream.types[msg.type] ?? 0) + 1;
         queue.push(msg);
         if (waiter) waiter();
@@ -423,7 +425,8 @@ export async function runContractSuite(o) {
         resolveClosed(closeInfo);
         if (waiter) waiter();
       });
-      ws.on('open', () => resolveOpen({ ws, next, closed }));
+      let firstType;
+      ws.on('open', () => resolveOpen({ ws, next, closed, first: () => firstType }));
       ws.on('error', (e) => {
         if (ws.readyState !== WebSocket.OPEN) resolveOpen({ error: e.message });
       });
