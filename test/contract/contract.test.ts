@@ -9,6 +9,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from './run.mjs';
 // @ts-expect-error plain ESM fixture without type declarations
 import { startWrongServer } from './fixtures/wrong-server.mjs';
+// @ts-expect-error plain ESM fixture without type declarations
+import { startWrongStream } from './fixtures/wrong-stream.mjs';
+// @ts-expect-error plain ESM module without type declarations
+import { addWebhookChecks } from './lib/webhooks.mjs';
+// @ts-expect-error plain ESM module without type declarations
+import { loadContract } from './lib/spec.mjs';
+import { signWebhook } from '@kallglot/client';
 
 const out = mkdtempSync(join(tmpdir(), 'kallglot-contract-'));
 afterAll(() => rmSync(out, { recursive: true, force: true }));
@@ -40,6 +47,10 @@ describe('contract suite against the mock', { timeout: 180_000 }, () => {
     expect(json.stream.closeCodes).toEqual([1000, 4001]);
     expect(junit).toContain(`tests="${json.summary.checks}" failures="0"`);
     expect(text).toMatch(/^PASS: \d+ checks, \d+ passed, 0 failed/m);
+    // Lifecycle webhooks from the mock were received, validated and their signatures verified.
+    expect(json.webhooks.deliveries).toBeGreaterThan(0);
+    expect(Object.keys(json.webhooks.types)).toEqual(expect.arrayContaining(['session.created', 'session.ended']));
+    expect(json.checks.some((c: { name: string; ok: boolean }) => c.ok && c.name.startsWith('Kallglot-Signature verifies'))).toBe(true);
     // The Arazzo workflow ran through `redocly respect`, every step passing.
     const arazzo = json.checks.filter((c: { group: string }) => c.group.startsWith('Arazzo'));
     expect(arazzo.map((c: { name: string }) => c.name)).toEqual([
@@ -81,6 +92,24 @@ describe('contract suite against a wrong server', { timeout: 180_000 }, () => {
     expect(text).toMatch(/\/created_at must be string \(got \d{10}\)/);
   });
 
+  it('fails with a clear report when one stream frame field changes type', async () => {
+    const wrongStream = await startWrongStream({ target: mock.urls.stream });
+    try {
+      const dir = join(out, 'wrong-stream');
+      const code = await quiet(() => main(['--base-url', honest.url, '--stream-url', wrongStream.url, '--api-key', 'sk_test_contract', '--no-prefer', '--out', dir], {}));
+      const { json, text } = readReport(dir);
+      expect(code).toBe(1);
+      const failures = json.checks.filter((c: { ok: boolean }) => !c.ok);
+      expect(failures.map((f: { name: string; message: string }) => `${f.name}: ${f.message}`)).toEqual([
+        'server frame pong matches its AsyncAPI payload: pong: /session_id must be string (got 42)',
+        expect.stringMatching(/^ping → pong for this session: got .*"session_id":42/),
+      ]);
+      expect(text).toContain('[Stream] server frame pong matches its AsyncAPI payload');
+    } finally {
+      await wrongStream.close();
+    }
+  });
+
   it('control: the same proxy without the change passes', async () => {
     const dir = join(out, 'honest');
     // Configuration through the environment this time, with an explicit stream origin.
@@ -91,5 +120,38 @@ describe('contract suite against a wrong server', { timeout: 180_000 }, () => {
     expect(code).toBe(0);
     expect(json.target).toMatchObject({ baseUrl: honest.url, streamUrl: mock.urls.stream, prefer: false });
     expect(json.stream.frames).toBeGreaterThan(3);
+  });
+});
+
+describe('webhook checks', () => {
+  it('catch a bad signature, a header out of range and a body that breaks its schema', async () => {
+    const contract = loadContract();
+    const secret = 'whsec_test';
+    const ex = contract.openapi.components.examples.WebhookSessionCreatedEvent?.value;
+    expect(ex, 'spec example WebhookSessionCreatedEvent').toBeTruthy();
+    const good = JSON.stringify(ex);
+    const t = Math.floor(Date.now() / 1000);
+    const headers = async (raw: string) => ({
+      'kallglot-signature': await signWebhook({ payload: raw, secret, timestamp: t }),
+      'kallglot-webhook-id': 'wh_del_01HXYZ',
+      'kallglot-retry-count': '0',
+      'kallglot-original-timestamp': String(t),
+    });
+    const broken = JSON.stringify({ ...ex, created_at: 12345 });
+    const deliveries = [
+      { method: 'POST', headers: await headers(good), raw: Buffer.from(good) },
+      { method: 'POST', headers: await headers(good), raw: Buffer.from(good.replace('"session.created"', '"session.created" ')) },
+      { method: 'POST', headers: { ...(await headers(good)), 'kallglot-retry-count': '9' }, raw: Buffer.from(good) },
+      { method: 'POST', headers: await headers(broken), raw: Buffer.from(broken) },
+    ];
+    const report = { checks: [] as { group: string; name: string; ok: boolean; message: string }[], summary: {} as Record<string, number> };
+    await addWebhookChecks(report, contract, deliveries, secret);
+    const failures = report.checks.filter((c) => !c.ok).map((c) => `${c.name}: ${c.message}`);
+    expect(failures, failures.join("\n")).toEqual([
+      expect.stringMatching(/^Kallglot-Signature verifies .*: WebhookVerificationError/),
+      expect.stringMatching(/^header Kallglot-Retry-Count: header Kallglot-Retry-Count: \/ must be <= 7 \(got 9\)$/),
+      expect.stringMatching(/^body matches its schema: body \/created_at must be string \(got 12345\)$/),
+    ]);
+    expect(report.summary.failed).toBe(3);
   });
 });

@@ -20,7 +20,9 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { formatText, writeReports } from './lib/report.mjs';
 import { addArazzoChecks, runArazzo } from './lib/arazzo.mjs';
+import { loadContract } from './lib/spec.mjs';
 import { runContractSuite } from './lib/suite.mjs';
+import { addWebhookChecks, startReceiver } from './lib/webhooks.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -78,10 +80,14 @@ export async function main(argv = process.argv.slice(2), env = process.env) {
   }
 
   let mock;
+  let receiver;
+  const webhookSecret = 'whsec_contract_suite';
   if (!baseUrl) {
     try {
       const { startMock } = await import('@kallglot/mock');
-      mock = await startMock({ host: '127.0.0.1', restPort: 0, streamPort: 0, docsDir: false, log: () => {} });
+      // The mock delivers lifecycle webhooks (session.created/started/ended) to our receiver.
+      receiver = await startReceiver();
+      mock = await startMock({ host: '127.0.0.1', restPort: 0, streamPort: 0, docsDir: false, log: () => {}, webhookUrl: receiver.url, webhookSecret });
     } catch (e) {
       console.error(`contract: could not start @kallglot/mock (build it first: npx turbo run build --filter=@kallglot/mock...): ${e.message}`);
       return 2;
@@ -102,12 +108,17 @@ export async function main(argv = process.argv.slice(2), env = process.env) {
     // built-in mock, opt-in elsewhere (--arazzo) because they create and end a real session.
     const arazzo = args['no-arazzo'] ? false : (args.arazzo ?? !!mock);
     if (arazzo) addArazzoChecks(report, await runArazzo({ baseUrl, apiKey: apiKey ?? 'sk_test_contract_suite', allowWs: !!mock || allowWs }));
+    if (receiver) {
+      await Promise.allSettled(mock.webhookResults);
+      await addWebhookChecks(report, loadContract(), receiver.deliveries, webhookSecret);
+    }
     const files = writeReports(report, out);
     console.log(args.json ? JSON.stringify(report, null, 2) : formatText(report));
     if (!args.json) console.log(`\nreports: ${files.text}, ${files.json}, ${files.junit}`);
     return report.summary.failed === 0 ? 0 : 1;
   } finally {
     await mock?.close();
+    await receiver?.close();
   }
 }
 

@@ -35,7 +35,19 @@ export function formatReport(r: GateResult): string {
   const lines: string[] = [];
   const section = (title: string, list: Change[]) => {
     lines.push(`${title}: ${list.filter((c) => c.breaking).length} breaking, ${list.filter((c) => !c.breaking).length} other`);
-    for (const c of list) lines.push(`  ${c.breaking ? 'BREAKING' : 'ok      '} [${c.rule}] ${c.location}: ${c.message}`);
+    // One shared schema change shows up under every operation that uses it: group by rule + field + message.
+    const groups = new Map<string, Change[]>();
+    for (const c of list) {
+      const field = c.location.replace(/^.*?(body|header \S+|query:\S+|path:\S+|header:\S+)/, '$1');
+      const k = `${c.breaking}|${c.rule}|${field}|${c.message}`;
+      if (!groups.has(k)) groups.set(k, []);
+      groups.get(k)!.push(c);
+    }
+    for (const g of groups.values()) {
+      const c = g[0]!;
+      const more = g.length > 1 ? ` (+${g.length - 1} more: ${g.slice(1, 4).map((x) => x.location).join('; ')}${g.length > 4 ? '; …' : ''})` : '';
+      lines.push(`  ${c.breaking ? 'BREAKING' : 'ok      '} [${c.rule}] ${c.location}: ${c.message}${more}`);
+    }
   };
   section('OpenAPI', r.openapi);
   section('AsyncAPI', r.asyncapi);

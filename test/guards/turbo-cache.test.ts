@@ -138,7 +138,7 @@ describe('turbo task graph', { timeout: 600_000 }, () => {
         const changed = [...new Set([...Object.keys(cur), ...Object.keys(prev)])].filter((k) => cur[k] !== prev[k]);
         return `${t.taskId}${changed.length ? ` (inputs changed: ${changed.join(', ')})` : ' (a dependency changed)'}`;
       });
-    expect(misses).toEqual([]);
+    expect(misses, `not cached on the second build:\n${misses.join('\n')}`).toEqual([]);
     expect(stdout).toContain('FULL TURBO');
   });
 

@@ -171,28 +171,40 @@ export function retryPolicyFor(method: string, schemaPath: string): { policy: Re
   return { policy: method !== 'POST' || idempotent ? 'retry' : 'refused-only', idempotent };
 }
 
-// Header values are parsed on first read only: most callers never look at them.
-function responseMeta(h: Headers, attempts: number, idempotencyKey: string | undefined, body?: unknown): ResponseMeta {
-  const read = <K extends string>(prefix: string, keys: K[]) =>
-    Object.fromEntries(keys.map((k) => [k, +(h.get(prefix + k) || NaN) < Infinity ? +h.get(prefix + k)! : undefined])) as Record<K, number | undefined>;
-  return {
-    attempts,
-    idempotencyKey,
-    get requestId() {
-      return errorEnvelope(body)?.request_id ?? h.get('x-request-id') ?? undefined;
-    },
-    get rateLimit() {
-      return read('x-ratelimit-', ['limit', 'remaining', 'reset']);
-    },
-    get credits() {
-      return read('x-api-credits-', ['remaining', 'used']);
-    },
-  };
+// A class, so every call allocates one small object; header values are parsed on first read only.
+class Meta implements ResponseMeta {
+  declare private h: Headers;
+  declare private b: unknown;
+  declare readonly attempts: number;
+  declare readonly idempotencyKey: string | undefined;
+  constructor(h: Headers, attempts: number, idempotencyKey?: string, body?: unknown) {
+    this.h = h;
+    this.attempts = attempts;
+    this.idempotencyKey = idempotencyKey;
+    this.b = body;
+  }
+  get requestId(): string | undefined {
+    return errorEnvelope(this.b)?.request_id ?? this.h.get('x-request-id') ?? undefined;
+  }
+  get rateLimit() {
+    return this.n('x-ratelimit-', ['limit', 'remaining', 'reset']) as ResponseMeta['rateLimit'];
+  }
+  get credits() {
+    return this.n('x-api-credits-', ['remaining', 'used']) as ResponseMeta['credits'];
+  }
+  private n(prefix: string, keys: string[]) {
+    return Object.fromEntries(
+      keys.map((k) => {
+        const v = +(this.h.get(prefix + k)?.trim() || NaN);
+        return [k, Number.isFinite(v) ? v : undefined];
+      }),
+    );
+  }
 }
 
 /** Reads request id, rate-limit and credit headers from any Response. */
 export function readResponseMeta(response: Response): Omit<ResponseMeta, 'attempts' | 'idempotencyKey'> {
-  const { requestId, rateLimit, credits } = responseMeta(response.headers, 1, undefined);
+  const { requestId, rateLimit, credits } = new Meta(response.headers, 1);
   return { requestId, rateLimit, credits };
 }
 
@@ -299,7 +311,7 @@ export function createKallglotClient(options: KallglotClientOptions): KallglotCl
           // 409 is retried only for idempotency_conflict.
           if (!canRetry || !safe || !isRetryableStatus(status) || (status === 409 && env?.code !== 'idempotency_conflict')) {
             if (options.throwOnError) check(result, where);
-            (result as AnyResult).meta = responseMeta(response.headers, attempt, key, error);
+            (result as AnyResult).meta = new Meta(response.headers, attempt, key, error);
             return result;
           }
           retry = { status, delayMs: serverRetryDelayMs(response.headers, env?.retry_after, backoff) ?? backoffDelayMs(attempt - 1, backoff) };
@@ -307,8 +319,10 @@ export function createKallglotClient(options: KallglotClientOptions): KallglotCl
           if (parent?.aborted) throw parent.reason;
           // A timeout may also surface while the body is read, as a plain abort: name it.
           const error = timedOut ? new KallglotTimeoutError(ms, where) : err;
-          if (!(error instanceof KallglotTimeoutError || error instanceof KallglotConnectionError)) throw error;
-          if (!canRetry || (!safe && (error as KallglotConnectionError).errno !== 'ECONNREFUSED')) throw error;
+          // Anything but a timeout or a network failure (a middleware error, invalid JSON) is not retried.
+          if (!canRetry || !(error instanceof KallglotTimeoutError || error instanceof KallglotConnectionError) || (!safe && (error as KallglotConnectionError).errno !== 'ECONNREFUSED')) {
+            throw error;
+          }
           retry = { error, delayMs: backoffDelayMs(attempt - 1, backoff) };
         } finally {
           clearTimeout(timer);
@@ -350,25 +364,24 @@ export function createKallglotClient(options: KallglotClientOptions): KallglotCl
     },
     async downloadRecordingAudio(recordingId: string, { as = 'stream', ...overrides }: RequestOverrides & { as?: 'stream' | 'arrayBuffer' } = {}) {
       if (!recordingId || typeof recordingId !== 'string') throw new TypeError('recordingId must be a non-empty string');
-      const { data, response, meta } = check(
-        (await GET('/v1/recordings/{recording_id}/audio', {
+      const result = check(
+        await GET('/v1/recordings/{recording_id}/audio', {
           ...overrides,
           params: { path: { recording_id: recordingId } },
           parseAs: as,
           headers: { Accept: 'audio/mpeg, application/json' },
-        })) as AnyResult & { meta: ResponseMeta },
+        }),
       );
-      const h = response.headers;
+      const h = result.response.headers;
       const len = h.get('content-length');
       // `filename="x.mp3"` or RFC 5987 `filename*=UTF-8''x.mp3`.
-      const name = /filename\*?=(?:UTF-8'')?"?([^";]+)/i.exec(h.get('content-disposition') ?? '')?.[1]?.trim();
-      let filename = name;
+      let filename = /filename\*?=(?:UTF-8'')?"?([^";]+)/i.exec(h.get('content-disposition')!)?.[1]!.trim();
       try {
-        filename = name && decodeURIComponent(name);
+        filename &&= decodeURIComponent(filename);
       } catch {
         /* not percent-encoded: keep it as sent */
       }
-      return { data, contentType: h.get('content-type') ?? undefined, filename, contentLength: len ? +len : undefined, response, meta };
+      return { ...result, contentType: h.get('content-type') ?? undefined, filename, contentLength: len ? +len : undefined };
     },
   };
   return client as unknown as KallglotClient;

@@ -288,6 +288,36 @@ describe('timeouts', () => {
   });
 });
 
+describe('what is not retried, and middleware', () => {
+  it('a 200 with a body that is not JSON throws the parse error once, without retrying', async () => {
+    server.fallback = { status: 200, headers: { 'content-type': 'application/json' }, body: '{"id": "agt_1", broken' };
+    const err = await client({ maxRetries: 3 }).GET('/v1/agents').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(SyntaxError);
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it('middleware runs on every attempt; a middleware that returns a real Request is sent, with the same key', async () => {
+    server.script({ status: 503 }, { status: 201, body: { id: 'sess_1' } });
+    const c = client();
+    const seen: string[] = [];
+    c.use({
+      onRequest({ request }) {
+        seen.push(request.method);
+        // Rebuild it as a real Request, as some middleware does (e.g. to change the URL).
+        return new Request(request.url, { method: request.method, headers: request.headers, body: (request as unknown as { body: string }).body });
+      },
+    });
+    const r = await c.POST('/v1/sessions', { body: { mode: 'ai_agent' } });
+    expect(r.data).toEqual({ id: 'sess_1' });
+    expect(seen).toEqual(['POST', 'POST']);
+    expect(server.requests.map((x) => JSON.parse(x.body))).toEqual([{ mode: 'ai_agent' }, { mode: 'ai_agent' }]);
+    const keys = server.requests.map((x) => x.headers['idempotency-key']);
+    expect(keys[0]).toMatch(UUID_V4);
+    expect(keys[1]).toBe(keys[0]);
+    expect(r.meta.idempotencyKey).toBe(keys[0]);
+  });
+});
+
 describe('errors and meta', () => {
   it('KallglotApiError from unwrap-style throwOnError carries status, type, code, param, requestId, retryAfter, body', async () => {
     server.script({ status: 422, headers: { 'x-request-id': 'req_hdr_9' }, body: { error: { type: 'validation_error', code: 'invalid_request', message: 'mode is invalid', param: 'mode' } } });

@@ -20,6 +20,8 @@ export function formatText(r) {
   }
   const types = Object.entries(r.stream.types).map(([t, n]) => `${t}×${n}`).join(', ');
   lines.push('', `Stream: ${r.stream.frames} server frames validated (${types || 'none'}); close codes seen: ${r.stream.closeCodes.join(', ') || '-'}`);
+  if (r.webhooks) lines.push(`Webhooks: ${r.webhooks.deliveries} deliveries validated (${Object.entries(r.webhooks.types).map(([t, n]) => `${t}×${n}`).join(', ') || 'none'})`);
+  else lines.push('Webhooks: not checked (only possible when the suite can set the delivery URL, i.e. with the built-in mock)');
   if (!r.target.prefer) lines.push('Note: the Prefer response selector was off, so only statuses the server produced naturally were provoked.');
   for (const n of r.notes) lines.push(`Note: ${n}`);
   if (r.arazzo) lines.push(`Arazzo workflows: ${r.arazzo}`);

@@ -94,6 +94,19 @@ export function loadContract(paths = defaultSpecPaths()) {
     }
   }
 
+  // Webhooks (OpenAPI 3.1 `webhooks`): the server POSTs them to the client, which checks headers and body.
+  const webhooks = new Map();
+  for (const name of Object.keys(openapi.webhooks ?? {})) {
+    const { node: item, pointer: itemPtr } = locate(openapi, `/webhooks/${esc(name)}`);
+    const op = item?.post;
+    if (!op) continue;
+    const opPtr = `${itemPtr}/post`;
+    const params = (op.parameters ?? []).map((_, i) => locate(openapi, `${opPtr}/parameters/${i}`)).map(({ node, pointer }) => ({ ...node, pointer }));
+    const { node: body, pointer: bodyPtr } = locate(openapi, `${opPtr}/requestBody`);
+    const schemaPointer = body?.content?.['application/json']?.schema ? `${bodyPtr}/content/application~1json/schema` : undefined;
+    webhooks.set(name, { name, operationId: op.operationId, params, schemaPointer });
+  }
+
   // Stream messages by direction. The AsyncAPI document speaks for the server: `send` = server → client.
   const serverMessages = new Map();
   const clientMessages = new Map();
@@ -119,6 +132,7 @@ export function loadContract(paths = defaultSpecPaths()) {
     openapi,
     asyncapi,
     operations,
+    webhooks,
     serverMessages,
     clientMessages,
     closeCodes,
