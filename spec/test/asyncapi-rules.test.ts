@@ -1,32 +1,9 @@
 // Each house rule in rules/asyncapi.spectral.yaml fires on the fixture made to break it, and only there.
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import { basename, dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { basename } from 'node:path';
+import { spectral as runSpectral, type SpectralResult } from './helpers/spectral.ts';
 import { beforeAll, describe, expect, it } from 'vitest';
 
-const specDir = join(dirname(fileURLToPath(import.meta.url)), '..');
-const spectralBin = join(dirname(createRequire(import.meta.url).resolve('@stoplight/spectral-cli/package.json')), 'dist/index.js');
-
-interface SpectralResult { code: string; message: string; path: string[]; severity: number; source: string }
-
-function spectral(files: string[], ruleset: string): SpectralResult[] {
-  // JSON goes to a file: on stdout Spectral appends a "No results" line to it.
-  const dir = mkdtempSync(join(tmpdir(), 'kallglot-spectral-'));
-  try {
-    const out = join(dir, 'results.json');
-    const run = spawnSync(process.execPath, [spectralBin, 'lint', ...files, '--ruleset', ruleset, '-f', 'json', '-o', out], {
-      cwd: specDir,
-      encoding: 'utf8',
-    });
-    if (run.status !== 0 && run.status !== 1) throw new Error(`spectral failed (status ${run.status}): ${run.stderr}${run.stdout}`);
-    return JSON.parse(readFileSync(out, 'utf8'));
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
+const spectral = (files: string[], ruleset: string) => runSpectral(files, ruleset).results;
 
 const cases: Array<{ fixture: string; rule: string; says: RegExp[] }> = [
   { fixture: 'type-const-missing.yaml', rule: 'kallglot-asyncapi-message-type-const', says: [/properties\.type\.const/] },

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundle, createConfig } from '@redocly/openapi-core';
+import { spectral as runSpectral, type SpectralResult } from './helpers/spectral.ts';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 
@@ -16,26 +17,9 @@ const repoRoot = join(specDir, '..');
 const oasDir = join(specDir, 'openapi');
 const rootFile = join(oasDir, 'openapi.yaml');
 const require = createRequire(import.meta.url);
-const spectralBin = join(dirname(require.resolve('@stoplight/spectral-cli/package.json')), 'dist/index.js');
 const redoclyBin = join(dirname(require.resolve('@redocly/cli/package.json')), 'bin/cli.js');
 
-interface SpectralResult { code: string; message: string; path: string[]; source: string }
-
-function spectral(file: string, ruleset: string): SpectralResult[] {
-  // JSON goes to a file: on stdout Spectral appends a "No results" line to it.
-  const dir = mkdtempSync(join(tmpdir(), 'kallglot-spectral-'));
-  try {
-    const out = join(dir, 'results.json');
-    const run = spawnSync(process.execPath, [spectralBin, 'lint', file, '--ruleset', ruleset, '-f', 'json', '-o', out, '--fail-severity=hint'], {
-      cwd: specDir,
-      encoding: 'utf8',
-    });
-    if (run.status !== 0 && run.status !== 1) throw new Error(`spectral failed (status ${run.status}): ${run.stderr}${run.stdout}`);
-    return JSON.parse(readFileSync(out, 'utf8'));
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
+const spectral = (file: string, ruleset: string) => runSpectral([file], ruleset).results;
 const show = (results: SpectralResult[]) =>
   results.map((r) => `${r.code}: ${r.message} @ ${relative(specDir, r.source)} ${r.path.join('.')}`);
 
