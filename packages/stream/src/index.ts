@@ -19,6 +19,7 @@ export {
 } from './client.js';
 export { StreamError, StreamClosedError, StreamConnectError, describeClose, type StreamErrorKind } from './errors.js';
 export { fetchSessionStream, sessionStreamProvider, SessionStreamError, type SessionsClientLike } from './session-stream.js';
+export { decodeClientFrame, type DecodedClientFrame, type ClientFrameErrorCode } from './inbound.js';
 export * from './generated/messages.js';
 export * from './generated/validators.js';
 export * from './audio/index.js';
