@@ -737,7 +737,7 @@ export interface components {
          * @example invalid_request
          * @enum {string}
          */
-        ErrorCode: "invalid_request" | "idempotency_mismatch" | "invalid_api_key" | "expired_api_key" | "revoked_api_key" | "insufficient_api_credits" | "organization_inactive" | "insufficient_permissions" | "feature_not_available" | "session_not_found" | "agent_not_found" | "ai_agent_not_found" | "recording_not_found" | "analysis_not_found" | "idempotency_conflict" | "session_ended" | "call_already_active" | "no_active_call" | "transcript_not_available" | "recording_not_ready" | "routing_unavailable" | "rate_limit_exceeded" | "internal_error" | "dial_failed" | "service_unavailable";
+        ErrorCode: "invalid_request" | "idempotency_mismatch" | "missing_api_key" | "malformed_api_key" | "invalid_api_key" | "expired_api_key" | "revoked_api_key" | "insufficient_api_credits" | "organization_inactive" | "insufficient_permissions" | "feature_not_available" | "session_not_found" | "agent_not_found" | "ai_agent_not_found" | "recording_not_found" | "analysis_not_found" | "idempotency_conflict" | "session_ended" | "call_already_active" | "no_active_call" | "transcript_not_available" | "recording_not_ready" | "routing_unavailable" | "rate_limit_exceeded" | "internal_error" | "dial_failed" | "service_unavailable";
         /**
          * Error
          * @description Error envelope used by every 4xx and 5xx response. Log `error.request_id` (same value as the `X-Request-ID` header) when contacting support.
@@ -1052,7 +1052,7 @@ export interface components {
         Stream: {
             /**
              * Format: uri
-             * @description WebSocket URL without the token; append `?token=` yourself.
+             * @description WebSocket URL without the token; append `?token=` yourself. Always `wss://` from the API; a local mock may hand out `ws://127.0.0.1:…`.
              */
             url: $Read<string>;
             token: $Read<components["schemas"]["StreamToken"]>;
