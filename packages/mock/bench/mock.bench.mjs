@@ -8,7 +8,7 @@
 //     (Prism's static GET answers memoized by the front) and with the memo off (every request hits Prism).
 // Prints a report; with BENCH_OUT set, writes the JSON rows described in CONTRIBUTING.md.
 // Knobs: BENCH_ROUNDS (7), BENCH_WS_MESSAGES (100 000 per round), BENCH_HTTP_SECONDS (3 per round),
-// BENCH_SKIP_REST=1 (stream part only).
+// BENCH_SKIP_REST=1 (stream part only), BENCH_SKIP_STREAM=1 (REST part only).
 import { fork } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
@@ -109,9 +109,11 @@ async function compare(name, modes, round) {
   }
 }
 
-const stream = await compare('stream', ['stream-mock', 'bare-ws'], (port, mode) =>
-  wsRound(port, mode === 'stream-mock' ? (i) => `/v1/sessions/sess_bench${i}/connect?token=kst_test_bench${i}` : () => '/'),
-);
+const stream = process.env.BENCH_SKIP_STREAM
+  ? { 'stream-mock': 1, 'bare-ws': 1 }
+  : await compare('stream', ['stream-mock', 'bare-ws'], (port, mode) =>
+      wsRound(port, mode === 'stream-mock' ? (i) => `/v1/sessions/sess_bench${i}/connect?token=kst_test_bench${i}` : () => '/'),
+    );
 const rest = process.env.BENCH_SKIP_REST
   ? { 'rest-mock': 1, 'rest-mock-nocache': 1, 'plain-http': 1 }
   : await compare('rest', ['rest-mock', 'rest-mock-nocache', 'plain-http'], (port) => httpRound(port));
@@ -141,7 +143,9 @@ const rows = [
     ratio: +(rest['rest-mock-nocache'] / rest['plain-http']).toFixed(3),
     goal: '>= 0.6',
   },
-].map((r) => ({ ...r, holds: r.ratio >= Number(r.goal.split(' ')[1]) }));
+]
+  .filter((_, i) => (i === 0 ? !process.env.BENCH_SKIP_STREAM : !process.env.BENCH_SKIP_REST))
+  .map((r) => ({ ...r, holds: r.ratio >= Number(r.goal.split(' ')[1]) }));
 
 console.log(`@kallglot/mock benchmark (${ROUNDS} interleaved rounds, medians)`);
 for (const r of rows) console.log(`  ${r.metric}: ${r.ours} vs ${r.reference} ${r.unit} → ratio ${r.ratio} (goal ${r.goal}: ${r.holds ? 'holds' : 'does not hold'})`);
