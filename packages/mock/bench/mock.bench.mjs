@@ -74,13 +74,14 @@ async function httpRound(port) {
   const headers = { Authorization: 'Bearer sk_test_bench_0123456789', Accept: 'application/json' };
   let done = 0;
   let failed = 0;
+  let firstFailure = '';
   const end = performance.now() + HTTP_SECONDS * 1000;
   const one = () => new Promise((resolve) => {
     const req = request({ host: '127.0.0.1', port, path: '/v1/agents/agt_01HXYZ123456789', agent, headers }, (res) => {
       res.resume();
-      res.on('end', () => (res.statusCode === 200 ? done++ : failed++, resolve()));
+      res.on('end', () => (res.statusCode === 200 ? done++ : (failed++, (firstFailure ||= `HTTP ${res.statusCode}`)), resolve()));
     });
-    req.on('error', () => (failed++, resolve()));
+    req.on('error', (e) => (failed++, (firstFailure ||= e.code ?? e.message), resolve()));
     req.end();
   });
   const t0 = performance.now();
@@ -89,7 +90,7 @@ async function httpRound(port) {
   }));
   const secs = (performance.now() - t0) / 1000;
   agent.destroy();
-  if (failed) throw new Error(`${failed} REST requests failed`);
+  if (failed) throw new Error(`${failed} REST requests failed (first: ${firstFailure})`);
   return done / secs;
 }
 

@@ -59,6 +59,15 @@ const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 const OPEN = 1;
 // Reused send options: pre-encoded frames still go out as text frames.
 const TEXT = { binary: false } as const;
+// The canonical keepalive frame, recognised byte for byte so the ping path skips JSON.parse and Ajv.
+const PING_BYTES = Buffer.from('{"type":"ping"}');
+const PING_LEN = PING_BYTES.length;
+
+function isCanonicalPing(data: RawData): boolean {
+  if (!Buffer.isBuffer(data) || data.length !== PING_LEN) return false;
+  for (let i = 0; i < PING_LEN; i++) if (data[i] !== PING_BYTES[i]) return false;
+  return true;
+}
 
 function words(text: string, upTo: number): string {
   return text.split(/\s+/).slice(0, upTo).join(' ');
@@ -122,6 +131,11 @@ export async function startStreamMock(options: StreamMockOptions = {}): Promise<
   };
 
   const errorCode = (prefs: string[]) => prefs.find((c) => model.errorCodes.includes(c)) ?? (model.errorCodes.length ? (model.errorCodes.includes('invalid_message') ? 'invalid_message' : model.errorCodes[0]!) : prefs[0]!);
+
+  // The byte-level ping shortcut is only taken when the spec itself accepts a bare ping; otherwise every ping
+  // goes through the general path (and gets the same errors it always did).
+  const pingSpec = model.messages.get('ping');
+  const fastPing = !!pingSpec && pingSpec.validate({ type: 'ping' }) === true;
 
   const audioSchema = model.audioPayloadSchema;
   const audioMax = typeof audioSchema?.maxLength === 'number' ? audioSchema.maxLength : Infinity;
@@ -209,6 +223,10 @@ export async function startStreamMock(options: StreamMockOptions = {}): Promise<
     private lastSpeaker: string | undefined;
     private timers: NodeJS.Timeout[] = [];
     private idleTimer?: NodeJS.Timeout;
+    /** performance.now() of the last client frame: one timer checks it, instead of re-arming a timer per frame. */
+    private lastIn = 0;
+    private readonly idleMs: number;
+    private readonly onIdleTimer = () => this.checkIdle();
     private readonly pong: string;
     private readonly pongBytes: Buffer;
     private readonly connectedAt = Date.now();
@@ -227,6 +245,7 @@ export async function startStreamMock(options: StreamMockOptions = {}): Promise<
       if (options.selfCheck) selfCheck(pong);
       this.pong = JSON.stringify(pong);
       this.pongBytes = Buffer.from(this.pong);
+      this.idleMs = faults.idle_timeout_ms ?? 0;
       // The session's languages win; a scenario's defaults apply when the session set none.
       const own = !!(session?.sourceLanguage || session?.targetLanguage);
       this.source = own ? (session!.sourceLanguage ?? null) : (scenario.default_languages?.source_language ?? null);
@@ -243,7 +262,10 @@ export async function startStreamMock(options: StreamMockOptions = {}): Promise<
       const f = this.faults;
       if (f.drop_after_ms !== undefined) this.later(f.drop_after_ms, () => this.drop());
       if (f.close_code !== undefined && f.close_after_frames === undefined) this.later(f.close_after_ms ?? 0, () => this.closeWith(f.close_code!, 'fault'));
-      this.touch();
+      if (this.idleMs) {
+        this.lastIn = performance.now();
+        this.idleTimer = setTimeout(this.onIdleTimer, this.idleMs);
+      }
       if (this.session) registry.markActive(this.sessionId);
       this.send(shape('session.ready', { session_id: this.sessionId, created_at: nowIso(), timestamp: nowIso() }));
     }
@@ -253,10 +275,13 @@ export async function startStreamMock(options: StreamMockOptions = {}): Promise<
       this.timers.push(t);
     }
 
-    private touch() {
-      if (!this.faults.idle_timeout_ms) return;
-      if (this.idleTimer) clearTimeout(this.idleTimer);
-      this.idleTimer = setTimeout(() => this.closeWith(code('keepalive_timeout', 4008), 'keepalive_timeout'), this.faults.idle_timeout_ms);
+    /** Close after idleMs of client silence; if a frame arrived meanwhile, sleep for the rest of the window. */
+    private checkIdle() {
+      this.idleTimer = undefined;
+      if (this.closed) return;
+      const left = this.idleMs - (performance.now() - this.lastIn);
+      if (left > 0) this.idleTimer = setTimeout(this.onIdleTimer, Math.ceil(left));
+      else this.closeWith(code('keepalive_timeout', 4008), 'keepalive_timeout');
     }
 
     /** The session ended elsewhere (REST `POST …/end`): tell the client, then close normally. */
@@ -320,6 +345,11 @@ export async function startStreamMock(options: StreamMockOptions = {}): Promise<
       this.sendRaw(JSON.stringify(frame), String(frame.type));
     }
 
+    private pongReply() {
+      if (this.faults.malformed_every || this.faults.latency_ms) this.sendRaw(this.pong, 'pong');
+      else this.transmit(this.pongBytes);
+    }
+
     private error(codeName: string, message: string, param?: string) {
       this.send(
         shape('session.error', {
@@ -335,8 +365,9 @@ export async function startStreamMock(options: StreamMockOptions = {}): Promise<
 
     private onMessage(data: RawData, isBinary: boolean) {
       stats.framesIn++;
-      this.touch();
+      if (this.idleMs) this.lastIn = performance.now();
       if (this.ended || this.closed) return;
+      if (fastPing && !isBinary && isCanonicalPing(data)) return this.pongReply();
       if (isBinary) return this.error(errorCode(['unsupported_frame', 'invalid_message']), 'Binary frames are not supported: send JSON text frames.');
       const text = data.toString();
       let msg: unknown;
@@ -358,7 +389,7 @@ export async function startStreamMock(options: StreamMockOptions = {}): Promise<
         const param = paramFromAjvError(e);
         return this.error(errorCode(['invalid_message']), describeAjvError(e, param), param);
       }
-      if (type === 'ping') return this.faults.malformed_every || this.faults.latency_ms ? this.sendRaw(this.pong, 'pong') : this.transmit(this.pongBytes);
+      if (type === 'ping') return this.pongReply();
       if (type === 'session.end') {
         this.ended = true;
         this.send(

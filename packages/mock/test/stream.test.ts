@@ -217,6 +217,48 @@ describe('faults', () => {
     c.ws.close();
   });
 
+  it('canonical and non-canonical pings get the identical pong; lookalikes still go through validation', async () => {
+    const t = mock.issueToken();
+    const c = connect(`${t.url}?token=${t.token}`);
+    await c.next((f) => f.type === 'session.ready');
+    // Exact canonical bytes (byte-level shortcut), then spellings that must take the JSON.parse + Ajv path.
+    for (const raw of ['{"type":"ping"}', '{ "type" : "ping" }', '{"type":"ping"} ', '\n{"type":"ping"}', '{"type":"\u0070ing"}']) c.send(raw);
+    for (let i = 0; i < 5; i++) await c.next((f) => f.type === 'pong');
+    const pongs = c.frames.slice(1);
+    expect(new Set(pongs).size).toBe(1);
+    expect(JSON.parse(pongs[0]!)).toEqual({ type: 'pong', session_id: t.sessionId });
+    // Same length as the canonical frame but not a ping: a one-byte difference is not taken for one.
+    c.send('{"type":"pinG"}');
+    expect((await c.next()).code).toBe('unknown_message_type');
+    c.send('{"type":"ping"');
+    expect((await c.next()).code).toBe('invalid_json');
+    // The canonical bytes as a binary frame are still refused as binary.
+    c.ws.send(Buffer.from('{"type":"ping"}'));
+    const err = await c.next();
+    expect(err.type).toBe('session.error');
+    expect(['unsupported_frame', 'invalid_message']).toContain(err.code);
+    expectAllValid(c.frames);
+    c.ws.close();
+  });
+
+  it('keepalive: frames reset the idle window; silence afterwards closes with 4008', async () => {
+    const t = mock.issueToken();
+    const c = connect(`${t.url}?token=${t.token}&mock_idle_timeout_ms=300`);
+    await c.next((f) => f.type === 'session.ready');
+    let open = true;
+    void c.closed.then(() => (open = false));
+    // Ping every 100 ms for well past the idle window: the socket must stay open throughout.
+    for (let i = 0; i < 9; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      expect(open).toBe(true);
+      c.send({ type: 'ping' });
+    }
+    const lastPing = Date.now();
+    expect((await c.closed).code).toBe(closeCodes.get('keepalive_timeout'));
+    // Never before the window after the last frame (a few ms of timer slack allowed).
+    expect(Date.now() - lastPing).toBeGreaterThanOrEqual(290);
+  });
+
   it('keepalive: a silent client is closed with 4008', async () => {
     const t = mock.issueToken();
     const c = connect(`${t.url}?token=${t.token}&mock_idle_timeout_ms=200`);
