@@ -142,12 +142,12 @@ const rows = [
     reference: Math.round(rest['plain-http']),
     unit: 'req/s',
     ratio: +(rest['rest-mock-nocache'] / rest['plain-http']).toFixed(3),
-    goal: '>= 0.6',
+    goal: 'info', // Prism's own ceiling, shown beside the goal row above; not a goal of its own
   },
 ]
   .filter((_, i) => (i === 0 ? !process.env.BENCH_SKIP_STREAM : !process.env.BENCH_SKIP_REST))
-  .map((r) => ({ ...r, holds: r.ratio >= Number(r.goal.split(' ')[1]) }));
+  .map((r) => ({ ...r, holds: r.goal === 'info' ? null : r.ratio >= Number(r.goal.split(' ')[1]) }));
 
 console.log(`@kallglot/mock benchmark (${ROUNDS} interleaved rounds, medians)`);
-for (const r of rows) console.log(`  ${r.metric}: ${r.ours} vs ${r.reference} ${r.unit} → ratio ${r.ratio} (goal ${r.goal}: ${r.holds ? 'holds' : 'does not hold'})`);
+for (const r of rows) console.log(`  ${r.metric}: ${r.ours} vs ${r.reference} ${r.unit} → ratio ${r.ratio} (goal ${r.goal}${r.holds === null ? '' : `: ${r.holds ? 'holds' : 'does not hold'}`})`);
 if (process.env.BENCH_OUT) writeFileSync(process.env.BENCH_OUT, JSON.stringify(rows, null, 2));

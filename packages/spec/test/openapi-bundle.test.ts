@@ -79,7 +79,7 @@ function errorsOf(validate: ValidateFunction, value: unknown): string[] {
 beforeAll(() => {
   ajv = new Ajv2020({ allErrors: true, strict: true, strictRequired: false, validateFormats: true });
   addFormats(ajv);
-  for (const kw of ['x-kallglot-source', 'x-kallglot-inferred']) ajv.addKeyword(kw);
+  for (const kw of ['x-kallglot-source', 'x-kallglot-inferred', 'x-kallglot-open-enum']) ajv.addKeyword(kw);
   ajv.addFormat('int32', { type: 'number', validate: (n: number) => Number.isInteger(n) && n >= -(2 ** 31) && n < 2 ** 31 });
   ajv.addFormat('int64', { type: 'number', validate: (n: number) => Number.isSafeInteger(n) });
   ajv.addFormat('binary', { type: 'string', validate: () => true });
