@@ -1,2 +1,0 @@
-// @asyncapi/html-template depends on puppeteer; we never use its browser (docs tests drive Debian's chromium).
-module.exports = { skipDownload: true };
