@@ -17,7 +17,7 @@ const args = process.argv.slice(2);
 const skipBuild = args.includes('--no-build');
 const filter = args.find((a) => !a.startsWith('--')); // optional substring of the bench path
 const timeoutMs = Number(process.env.BENCH_TIMEOUT_MS ?? 15 * 60_000);
-const env = { ...process.env, TURBO_TELEMETRY_DISABLED: '1', REDOCLY_TELEMETRY: 'off', PUPPETEER_SKIP_DOWNLOAD: '1' };
+const env = { ...process.env, TURBO_TELEMETRY_DISABLED: '1', REDOCLY_TELEMETRY: 'off' };
 
 export function findBenches(base = root) {
   const dirs = [];

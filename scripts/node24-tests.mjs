@@ -22,7 +22,7 @@ const targets = [
   { dir: 'test', args: ['--exclude', 'guards/**', '--exclude', 'bench/**'] },
 ];
 const only = process.argv.slice(2); // optional workspace dirs to limit the run, e.g. `test`
-const env = { ...process.env, TURBO_TELEMETRY_DISABLED: '1', REDOCLY_TELEMETRY: 'off', PUPPETEER_SKIP_DOWNLOAD: '1', npm_config_yes: 'true' };
+const env = { ...process.env, TURBO_TELEMETRY_DISABLED: '1', REDOCLY_TELEMETRY: 'off', npm_config_yes: 'true' };
 
 // `npx -p node@24` brings a bare node binary, without the npm a real Node 24 install has globally.
 // @asyncapi/generator looks npm up through requireg (global modules), so point NODE_PATH at the machine's

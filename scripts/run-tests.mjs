@@ -12,7 +12,7 @@ const extraArgs = process.argv.slice(2);
 
 for (const ws of workspaces) rmSync(join(root, ws, '.test-results'), { recursive: true, force: true });
 
-const env = { ...process.env, TURBO_TELEMETRY_DISABLED: '1', REDOCLY_TELEMETRY: 'off', PUPPETEER_SKIP_DOWNLOAD: '1' };
+const env = { ...process.env, TURBO_TELEMETRY_DISABLED: '1', REDOCLY_TELEMETRY: 'off' };
 const turbo = spawnSync(
   'npx',
   ['turbo', 'run', 'test', '--continue', '--concurrency=1', '--output-logs=errors-only', ...extraArgs],

@@ -78,7 +78,6 @@ export function makeSandbox(opts: { seedCache?: boolean } = {}): Sandbox {
     ...outer,
     TURBO_TELEMETRY_DISABLED: '1',
     REDOCLY_TELEMETRY: 'off',
-    PUPPETEER_SKIP_DOWNLOAD: '1',
     TURBO_NO_UPDATE_NOTIFIER: '1',
     FORCE_COLOR: '0',
     NO_COLOR: '1',
