@@ -2,7 +2,7 @@
 import { request } from 'node:http';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createMockControl, startMock, type MockControl, type RunningMock } from '../src/index.js';
-import { hasMp3FrameSync, makeApi } from './helpers/sandbox.js';
+import { expectValidWebhook, hasMp3FrameSync, makeApi } from './helpers/sandbox.js';
 
 let mock: RunningMock;
 let control: MockControl;
@@ -71,6 +71,7 @@ describe('sessions', () => {
     const h = await api('POST', `/v1/sessions/${id}/hangup`);
     expect(h.body.status).toBe('ended');
     expect((await control.webhooks({ sessionId: id })).map((w) => w.type)).toEqual(['session.created', 'session.provider.connected', 'session.provider.disconnected']);
+    for (const w of await control.webhooks({ sessionId: id })) expectValidWebhook(w.payload);
   });
 });
 
@@ -155,6 +156,7 @@ describe('transcripts, recordings, analysis', () => {
     expect(done.body.sentiment).toEqual({ customer: 'neutral', agent: 'neutral' });
     const types = (await control.webhooks({ sessionId: id })).map((w) => w.type);
     expect(types).toEqual(['session.created', 'session.started', 'transcript.segment', 'transcript.segment', 'session.ended', 'transcript.ready', 'recording.ready', 'analysis.complete']);
+    for (const w of await control.webhooks({ sessionId: id })) expectValidWebhook(w.payload);
   });
 
   it('a recorded session with no audio gives recording.failed; a failing analysis gives analysis.failed', async () => {
@@ -166,6 +168,7 @@ describe('transcripts, recordings, analysis', () => {
     const types = (await control.webhooks({ sessionId: c.body.id })).map((w) => w.type);
     expect(types).toContain('recording.failed');
     expect(types).toContain('analysis.failed');
+    for (const w of await control.webhooks({ sessionId: c.body.id })) expectValidWebhook(w.payload);
   });
 });
 

@@ -1,6 +1,13 @@
 // Test helper for the stateful sandbox: one call = fetch + Ajv check of the answer against the spec.
 import { expect } from 'vitest';
-import { errorValidator, openapi, responseValidator, schemaErrors } from './spec.js';
+import { compileOpenApi } from '@kallglot/spec/validators';
+import { openapi, schemaErrors } from './spec.js';
+
+// The shared Ajv 2020 validators of @kallglot/spec (the same ones the contract suite uses).
+export const oas = compileOpenApi();
+const opByRoute = new Map([...oas.operations.values()].map((o) => [`${o.method.toUpperCase()} ${o.path}`, o.operationId]));
+export const operationIdOf = (method: string, template: string) => opByRoute.get(`${method.toUpperCase()} ${template}`)!;
+const errorValidator = oas.schema('Error');
 
 export interface Answer {
   status: number;
@@ -25,7 +32,7 @@ export function expectValid(method: string, path: string, a: { status: number; b
     return;
   }
   const t = templateOf(path);
-  const v = responseValidator(method, t, a.status);
+  const v = oas.response(operationIdOf(method, t), a.status);
   expect(schemaErrors(v, a.body), `${method} ${t} ${a.status}: ${JSON.stringify(a.body).slice(0, 400)}`).toEqual([]);
 }
 
@@ -46,6 +53,11 @@ export function makeApi(base: () => string) {
     expectValid(method, path, a);
     return a;
   };
+}
+
+/** Validate a webhook payload against its event schema. */
+export function expectValidWebhook(payload: { type: string }) {
+  expect(schemaErrors(oas.webhook(payload.type), payload), JSON.stringify(payload).slice(0, 400)).toEqual([]);
 }
 
 /** True when the bytes hold MPEG audio frames (11 sync bits at the start of consecutive frames). */
