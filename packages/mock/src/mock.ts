@@ -8,7 +8,7 @@ import { startRestMock, type RestMock, type RestMockOptions } from './rest.js';
 import type { FaultSpec, Scenario } from './scenario.js';
 import { startStreamMock, type StreamMock } from './stream.js';
 import { loadOpenApiModel, sendWebhook, type WebhookResult } from './webhook.js';
-import { Engine, type SeedFixture, type StateFile } from './engine/index.js';
+import { Engine, type EngineOptions, type SeedFixture, type StateFile } from './engine/index.js';
 import { WebhookDispatcher } from './webhooks.js';
 
 /** docs/dist next to this package in the monorepo. */
@@ -46,6 +46,8 @@ export interface MockOptions {
   seed?: SeedFixture | string;
   /** Persist the state here (atomically, after changes) and reload it on start. */
   stateFile?: string;
+  /** Caps of the sandbox's maps (sessions, agents, idempotency records, tenants, tokens, events per …). */
+  limits?: EngineOptions['limits'];
   /** Origins answered with CORS headers. Default: the docs site on 127.0.0.1 and localhost. */
   corsOrigins?: string[];
   credits?: number;
@@ -94,6 +96,7 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
     recordingDelayMs: options.recordingDelayMs,
     analysisDelayMs: options.analysisDelayMs,
     idempotencyTtlMs: options.idempotencyTtlMs,
+    limits: options.limits,
   });
   const restored = !!options.stateFile && existsSync(options.stateFile);
   if (restored) engine.load(JSON.parse(readFileSync(options.stateFile!, 'utf8')) as StateFile);
