@@ -3,16 +3,10 @@
 // a hand-written copy. Prism has allOf/oneOf/discriminator validation bugs, so nothing here relies on it.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import Ajv2020Module from 'ajv/dist/2020.js';
-import addFormatsModule from 'ajv-formats';
+import { compileAsyncApi, compileOpenApi, escapePointer as esc, getPointer as get, HTTP_METHODS as METHODS, locate } from '@kallglot/spec/validators';
 
-const Ajv2020 = Ajv2020Module.default ?? Ajv2020Module;
-const addFormats = addFormatsModule.default ?? addFormatsModule;
 const require = createRequire(import.meta.url);
-
-export const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
-const OPENAPI_ID = 'https://contract.kallglot.invalid/openapi.json';
-const ASYNCAPI_ID = 'https://contract.kallglot.invalid/asyncapi.json';
+export { METHODS };
 
 export function defaultSpecPaths() {
   return {
@@ -21,40 +15,11 @@ export function defaultSpecPaths() {
   };
 }
 
-const esc = (s) => String(s).replace(/~/g, '~0').replace(/\//g, '~1');
-const unesc = (s) => decodeURIComponent(s).replace(/~1/g, '/').replace(/~0/g, '~');
-
-/** Follows `$ref` objects and returns the node plus the JSON pointer where it really lives. */
-function locate(doc, pointer) {
-  let ptr = pointer;
-  let node = get(doc, ptr);
-  for (let i = 0; node && typeof node.$ref === 'string' && node.$ref.startsWith('#/') && i < 32; i++) {
-    ptr = node.$ref.slice(1);
-    node = get(doc, ptr);
-  }
-  return { node, pointer: ptr };
-}
-
-function get(doc, pointer) {
-  if (pointer === '' || pointer === '/') return doc;
-  return pointer.split('/').slice(1).map(unesc).reduce((o, k) => (o == null ? undefined : o[k]), doc);
-}
-
 export function loadContract(paths = defaultSpecPaths()) {
   const openapi = JSON.parse(readFileSync(paths.openapi, 'utf8'));
   const asyncapi = JSON.parse(readFileSync(paths.asyncapi, 'utf8'));
-  // strict:false: the documents carry OpenAPI/AsyncAPI keywords (example, discriminator, x-*) Ajv does not know.
-  const ajv = new Ajv2020({ strict: false, allErrors: true, logger: false, validateFormats: true });
-  addFormats(ajv);
-  ajv.addSchema({ ...openapi, $id: OPENAPI_ID });
-  ajv.addSchema({ ...asyncapi, $id: ASYNCAPI_ID });
-  const cache = new Map();
-  const compileAt = (id, pointer) => {
-    const k = `${id}#${pointer}`;
-    if (!cache.has(k)) cache.set(k, ajv.compile({ $ref: k }));
-    return cache.get(k);
-  };
-
+  const oa = compileOpenApi(openapi);
+  const aa = compileAsyncApi(asyncapi);
   const operations = [];
   for (const [path, item0] of Object.entries(openapi.paths ?? {})) {
     const { node: item, pointer: itemPtr } = locate(openapi, `/paths/${esc(path)}`);
@@ -136,10 +101,10 @@ export function loadContract(paths = defaultSpecPaths()) {
     serverMessages,
     clientMessages,
     closeCodes,
-    openapiValidator: (pointer) => compileAt(OPENAPI_ID, pointer),
+    openapiValidator: (pointer) => oa.at(pointer),
     messageValidator: (wireType) => {
       const m = serverMessages.get(wireType) ?? clientMessages.get(wireType);
-      return m ? compileAt(ASYNCAPI_ID, m.payloadPointer) : undefined;
+      return m ? aa.at(m.payloadPointer) : undefined;
     },
     resolve: (node) => (node && typeof node.$ref === 'string' ? locate(openapi, node.$ref.slice(1)).node : node),
   };
