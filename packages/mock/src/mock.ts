@@ -29,6 +29,10 @@ export interface MockOptions {
   stateless?: boolean;
   /** Where webhooks are posted (each event to every URL). Events are recorded for /_mock/webhooks regardless. */
   webhookUrls?: string[];
+  /** Honour fault parameters (`mock_close_code`, …) on stream connect URLs. Default false. */
+  allowUrlFaults?: boolean;
+  /** Deadline for one REST exchange with Prism (ms). Default 15 000. */
+  upstreamTimeoutMs?: number;
   /** One more webhook target (kept for compatibility; joins `webhookUrls`). */
   webhookUrl?: string;
   webhookSecret?: string;
@@ -136,6 +140,7 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
     scenarioDirs: options.scenarioDirs,
     faults: options.faults,
     acceptUnknownTokens: options.acceptUnknownTokens,
+    allowUrlFaults: options.allowUrlFaults,
     selfCheck: options.selfCheck,
     log,
   });
@@ -159,6 +164,7 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
         changed,
         reset: () => webhooks.clear(),
       },
+      upstreamTimeoutMs: options.upstreamTimeoutMs,
       log,
     };
     rest = await startRestMock(restOpts);
