@@ -145,6 +145,8 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
     log,
   });
   engine.settings.streamBaseUrl = stream.url;
+  // The docs site's origins; with port 0 they are known only once the docs server listens (added below).
+  const corsOrigins = new Set(options.corsOrigins ?? (docsPort ? [`http://127.0.0.1:${docsPort}`, `http://localhost:${docsPort}`] : []));
   let rest: RestMock;
   try {
     const restOpts: RestMockOptions = {
@@ -157,7 +159,7 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
       streamBaseUrl: stream.url,
       credits: options.credits,
       rateLimit: options.rateLimit,
-      corsOrigins: options.corsOrigins ?? [`http://127.0.0.1:${docsPort}`, `http://localhost:${docsPort}`],
+      corsOrigins,
       control: {
         webhooks: (f) => webhooks.list(f),
         sizes: () => ({ webhook_records: webhooks.size }),
@@ -180,6 +182,7 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
     } else {
       try {
         docs = await startDocsServer({ dir: docsDir, host, port: docsPort });
+        if (!options.corsOrigins) for (const h of ['127.0.0.1', 'localhost']) corsOrigins.add(`http://${h}:${docs.port}`);
       } catch (e) {
         await rest.close();
         await stream.close();

@@ -42,8 +42,8 @@ export interface RestMockOptions {
   stateless?: boolean;
   /** The sandbox engine (shared with the stream mock). Default: a new one. */
   engine?: Engine;
-  /** Origins answered with CORS headers (the docs site). Default: none. */
-  corsOrigins?: string[];
+  /** Origins answered with CORS headers (the docs site). A Set is used live (it may be filled later). Default: none. */
+  corsOrigins?: string[] | Set<string>;
   /** Extra control-plane actions (webhook log, state file) supplied by startMock. */
   control?: ControlHooks;
 }
@@ -183,7 +183,7 @@ export async function startRestMock(options: RestMockOptions = {}): Promise<Rest
   const engine = options.engine ?? new Engine({ streamBaseUrl: options.streamBaseUrl, credits: options.credits, rateLimit: options.rateLimit, rateWindowMs: (options.rateLimitWindowSeconds ?? 60) * 1000 });
   const registry = options.registry ?? new SessionRegistry(engine);
   const streamBase = options.streamBaseUrl?.replace(/\/$/, '');
-  const corsOrigins = new Set(options.corsOrigins ?? []);
+  const corsOrigins = options.corsOrigins instanceof Set ? options.corsOrigins : new Set(options.corsOrigins ?? []);
   const rateLimit = options.rateLimit ?? 1000;
   const windowSec = options.rateLimitWindowSeconds ?? 60;
   let creditsRemaining = options.credits ?? 1000;
@@ -586,7 +586,9 @@ export async function startRestMock(options: RestMockOptions = {}): Promise<Rest
         res.setHeader('Connection', 'close');
         throw new HttpError({ status: 400, type: vocab.type('invalid_request'), code: 'request_too_large|invalid_request', message: `Request bodies are limited to ${MAX_BODY} bytes.` });
       }
-      if (!stateless && key) {
+      // `Prefer: code=…` (Prism's example selector) asks for a documented example, not for state: Prism answers it.
+      const fromEngine = !stateless && req.headers.prefer === undefined;
+      if (fromEngine && key) {
         const claim = claimIdempotency(engine, key, op.operationId, params, req.headers['idempotency-key']);
         if (!claim.ok) throw new HttpError(failureToApiError(claim.error));
         release = claim.release;
@@ -599,7 +601,7 @@ export async function startRestMock(options: RestMockOptions = {}): Promise<Rest
         throw new HttpError({ status: 400, type: vocab.type('invalid_request'), code: 'request_too_large|invalid_request', message: `Request bodies are limited to ${MAX_BODY} bytes.` });
       }
       const parsed = validateRequest(op, params, url, req, raw);
-      if (!stateless) {
+      if (fromEngine) {
         const out = answerFromEngine(engine, op.operationId, key, params, coerceQueryParams(op, url.searchParams), parsed, req.headers['idempotency-key']);
         release();
         if (routeMethod !== 'GET' && !out.error) options.control?.changed?.();
