@@ -4,8 +4,13 @@ import { invalid, notFound } from './errors.js';
 import { newId } from './ids.js';
 import type { AgentRecord, JsonObject } from './types.js';
 
+// ISO strings of the last rendered timestamps (GETs are the hot path; Date#toISOString is not free).
+const isoCache = new WeakMap<AgentRecord, { c: number; u: number; ci: string; ui: string }>();
+
 export function renderAgent(a: AgentRecord): JsonObject {
-  return { id: a.id, object: 'agent', ...a.fields, created_at: iso(a.createdAt), updated_at: iso(a.updatedAt) };
+  let c = isoCache.get(a);
+  if (!c || c.c !== a.createdAt || c.u !== a.updatedAt) isoCache.set(a, (c = { c: a.createdAt, u: a.updatedAt, ci: iso(a.createdAt), ui: iso(a.updatedAt) }));
+  return { id: a.id, object: 'agent', ...a.fields, created_at: c.ci, updated_at: c.ui };
 }
 
 function get(ctx: Ctx, id: string): AgentRecord {

@@ -80,9 +80,11 @@ export class Engine {
   tenant(key: string): Tenant {
     let t = this.tenants.get(key);
     if (t) {
-      // Refresh recency (Map order = LRU order).
-      this.tenants.delete(key);
-      this.tenants.set(key, t);
+      // Refresh recency (Map order = LRU order), unless it is already the most recent.
+      if (key !== this.lastKey) {
+        this.tenants.delete(key);
+        this.tenants.set(key, t);
+      }
     } else {
       t = new Tenant(key, this.options.credits ?? 1000, this.limits, this.options.idempotencyTtlMs ?? 86_400_000);
       if (this.tenants.size >= this.limits.tenants) {
@@ -91,11 +93,22 @@ export class Engine {
       }
       this.tenants.set(key, t);
     }
+    this.lastKey = key;
     t.lastSeen = this.clock.now();
     return t;
   }
 
+  private lastKey: string | undefined;
+  private ctxs = new WeakMap<Tenant, Ctx>();
+
+  /** The context resource functions get (one per tenant, reused). */
   ctx(t: Tenant): Ctx {
+    let c = this.ctxs.get(t);
+    if (!c) this.ctxs.set(t, (c = this.makeCtx(t)));
+    return c;
+  }
+
+  private makeCtx(t: Tenant): Ctx {
     return {
       tenant: t,
       clock: this.clock,
@@ -248,6 +261,7 @@ export class Engine {
 
   reset(): void {
     this.tenants.clear();
+    this.lastKey = undefined;
     this.tokens.map.clear();
     this.events.clear();
     this.clock.clear();
@@ -306,6 +320,7 @@ export class Engine {
 
   /** Internal: used by persist.ts to rebuild tenants. */
   putTenant(t: Tenant): void {
+    this.lastKey = undefined;
     this.tenants.set(t.key, t);
   }
 
@@ -342,5 +357,8 @@ export function maskKey(key: string): string {
 }
 
 function withCredits(t: Tenant, res: EngineResponse): EngineResponse {
-  return { ...res, headers: { ...(res.headers ?? {}), ...t.creditHeaders() } };
+  const h = res.headers ?? (res.headers = {});
+  h['X-API-Credits-Remaining'] = String(t.creditsRemaining);
+  h['X-API-Credits-Used'] = String(t.creditsUsed);
+  return res;
 }
