@@ -129,10 +129,10 @@ describe('in-process stream mock', () => {
   });
 });
 
-describe('outbound backpressure', () => {
-  it('a client that sends bad frames and never reads is closed with 1013 (logged); other sockets keep working', async () => {
+describe('outbound backpressure and inbound bounds', () => {
+  it('a client that keeps asking and never reads is closed with 1013 (logged); other sockets keep working', async () => {
     const logs: string[] = [];
-    const mock = await startStreamMock({ port: 0, log: (l) => logs.push(l) });
+    const mock = await startStreamMock({ port: 0, idleTimeoutMs: 0, log: (l) => logs.push(l) });
     try {
       const t = mock.issueToken();
       const abuser = await RawWs.open(`${t.url}?token=${t.token}`);
@@ -140,12 +140,11 @@ describe('outbound backpressure', () => {
       const t2 = mock.issueToken();
       const ok = connect(`${t2.url}?token=${t2.token}`);
       expect((await ok.next()).type).toBe('session.ready');
-      // Each bad frame earns a ~300-byte session.error: 60 000 of them are ~18 MB the client never reads.
-      const bad = RawWs.frame('not json');
-      const batch = Buffer.concat(Array.from({ length: 1000 }, () => bad));
-      for (let i = 0; i < 60 && !logs.some((l) => l.includes('outbound buffer')); i++) {
+      // Every ping earns a pong: 1000 pings a batch, far more bytes than the kernel buffers take, never read.
+      const batch = Buffer.concat(Array.from({ length: 1000 }, () => RawWs.frame('{"type":"ping"}')));
+      for (let i = 0; i < 400 && !logs.some((l) => l.includes('outbound buffer')); i++) {
         abuser.socket.write(batch);
-        await new Promise((r) => setTimeout(r, 10));
+        await new Promise((r) => setTimeout(r, 5));
       }
       await waitFor(() => logs.some((l) => l.includes('outbound buffer') && l.includes('1013')), 'the 1013 log line', 20_000);
       // The healthy socket still gets answers while the abuser is being cut off.
@@ -161,4 +160,31 @@ describe('outbound backpressure', () => {
       await mock.close();
     }
   }, 60_000);
+
+  it('a flood of invalid frames is answered up to a budget, then closed with 4029 rate_limited (logged)', async () => {
+    const logs: string[] = [];
+    const mock = await startStreamMock({ port: 0, log: (l) => logs.push(l) });
+    try {
+      const t = mock.issueToken();
+      const c = connect(`${t.url}?token=${t.token}`);
+      await c.next((f) => f.type === 'session.ready');
+      for (let i = 0; i < 2000; i++) c.ws.send('not json');
+      expect((await c.closed).code).toBe(4029);
+      const errors = c.frames.filter((f) => f.includes('session.error')).length;
+      expect(errors).toBeGreaterThan(100);
+      expect(errors).toBeLessThan(600);
+      expect(logs.some((l) => l.includes('invalid frames/s') && l.includes('4029'))).toBe(true);
+      // A client that makes a few mistakes is still answered every time.
+      const t2 = mock.issueToken();
+      const c2 = connect(`${t2.url}?token=${t2.token}`);
+      await c2.next((f) => f.type === 'session.ready');
+      for (let i = 0; i < 20; i++) c2.ws.send('not json');
+      c2.send({ type: 'ping' });
+      await c2.next((f) => f.type === 'pong');
+      expect(c2.frames.filter((f) => f.includes('session.error')).length).toBe(20);
+      c2.ws.close();
+    } finally {
+      await mock.close();
+    }
+  });
 });
