@@ -246,6 +246,9 @@ export async function supervisePrism(opts: SupervisorOptions): Promise<PrismSupe
   let failures = 0;
   let probing = false;
   let retryTimer: NodeJS.Timeout | undefined;
+  // A Prism that dies soon after starting is crash-looping: each such death doubles the wait before the next start.
+  let upSince = Date.now();
+  let loopDelay = 0;
 
   const watch = (p: PrismProcess) => {
     p.child.once('exit', (code, signal) => {
@@ -253,7 +256,8 @@ export async function supervisePrism(opts: SupervisorOptions): Promise<PrismSupe
       lastExit ??= signal ?? `exit ${code}`;
       state = 'down';
       if (opts.restart === false) return log(`Prism exited (${lastExit})`);
-      log(`Prism exited (${lastExit}); restarting`);
+      loopDelay = Date.now() - upSince < 10_000 ? Math.min(Math.max(loopDelay * 2, 500), 10_000) : 0;
+      log(`Prism exited (${lastExit}); restarting${loopDelay ? ` in ${loopDelay} ms` : ''}`);
       restarts++;
       const retry = (delay: number) => {
         state = 'starting';
@@ -261,6 +265,7 @@ export async function supervisePrism(opts: SupervisorOptions): Promise<PrismSupe
           (np) => {
             if (closing) return void np.close();
             prism = np;
+            upSince = Date.now();
             state = 'up';
             failures = 0;
             lastExit = undefined;
@@ -273,7 +278,8 @@ export async function supervisePrism(opts: SupervisorOptions): Promise<PrismSupe
           },
         );
       };
-      retry(500);
+      if (loopDelay) (retryTimer = setTimeout(() => retry(500), loopDelay)).unref();
+      else retry(500);
     });
   };
   watch(prism);
