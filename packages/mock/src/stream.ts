@@ -217,7 +217,12 @@ export async function startStreamMock(options: StreamMockOptions = {}): Promise<
       return ws.close(code('session_not_found', 4004), 'session_not_found');
     }
     const m = PATH.exec(url.pathname);
-    const sessionId = m ? decodeURIComponent(m[1]!) : '';
+    let sessionId = '';
+    try {
+      sessionId = m ? decodeURIComponent(m[1]!) : '';
+    } catch {
+      // A malformed escape names no session.
+    }
     if (!m || !SESSION_ID.test(sessionId)) return ws.close(code('session_not_found', 4004), 'session_not_found');
     const token = url.searchParams.get('token');
     if (!token || !TOKEN_PATTERN.test(token)) return ws.close(code('token_invalid', 4001), 'token_invalid');

@@ -29,7 +29,7 @@ describe('URL faults through the real CLI process', () => {
       cli.child.kill('SIGTERM');
       await cli.exit;
     }
-  });
+  }, 60_000);
 
   it('--allow-url-faults: every unsendable code is refused with session.error + 1008, and nothing crashes', async () => {
     const cli = await startCli(['--allow-url-faults']);
@@ -121,6 +121,8 @@ describe('in-process stream mock', () => {
       await new Promise((r) => setTimeout(r, 30));
       ws.destroy();
     }
+    // Bad input is answered as bad input (a close code), not logged as a failure of the mock.
+    expect(logs.filter((l) => l.includes('handler failed'))).toEqual([]);
     // Still serving.
     const t = mock.issueToken();
     const c = connect(`${t.url}?token=${t.token}`);

@@ -42,17 +42,22 @@ function prismBin(): string {
 }
 
 /** True when something answers HTTP on host:port within timeoutMs (any status). */
-export function probe(host: string, port: number, timeoutMs = 1000): Promise<boolean> {
+export async function probe(host: string, port: number, timeoutMs = 1000): Promise<boolean> {
+  return (await probeState(host, port, timeoutMs)) === 'up';
+}
+
+/** `up` (answered), `refused` (nothing listens: the process is gone or going), or `silent` (no answer in time). */
+export function probeState(host: string, port: number, timeoutMs = 1000): Promise<'up' | 'refused' | 'silent'> {
   return new Promise((resolve) => {
     // A fresh connection (no agent): a wedged keep-alive pool must not make a live Prism look dead, or vice versa.
     const req = request({ host, port, path: '/__kallglot_mock_probe', method: 'GET', agent: false, timeout: timeoutMs }, (res) => {
       res.resume();
-      resolve(true);
+      resolve('up');
     });
-    req.on('error', () => resolve(false));
+    req.on('error', (e: NodeJS.ErrnoException) => resolve(e.code === 'ECONNREFUSED' ? 'refused' : 'silent'));
     req.on('timeout', () => {
+      resolve('silent');
       req.destroy();
-      resolve(false);
     });
     req.end();
   });
@@ -285,19 +290,20 @@ export async function supervisePrism(opts: SupervisorOptions): Promise<PrismSupe
   watch(prism);
 
   const tick = async () => {
-    if (closing || probing || state !== 'up' && state !== 'unresponsive') return;
+    if (closing || probing || state === 'starting') return;
     probing = true;
     const p = prism;
-    const ok = await probe(p.host, p.port, opts.healthTimeoutMs ?? 1000);
+    const seen = await probeState(p.host, p.port, opts.healthTimeoutMs ?? 1000);
     probing = false;
     if (closing || p !== prism || p.child.exitCode !== null || p.child.signalCode !== null) return;
-    if (ok) {
+    if (seen === 'up') {
       failures = 0;
       state = 'up';
       return;
     }
     failures++;
-    state = 'unresponsive';
+    // Refused: nothing listens any more (usually a death whose exit event is still on its way).
+    state = seen === 'refused' ? 'down' : 'unresponsive';
     if (failures >= unresponsiveAfter) {
       log(`Prism failed ${failures} health probes; killing it`);
       lastExit = 'unresponsive';
