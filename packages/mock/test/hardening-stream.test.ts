@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStreamMock, type StreamMock } from '../src/index.js';
 import { isSendableCloseCode } from '../src/stream.js';
 import { RawWs, startCli, waitFor } from './hardening-helpers.js';
+import { validateServerFrame } from './helpers/spec.js';
 import { connect } from './helpers/ws.js';
 
 const BAD_CODES = ['1004', '1005', '1006', '1015', '999', '5000', '0', '65535', '1e3', 'garbage', '-1', '4000.5'];
@@ -44,6 +45,7 @@ describe('URL faults through the real CLI process', () => {
             const err = JSON.parse(c.frames[0]!);
             expect(err.type).toBe('session.error');
             expect(err.param).toBe(param);
+            expect(validateServerFrame(c.frames[0]!).ok, c.frames[0]).toBe(true);
           } else {
             expect((await c.next()).type, `${param}=${bad}`).toBe('session.ready');
             c.ws.close();
