@@ -46,6 +46,29 @@ function cleanSchema(schema, seen = new Map(), forValidator = false) {
   return out;
 }
 
+/**
+ * Merges an `allOf` of plain object schemas (a shared part plus the message's own fields) into one object, so the
+ * types stay one interface per message and Ajv's discriminator sees `properties.type`. Left alone when a member
+ * is closed (`additionalProperties: false`) or is not a plain object, where merging would change the meaning.
+ */
+function flattenAllOf(schema) {
+  if (!schema || typeof schema !== 'object' || !Array.isArray(schema.allOf)) return schema;
+  const members = schema.allOf.map(flattenAllOf);
+  const plain = (m) => m && typeof m === 'object' && !m.allOf && !m.oneOf && !m.anyOf && !m.not && m.additionalProperties !== false && (m.type === undefined || m.type === 'object');
+  if (!members.every(plain) || schema.additionalProperties === false) return schema;
+  const { allOf, ...rest } = schema;
+  const properties = { ...(rest.properties || {}) };
+  const required = new Set(rest.required || []);
+  for (const m of members) {
+    for (const [k, v] of Object.entries(m.properties || {})) {
+      if (properties[k] && properties[k] !== v) throw new Error(`allOf members both define property ${k}; cannot merge`);
+      properties[k] = v;
+    }
+    for (const r of m.required || []) required.add(r);
+  }
+  return { ...rest, type: 'object', properties, ...(required.size ? { required: [...required] } : {}) };
+}
+
 function discriminatorValue(schema, where) {
   const t = schema && schema.properties && schema.properties.type;
   if (t && t.const !== undefined) return t.const;
@@ -228,7 +251,7 @@ async function buildOutputs(asyncapi) {
       seenMsg.add(key);
       const payload = msg.payload();
       if (!payload) throw new Error(`message ${msg.id()} has no payload`);
-      const raw = payload.json();
+      const raw = flattenAllOf(payload.json());
       const schemaId = payload.id();
       const name = !isAnonymous(schemaId) && /^[A-Za-z_$][\w$]*$/.test(schemaId) ? schemaId : pascal(msg.id());
       const format = String(msg.schemaFormat() || '');
