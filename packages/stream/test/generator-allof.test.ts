@@ -18,10 +18,13 @@ function toAllOf(node: any, seen = new Set<any>()): void {
   for (const v of Object.values(node)) toAllOf(v, seen);
   const t = node.properties?.type?.const;
   if ((t === 'transcript.final' || t === 'transcript.partial') && node.properties && !node.allOf) {
+    // Like the spec: the shared turn carries the definitions (unmarked), the message adds `type`, its own
+    // `required` and provenance-only stubs for the fields the docs do not show.
     const { type, ...turnProps } = node.properties;
-    const turn = { title: 'TranscriptTurn', type: 'object', required: node.required.filter((r: string) => r !== 'type'), properties: turnProps, 'x-kallglot-source': 'documented' };
-    for (const k of ['type', 'required', 'properties']) delete node[k];
-    node.allOf = [turn, { type: 'object', required: ['type'], properties: { type } }];
+    const { 'x-kallglot-source': _mark, ...sequence } = turnProps.sequence;
+    const turn = { title: 'TranscriptTurn', type: 'object', properties: { ...turnProps, sequence }, 'x-kallglot-source': 'documented' };
+    node.properties = { type, sequence: { 'x-kallglot-source': 'inferred' } };
+    node.allOf = [turn];
   }
 }
 
@@ -45,6 +48,9 @@ describe('generator with allOf message payloads', () => {
     expect(block).toContain('type: "transcript.final";');
     expect(block).toContain('text: string;');
     expect(block).toContain('sequence?: number;');
+    // The message's type first, then the turn's fields in their order.
+    expect(block.indexOf('type: "transcript.final"')).toBeLessThan(block.indexOf('sequence?'));
+    expect(block.indexOf('sequence?')).toBeLessThan(block.indexOf('text: string'));
   });
 
   it('validators: the full one refuses the docs frame, the documented one accepts it', async () => {

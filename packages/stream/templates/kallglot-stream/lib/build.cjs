@@ -57,16 +57,39 @@ function flattenAllOf(schema) {
   const plain = (m) => m && typeof m === 'object' && !m.allOf && !m.oneOf && !m.anyOf && !m.not && m.additionalProperties !== false && (m.type === undefined || m.type === 'object');
   if (!members.every(plain) || schema.additionalProperties === false) return schema;
   const { allOf, ...rest } = schema;
-  const properties = { ...(rest.properties || {}) };
+  // The message's own fields first (its `type`), then the shared ones in their order, with stubs merged in.
+  const shared = new Set(members.flatMap((m) => Object.keys(m.properties || {})));
+  const properties = Object.fromEntries(Object.entries(rest.properties || {}).filter(([k]) => !shared.has(k)));
+  const own = rest.properties || {};
   const required = new Set(rest.required || []);
   for (const m of members) {
     for (const [k, v] of Object.entries(m.properties || {})) {
-      if (properties[k] && properties[k] !== v) throw new Error(`allOf members both define property ${k}; cannot merge`);
-      properties[k] = v;
+      const base = properties[k] ?? own[k];
+      properties[k] = base ? mergeProperty(base, v, k) : v;
     }
     for (const r of m.required || []) required.add(r);
   }
   return { ...rest, type: 'object', properties, ...(required.size ? { required: [...required] } : {}) };
+}
+
+/**
+ * One property defined by two allOf members, typically the shared definition and a stub on the message that adds
+ * only provenance (`x-kallglot-source: inferred`). Keywords must not disagree; an inferred mark on either side wins.
+ */
+function mergeProperty(a, b, name) {
+  const out = { ...b };
+  for (const [k, v] of Object.entries(a)) {
+    if (k === 'x-parser-schema-id') {
+      if (isAnonymous(out[k])) out[k] = v;
+    } else if (k === 'x-kallglot-source') {
+      out[k] = v === 'inferred' || out[k] === 'inferred' ? 'inferred' : out[k] ?? v;
+    } else if (k in out && JSON.stringify(out[k]) !== JSON.stringify(v) && !k.startsWith('x-') && k !== 'description') {
+      throw new Error(`allOf members disagree on ${k} of property ${name}; cannot merge`);
+    } else if (!(k in out) || k === 'description') {
+      out[k] = v; // the message's own description is the more specific one
+    }
+  }
+  return out;
 }
 
 function discriminatorValue(schema, where) {
