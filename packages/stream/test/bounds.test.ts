@@ -83,7 +83,11 @@ describe('inbound frame limit', () => {
     expect(MAX_PAYLOAD_BYTES).toBe(65536);
   });
 
-  for (const [name, WS] of [['Node (ws maxPayload)', undefined], ['browser path (length check)', BrowserLikeWebSocket as unknown as WebSocketConstructor]] as const) {
+  for (const [name, WS] of [
+    ['Node (ws maxPayload)', undefined],
+    ['a plain ws class passed in (no maxPayload)', WebSocket as unknown as WebSocketConstructor],
+    ['browser path (length check)', BrowserLikeWebSocket as unknown as WebSocketConstructor],
+  ] as const) {
     it(`${name}: a frame of exactly the limit is delivered; one byte more closes with 1009 and an error without the payload`, async () => {
       const srv = await server((c) => {
         behaveNormally(c);
