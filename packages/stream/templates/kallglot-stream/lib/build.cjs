@@ -317,13 +317,13 @@ export interface CloseCodeInfo {
   readonly action: CloseAction;
   readonly description?: string;
 }
-/** The close-code table from \`x-kallglot-close-codes\`. */
+/** The close-code table of the stream channel: what each close code means and what a client should do. */
 export const CLOSE_CODES = {
 ${closeLines}
 } as const satisfies Record<number, CloseCodeInfo>;
 export type KnownCloseCode = keyof typeof CLOSE_CODES;
 
-/** Keepalive settings from \`x-kallglot-keepalive\`, as written in the document. */
+/** Keepalive settings of the stream channel, as written in the document. */
 export const KEEPALIVE = ${JSON.stringify(keepalive, null, 2)} as const;
 /** The same settings in milliseconds: ping after \`intervalMs\` without inbound traffic, give up after \`timeoutMs\` without a pong. */
 export const KEEPALIVE_MS = { intervalMs: ${keepaliveMs.intervalMs}, timeoutMs: ${keepaliveMs.timeoutMs} } as const;
