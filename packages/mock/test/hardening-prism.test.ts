@@ -36,7 +36,7 @@ describe('Prism is never orphaned', () => {
       cli.child.kill('SIGKILL');
       if (prismPid && running(prismPid)) process.kill(prismPid, 'SIGKILL');
     }
-  });
+  }, 60_000);
 });
 
 describe('/health reports Prism', () => {

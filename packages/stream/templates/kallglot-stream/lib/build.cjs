@@ -46,6 +46,52 @@ function cleanSchema(schema, seen = new Map(), forValidator = false) {
   return out;
 }
 
+/**
+ * Merges an `allOf` of plain object schemas (a shared part plus the message's own fields) into one object, so the
+ * types stay one interface per message and Ajv's discriminator sees `properties.type`. Left alone when a member
+ * is closed (`additionalProperties: false`) or is not a plain object, where merging would change the meaning.
+ */
+function flattenAllOf(schema) {
+  if (!schema || typeof schema !== 'object' || !Array.isArray(schema.allOf)) return schema;
+  const members = schema.allOf.map(flattenAllOf);
+  const plain = (m) => m && typeof m === 'object' && !m.allOf && !m.oneOf && !m.anyOf && !m.not && m.additionalProperties !== false && (m.type === undefined || m.type === 'object');
+  if (!members.every(plain) || schema.additionalProperties === false) return schema;
+  const { allOf, ...rest } = schema;
+  // The message's own fields first (its `type`), then the shared ones in their order, with stubs merged in.
+  const shared = new Set(members.flatMap((m) => Object.keys(m.properties || {})));
+  const properties = Object.fromEntries(Object.entries(rest.properties || {}).filter(([k]) => !shared.has(k)));
+  const own = rest.properties || {};
+  const required = new Set(rest.required || []);
+  for (const m of members) {
+    for (const [k, v] of Object.entries(m.properties || {})) {
+      const base = properties[k] ?? own[k];
+      properties[k] = base ? mergeProperty(base, v, k) : v;
+    }
+    for (const r of m.required || []) required.add(r);
+  }
+  return { ...rest, type: 'object', properties, ...(required.size ? { required: [...required] } : {}) };
+}
+
+/**
+ * One property defined by two allOf members, typically the shared definition and a stub on the message that adds
+ * only provenance (`x-kallglot-source: inferred`). Keywords must not disagree; an inferred mark on either side wins.
+ */
+function mergeProperty(a, b, name) {
+  const out = { ...b };
+  for (const [k, v] of Object.entries(a)) {
+    if (k === 'x-parser-schema-id') {
+      if (isAnonymous(out[k])) out[k] = v;
+    } else if (k === 'x-kallglot-source') {
+      out[k] = v === 'inferred' || out[k] === 'inferred' ? 'inferred' : out[k] ?? v;
+    } else if (k in out && JSON.stringify(out[k]) !== JSON.stringify(v) && !k.startsWith('x-') && k !== 'description') {
+      throw new Error(`allOf members disagree on ${k} of property ${name}; cannot merge`);
+    } else if (!(k in out) || k === 'description') {
+      out[k] = v; // the message's own description is the more specific one
+    }
+  }
+  return out;
+}
+
 function discriminatorValue(schema, where) {
   const t = schema && schema.properties && schema.properties.type;
   if (t && t.const !== undefined) return t.const;
@@ -250,7 +296,7 @@ async function buildOutputs(asyncapi) {
       seenMsg.add(key);
       const payload = msg.payload();
       if (!payload) throw new Error(`message ${msg.id()} has no payload`);
-      const raw = payload.json();
+      const raw = flattenAllOf(payload.json());
       const schemaId = payload.id();
       const name = !isAnonymous(schemaId) && /^[A-Za-z_$][\w$]*$/.test(schemaId) ? schemaId : pascal(msg.id());
       const format = String(msg.schemaFormat() || '');
