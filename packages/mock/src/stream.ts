@@ -139,7 +139,7 @@ export async function startStreamMock(options: StreamMockOptions = {}): Promise<
   const shape = (type: string, fields: Record<string, unknown>): JsonObject => {
     const spec = model.messages.get(type);
     const base: JsonObject = spec?.example ? structuredClone(spec.example) : {};
-    const props = spec ? ((model.resolve(spec.schema).properties ?? {}) as JsonObject) : undefined;
+    const props = spec ? model.properties(spec.schema) : undefined;
     const allowAny = !spec || (Object.keys(props ?? {}).length === 0 && spec.schema.additionalProperties !== false);
     for (const [k, v] of Object.entries(fields)) {
       if (!allowAny && !(k in (props ?? {}))) continue;
