@@ -27,6 +27,8 @@ export interface AsyncApiModel {
   /** `x-kallglot-keepalive.server_idle_timeout_ms`: the server closes with 4008 after this much client silence. */
   serverIdleTimeoutMs?: number;
   resolve(node: unknown): JsonObject;
+  /** The properties a schema declares, its `allOf` members' included (the turn fields are shared that way). */
+  properties(node: unknown): JsonObject;
 }
 
 const DEFAULT_CLOSE_CODES: Record<string, number> = {
@@ -151,7 +153,17 @@ export function buildAsyncApiModel(doc: JsonObject): AsyncApiModel {
     audioPayloadSchema,
     maxPayloadBytes: typeof maxPayload === 'number' ? maxPayload : undefined,
     serverIdleTimeoutMs: typeof idle === 'number' ? idle : undefined,
-    resolve: (n) => deref<JsonObject>(doc, n) };
+    resolve: (n) => deref<JsonObject>(doc, n),
+    properties: (n) => collectProperties(doc, n, 0),
+  };
+}
+
+function collectProperties(doc: JsonObject, node: unknown, depth: number): JsonObject {
+  const schema = deref<JsonObject>(doc, node);
+  if (!schema || typeof schema !== 'object' || depth > 8) return {};
+  const out: JsonObject = {};
+  for (const member of (Array.isArray(schema.allOf) ? schema.allOf : []) as Json[]) Object.assign(out, collectProperties(doc, member, depth + 1));
+  return Object.assign(out, (schema.properties ?? {}) as JsonObject);
 }
 
 function getRaw(doc: JsonObject, pointer: string): JsonObject | undefined {

@@ -3,18 +3,6 @@
 // (the public docs do not confirm it) becomes unconstrained and optional; everything else stays as written.
 'use strict';
 
-/**
- * Properties the current spec treats as inferred in its prose but does not yet mark at property level. The view
- * handles them as marked. An entry is a no-op once the spec marks the property or drops it from `required`.
- * Keyed by wire `type`, root properties only.
- */
-const UNMARKED_INFERRED = {
-  'session.ready': ['session_id'],
-  'transcript.partial': ['language', 'translation'],
-  'transcript.final': ['language'],
-  'session.error': ['message'],
-};
-
 function isMarked(schema) {
   if (!schema || typeof schema !== 'object') return false;
   return schema['x-kallglot-source'] === 'inferred' || schema['x-kallglot-inferred'] !== undefined;
@@ -119,4 +107,4 @@ function publicParagraph(text) {
   return t.replace(/\s+/g, ' ').replace(/ ([.,;:])/g, '$1').trim();
 }
 
-module.exports = { documentedView, optionalView, isMarked, publicText, INTERNAL, UNMARKED_INFERRED };
+module.exports = { documentedView, optionalView, isMarked, publicText, INTERNAL };
