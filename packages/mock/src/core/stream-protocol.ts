@@ -1,0 +1,473 @@
+// The stream protocol with no socket: who may connect, frame in → frames out, faults, and transcripts paced by
+// the μ-law audio actually received (8 bytes = 1 ms at 8 kHz mono). The ws adapter (stream.ts) and the MSW
+// adapter (msw/stream.ts) each wrap their socket in a StreamPort and feed frames in; nothing here is repeated there.
+import { CLIENT_TYPES, type AsyncApiModel } from '../internal/asyncapi-model.js';
+import { describeAjvError, paramFromAjvError, pickAjvError, type JsonObject } from '../internal/schema.js';
+import { TOKEN_PATTERN, type MockSession, type RegistryEvent, type SessionRegistry } from '../registry.js';
+import type { FaultSpec, Scenario, Utterance } from '../scenario.js';
+
+/** What a transport gives the protocol: send a text frame, close with a code, or drop the connection. */
+export interface StreamPort {
+  /** A text frame (a Uint8Array holds UTF-8 text, pre-encoded for the hot path). */
+  send(data: string | Uint8Array): void;
+  close(code: number, reason: string): void;
+  /** Drop the connection without a close frame (1006 on the client). */
+  terminate(): void;
+  readonly open: boolean;
+}
+
+export interface StreamProtocolOptions {
+  model: AsyncApiModel;
+  registry: SessionRegistry;
+  /** The scenario for a connection (`mock_scenario` or the session's); throws on an unknown name. */
+  resolveScenario(name: string): Scenario;
+  defaultScenario: Scenario;
+  acceptUnknownTokens?: boolean;
+  allowQueryOverrides?: boolean;
+  faults?: FaultSpec;
+  idleTimeoutMs?: number;
+  selfCheck?: boolean;
+  log(line: string): void;
+}
+
+export interface StreamStats {
+  connections: number;
+  framesIn: number;
+  framesOut: number;
+  selfCheckFailures: number;
+}
+
+/** Per-connection overrides an adapter may add (the MSW adapter's per-test scenario or fault). */
+export interface ConnectOverrides {
+  scenario?: Scenario;
+  faults?: FaultSpec;
+}
+
+const MAX_FRAME = 64 * 1024;
+const PATH = /^\/v1\/sessions\/([^/]+)\/connect\/?$/;
+const SESSION_ID = /^sess_[A-Za-z0-9]+$/;
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+const QUERY_FAULTS = ['latency_ms', 'drop_after_ms', 'drop_after_frames', 'close_code', 'close_after_ms', 'close_after_frames', 'malformed_every', 'refuse_with', 'idle_timeout_ms'] as const;
+
+function words(text: string, upTo: number): string {
+  return text.split(/\s+/).slice(0, upTo).join(' ');
+}
+
+function nowIso(): string {
+  return new Date().toISOString();
+}
+
+function queryFaults(q: URLSearchParams): FaultSpec {
+  const out: FaultSpec = {};
+  for (const k of QUERY_FAULTS) {
+    const v = q.get(`mock_${k}`);
+    if (v !== null && /^\d+$/.test(v)) out[k] = Number(v);
+  }
+  return out;
+}
+
+/** One admitted connection: the adapter feeds it frames and tells it when the transport closed. */
+export interface StreamConnection {
+  /** True when the canonical `{"type":"ping"}` may skip JSON.parse and Ajv (the adapter checks the bytes). */
+  readonly fastPing: boolean;
+  onText(text: string): void;
+  onBinary(): void;
+  onPing(): void;
+  onClose(): void;
+  /** Server shutdown: 1001 going_away. */
+  goAway(): void;
+  endedElsewhere(reason: string): void;
+}
+
+export interface StreamProtocol {
+  connect(url: URL, port: StreamPort, overrides?: ConnectOverrides): StreamConnection | undefined;
+  readonly stats: StreamStats;
+  readonly live: Map<string, Set<StreamConnection>>;
+  readonly maxPayload: number;
+  readonly tooBigCode: number;
+  dispose(): void;
+}
+
+export function createStreamProtocol(options: StreamProtocolOptions): StreamProtocol {
+  const { model, registry, log } = options;
+  const acceptUnknown = options.acceptUnknownTokens ?? true;
+  const allowQuery = options.allowQueryOverrides ?? true;
+  const idleDefault = options.idleTimeoutMs ?? model.serverIdleTimeoutMs ?? 0;
+  const stats: StreamStats = { connections: 0, framesIn: 0, framesOut: 0, selfCheckFailures: 0 };
+  const code = (name: string, fallback: number) => model.closeCodes.get(name) ?? fallback;
+  const encoder = new TextEncoder();
+
+  /** Shape a server frame: start from the spec's example, overlay the fields the schema declares. */
+  const shape = (type: string, fields: Record<string, unknown>): JsonObject => {
+    const spec = model.messages.get(type);
+    const base: JsonObject = spec?.example ? structuredClone(spec.example) : {};
+    const props = spec ? ((model.resolve(spec.schema).properties ?? {}) as JsonObject) : undefined;
+    const allowAny = !spec || (Object.keys(props ?? {}).length === 0 && spec.schema.additionalProperties !== false);
+    for (const [k, v] of Object.entries(fields)) {
+      if (!allowAny && !(k in (props ?? {}))) continue;
+      if (v === undefined) delete base[k];
+      else if (v && typeof v === 'object' && !Array.isArray(v) && base[k] && typeof base[k] === 'object' && !Array.isArray(base[k])) {
+        base[k] = { ...(base[k] as JsonObject), ...(v as JsonObject) } as JsonObject;
+      } else base[k] = v as JsonObject[keyof JsonObject];
+    }
+    base.type = type;
+    return base;
+  };
+
+  const selfCheck = (frame: JsonObject) => {
+    const spec = model.messages.get(String(frame.type));
+    if (spec && !(spec.validate as (d: unknown) => boolean)(frame)) {
+      stats.selfCheckFailures++;
+      log(`self-check: outgoing ${String(frame.type)} violates the spec: ${JSON.stringify(spec.validate.errors?.slice(0, 2))}`);
+    }
+  };
+
+  const errorCode = (prefs: string[]) => prefs.find((c) => model.errorCodes.includes(c)) ?? (model.errorCodes.length ? (model.errorCodes.includes('invalid_message') ? 'invalid_message' : model.errorCodes[0]!) : prefs[0]!);
+
+  // The byte-level ping shortcut is only taken when the spec itself accepts a bare ping.
+  const pingSpec = model.messages.get('ping');
+  const fastPing = !!pingSpec && pingSpec.validate({ type: 'ping' }) === true;
+
+  const audioSchema = model.audioPayloadSchema;
+  const audioMax = typeof audioSchema?.maxLength === 'number' ? audioSchema.maxLength : Infinity;
+  const audioPattern = typeof audioSchema?.pattern === 'string' ? new RegExp(audioSchema.pattern) : undefined;
+  const audioMin = typeof audioSchema?.minLength === 'number' ? audioSchema.minLength : 0;
+
+  // Open connections per session, so a session ended over REST closes its sockets.
+  const live = new Map<string, Set<Connection>>();
+  const onRegistryEvent = (ev: RegistryEvent) => {
+    if (ev.type !== 'session.ended' || ev.reason === 'explicit_end') return;
+    for (const c of live.get(ev.session.id) ?? []) c.endedElsewhere(ev.reason);
+  };
+  registry.on('event', onRegistryEvent);
+
+  /** Admit or refuse a connection to `url` (path + query). Refusals close the port with the taxonomy's code. */
+  function connect(url: URL, port: StreamPort, overrides: ConnectOverrides = {}): Connection | undefined {
+    stats.connections++;
+    const m = PATH.exec(url.pathname);
+    const sessionId = m ? safeDecode(m[1]!) : '';
+    if (!m || !SESSION_ID.test(sessionId)) return void port.close(code('session_not_found', 4004), 'session_not_found');
+    const token = url.searchParams.get('token');
+    if (!token || !TOKEN_PATTERN.test(token)) return void port.close(code('token_invalid', 4001), 'token_invalid');
+    const issued = registry.tokens.get(token);
+    if (issued) {
+      if (issued.sessionId !== sessionId) return void port.close(code('token_invalid', 4001), 'token_invalid');
+      if (issued.expiresAt.getTime() <= registry.engine.clock.now()) return void port.close(code('token_expired', 4002), 'token_expired');
+    } else if (!acceptUnknown) return void port.close(code('token_invalid', 4001), 'token_invalid');
+    const session: MockSession | undefined = registry.sessions.get(sessionId);
+    if (session?.status === 'ended') return void port.close(code('session_ended', 4009), 'session_ended');
+
+    let scenario = overrides.scenario ?? options.defaultScenario;
+    if (!overrides.scenario) {
+      try {
+        const pick = (allowQuery ? url.searchParams.get('mock_scenario') : null) ?? session?.scenario;
+        if (pick) scenario = options.resolveScenario(pick);
+      } catch {
+        // An unknown scenario name is a test-setup mistake; fall back to the default rather than fail the socket.
+        log(`unknown scenario requested; using '${options.defaultScenario.name}'`);
+      }
+    }
+    const faults: FaultSpec = {
+      ...(idleDefault > 0 ? { idle_timeout_ms: idleDefault } : {}),
+      ...(options.faults ?? {}),
+      ...(scenario.faults ?? {}),
+      ...(allowQuery ? queryFaults(url.searchParams) : {}),
+      ...(overrides.faults ?? {}),
+    };
+    if (faults.refuse_with) return void port.close(faults.refuse_with, 'refused');
+    const c = new Connection(port, sessionId, session, scenario, faults);
+    c.start();
+    return c;
+  }
+
+  function safeDecode(s: string): string {
+    try {
+      return decodeURIComponent(s);
+    } catch {
+      return '';
+    }
+  }
+
+  class Connection implements StreamConnection {
+    private framesOut = 0;
+    private framesQueued = 0;
+    private ended = false;
+    private closed = false;
+    private audioMs = 0;
+    private uttIndex = 0;
+    private uttStartMs = 0;
+    private partialsSent = 0;
+    private segment = 0;
+    private lastSpeaker: string | undefined;
+    private timers: ReturnType<typeof setTimeout>[] = [];
+    private idleTimer?: ReturnType<typeof setTimeout>;
+    /** performance.now() of the last client frame: one timer checks it, instead of re-arming a timer per frame. */
+    private lastIn = 0;
+    private readonly idleMs: number;
+    private readonly onIdleTimer = () => this.checkIdle();
+    private readonly pong: string;
+    private readonly pongBytes: Uint8Array;
+    private readonly connectedAt = Date.now();
+    private readonly source: string | null;
+    private readonly target: string | null;
+    /** True when the canonical `{"type":"ping"}` may skip JSON.parse and Ajv (the adapter checks the bytes). */
+    readonly fastPing = fastPing;
+
+    constructor(
+      private readonly port: StreamPort,
+      private readonly sessionId: string,
+      private readonly session: MockSession | undefined,
+      private readonly scenario: Scenario,
+      private readonly faults: FaultSpec,
+    ) {
+      // The pong never changes for a connection: serialise once (keeps the echo path as cheap as bare ws).
+      const pong = shape('pong', { session_id: sessionId });
+      if (options.selfCheck) selfCheck(pong);
+      this.pong = JSON.stringify(pong);
+      this.pongBytes = encoder.encode(this.pong);
+      this.idleMs = faults.idle_timeout_ms ?? 0;
+      // The session's languages win; a scenario's defaults apply when the session set none.
+      const own = !!(session?.sourceLanguage || session?.targetLanguage);
+      this.source = own ? (session!.sourceLanguage ?? null) : (scenario.default_languages?.source_language ?? null);
+      this.target = own ? (session!.targetLanguage ?? null) : (scenario.default_languages?.target_language ?? null);
+    }
+
+    start() {
+      let set = live.get(this.sessionId);
+      if (!set) live.set(this.sessionId, (set = new Set()));
+      set.add(this);
+      const f = this.faults;
+      if (f.drop_after_ms !== undefined) this.later(f.drop_after_ms, () => this.drop());
+      if (f.close_code !== undefined && f.close_after_frames === undefined) this.later(f.close_after_ms ?? 0, () => this.closeWith(f.close_code!, 'fault'));
+      if (this.idleMs) {
+        this.lastIn = performance.now();
+        this.idleTimer = setTimeout(this.onIdleTimer, this.idleMs);
+      }
+      if (this.session) registry.markActive(this.sessionId);
+      this.send(shape('session.ready', { session_id: this.sessionId, created_at: nowIso(), timestamp: nowIso() }));
+    }
+
+    private later(ms: number, fn: () => void) {
+      this.timers.push(setTimeout(fn, ms));
+    }
+
+    /** Close after idleMs of client silence; if a frame arrived meanwhile, sleep for the rest of the window. */
+    private checkIdle() {
+      this.idleTimer = undefined;
+      if (this.closed) return;
+      const left = this.idleMs - (performance.now() - this.lastIn);
+      if (left > 0) this.idleTimer = setTimeout(this.onIdleTimer, Math.ceil(left));
+      else this.closeWith(code('keepalive_timeout', 4008), 'keepalive_timeout');
+    }
+
+    /** The session ended elsewhere (REST `POST …/end`): tell the client, then close normally. */
+    endedElsewhere(reason: string) {
+      if (this.ended || this.closed) return;
+      this.ended = true;
+      this.send(shape('session.ended', { session_id: this.sessionId, reason, ended_at: nowIso(), timestamp: nowIso(), duration_seconds: this.duration() }));
+      this.closeWith(code('normal_closure', 1000), 'normal_closure');
+    }
+
+    /** The transport closed (either side): forget the connection and its timers. */
+    onClose() {
+      live.get(this.sessionId)?.delete(this);
+      if (live.get(this.sessionId)?.size === 0) live.delete(this.sessionId);
+      this.closed = true;
+      for (const t of this.timers) clearTimeout(t);
+      if (this.idleTimer) clearTimeout(this.idleTimer);
+    }
+
+    /** Server shutdown: 1001 going_away tells clients to reconnect with backoff. */
+    goAway() {
+      this.closeWith(code('going_away', 1001), 'going_away');
+    }
+
+    private duration(): number {
+      return Math.round((Date.now() - this.connectedAt) / 100) / 10;
+    }
+
+    private drop() {
+      if (!this.closed) this.port.terminate();
+      this.closed = true;
+    }
+
+    private closeWith(c: number, reason: string) {
+      if (this.closed) return;
+      const doIt = () => {
+        if (this.closed) return;
+        this.closed = true;
+        this.port.close(c, reason);
+      };
+      if (this.faults.latency_ms) this.later(this.faults.latency_ms, doIt);
+      else doIt();
+    }
+
+    private sendRaw(text: string, type: string) {
+      const f = this.faults;
+      this.framesQueued++;
+      if (f.malformed_every && this.framesQueued % f.malformed_every === 0) {
+        // Alternate between broken JSON and a frame that parses but violates its schema.
+        text = (this.framesQueued / f.malformed_every) % 2 === 1 ? `{"type":"${type}",` : JSON.stringify({ ...(JSON.parse(text) as JsonObject), type: 42 });
+      }
+      if (f.latency_ms) this.later(f.latency_ms, () => this.transmit(text));
+      else this.transmit(text);
+    }
+
+    private transmit(data: string | Uint8Array) {
+      if (this.closed || !this.port.open) return;
+      this.port.send(data);
+      stats.framesOut++;
+      this.framesOut++;
+      const f = this.faults;
+      if (f.drop_after_frames !== undefined && this.framesOut >= f.drop_after_frames) this.drop();
+      else if (f.close_code !== undefined && f.close_after_frames !== undefined && this.framesOut >= f.close_after_frames) {
+        this.closed = true;
+        this.port.close(f.close_code, 'fault');
+      }
+    }
+
+    private send(frame: JsonObject) {
+      if (options.selfCheck) selfCheck(frame);
+      this.sendRaw(JSON.stringify(frame), String(frame.type));
+    }
+
+    /** A frame arrived (the adapter counts it before any parsing). */
+    private arrived(): boolean {
+      stats.framesIn++;
+      if (this.idleMs) this.lastIn = performance.now();
+      return !(this.ended || this.closed);
+    }
+
+    /** The canonical ping, recognised by the adapter byte for byte. */
+    onPing() {
+      if (!this.arrived()) return;
+      if (this.faults.malformed_every || this.faults.latency_ms) this.sendRaw(this.pong, 'pong');
+      else this.transmit(this.pongBytes);
+    }
+
+    onBinary() {
+      if (!this.arrived()) return;
+      this.error(errorCode(['unsupported_frame', 'invalid_message']), 'Binary frames are not supported: send JSON text frames.');
+    }
+
+    private error(codeName: string, message: string, param?: string) {
+      this.send(shape('session.error', { session_id: this.sessionId, code: codeName, message, param, error: { code: codeName, message }, timestamp: nowIso() }));
+    }
+
+    onText(text: string) {
+      if (!this.arrived()) return;
+      let msg: unknown;
+      try {
+        msg = JSON.parse(text);
+      } catch {
+        return this.error(errorCode(['invalid_json', 'invalid_message']), 'The frame is not valid JSON.');
+      }
+      if (!msg || typeof msg !== 'object' || Array.isArray(msg)) return this.error(errorCode(['invalid_message']), 'A frame must be a JSON object with a `type`.', 'type');
+      const type = (msg as JsonObject).type;
+      if (typeof type !== 'string') return this.error(errorCode(['unknown_message_type', 'invalid_message']), 'A frame must carry a string `type`.', 'type');
+      if (!(CLIENT_TYPES as readonly string[]).includes(type) || !model.messages.has(type)) {
+        return this.error(errorCode(['unknown_message_type', 'unsupported_message_type', 'invalid_message']), `Unknown message type '${type.slice(0, 64)}'. Send audio.input, ping or session.end.`, 'type');
+      }
+      const spec = model.messages.get(type)!;
+      if (type === 'audio.input') return this.onAudio(msg as JsonObject, spec.validate);
+      if (!spec.validate(msg)) {
+        const e = pickAjvError(spec.validate.errors);
+        const param = paramFromAjvError(e);
+        return this.error(errorCode(['invalid_message']), describeAjvError(e, param), param);
+      }
+      if (type === 'ping') {
+        if (this.faults.malformed_every || this.faults.latency_ms) return this.sendRaw(this.pong, 'pong');
+        return this.transmit(this.pongBytes);
+      }
+      if (type === 'session.end') {
+        this.ended = true;
+        this.send(shape('session.ended', { session_id: this.sessionId, reason: 'explicit_end', ended_at: nowIso(), timestamp: nowIso(), duration_seconds: this.duration() }));
+        registry.endSession(this.sessionId, 'explicit_end');
+        this.closeWith(code('normal_closure', 1000), 'normal_closure');
+      }
+    }
+
+    private onAudio(msg: JsonObject, validate: (d: unknown) => boolean) {
+      const audio = msg.audio as JsonObject | undefined;
+      const payload = audio && typeof audio === 'object' ? audio.payload : undefined;
+      // Validate with a short stand-in payload (Ajv length checks on big base64 strings are slow), then check
+      // the real payload's length, alphabet and pattern here.
+      let candidate: JsonObject = msg;
+      if (typeof payload === 'string') candidate = { ...msg, audio: { ...(audio as JsonObject), payload: 'AAAA' } };
+      if (!validate(candidate)) {
+        const errors = (validate as unknown as { errors: Parameters<typeof pickAjvError>[0] }).errors;
+        const e = pickAjvError(errors);
+        const param = paramFromAjvError(e);
+        const audioField = param?.startsWith('audio.') ?? false;
+        const c = audioField ? errorCode(['invalid_audio_format']) : errorCode(['invalid_message']);
+        return this.error(c, audioField ? `Invalid audio: ${describeAjvError(e, param)} Audio must be base64 μ-law at 8000 Hz, mono.` : describeAjvError(e, param), param);
+      }
+      const p = payload as string;
+      if (p.length > audioMax || p.length < audioMin || p.length % 4 !== 0 || !BASE64.test(p) || (audioPattern && p.length < 4096 && !audioPattern.test(p))) {
+        return this.error(errorCode(['invalid_audio_format']), 'audio.payload must be base64-encoded μ-law bytes within the documented size.', 'audio.payload');
+      }
+      const bytes = (p.length / 4) * 3 - (p.endsWith('==') ? 2 : p.endsWith('=') ? 1 : 0);
+      if (typeof msg.speaker === 'string') this.lastSpeaker = msg.speaker;
+      // The audio is kept for the session's recording.
+      if (this.session) registry.audio(this.sessionId, p);
+      this.audioMs += bytes / 8;
+      this.advance();
+    }
+
+    private translationFor(u: Utterance): { language: string; text: string } | undefined {
+      const spoken = u.language ?? 'en';
+      const to = this.target && this.target !== spoken ? this.target : this.source && this.source !== spoken ? this.source : null;
+      if (!to) return undefined;
+      return { language: to, text: u.translations?.[to] ?? `[${to}] ${u.text}` };
+    }
+
+    private advance() {
+      const utts = this.scenario.utterances;
+      for (let guard = 0; guard < 1000; guard++) {
+        if (this.uttIndex >= utts.length) {
+          if (this.scenario.loop === false) return;
+          this.uttIndex = 0;
+        }
+        const u = utts[this.uttIndex]!;
+        const need = u.audio_ms ?? 1500;
+        const partials = u.partials ?? 2;
+        const speaker = u.speaker ?? this.lastSpeaker ?? 'customer';
+        const lang = u.language ?? 'en';
+        const total = u.text.split(/\s+/).length;
+        if (this.partialsSent < partials) {
+          const at = this.uttStartMs + (need * (this.partialsSent + 1)) / (partials + 1);
+          if (this.audioMs < at) return;
+          this.partialsSent++;
+          const text = words(u.text, Math.max(1, Math.ceil((total * this.partialsSent) / (partials + 1))));
+          this.send(shape('transcript.partial', { session_id: this.sessionId, speaker, text, language: lang, segment_id: `seg_${this.segment + 1}`, sequence: this.segment + 1, timestamp: nowIso() }));
+          continue;
+        }
+        if (this.audioMs < this.uttStartMs + need) return;
+        this.segment++;
+        const translation = this.translationFor(u);
+        const timestamp = nowIso();
+        this.send(shape('transcript.final', { session_id: this.sessionId, speaker, text: u.text, language: lang, segment_id: `seg_${this.segment}`, sequence: this.segment, translation, timestamp }));
+        // Every final the client received becomes a transcript turn.
+        if (this.session) registry.final(this.sessionId, { sequence: this.segment, speaker, language: lang, text: u.text, translation, timestamp });
+        this.uttStartMs += need;
+        this.uttIndex++;
+        this.partialsSent = 0;
+      }
+    }
+  }
+
+  return {
+    connect,
+    stats,
+    /** Largest client frame accepted (bytes): never above 64 KiB, never above what the document states. */
+    maxPayload: Math.min(MAX_FRAME, model.maxPayloadBytes ?? MAX_FRAME),
+    /** Close code for a frame over `maxPayload`. */
+    tooBigCode: code('message_too_big', 1009),
+    live,
+    /** Stop following the registry (the adapter is closing). */
+    dispose() {
+      registry.off('event', onRegistryEvent);
+    },
+  };
+}
+
