@@ -24,7 +24,7 @@ Serve options:
   --close-code CODE         fault: close stream connections with CODE ...
   --close-after-ms N        ... after N ms (default 0)
   --malformed-every N       fault: every Nth stream server frame is malformed
-  --webhook-url URL         post lifecycle webhooks (session.created/started/ended) here
+  --webhook-url URL         post every webhook event here (repeat for several targets)
   --webhook-secret SECRET   signing secret for those webhooks (default whsec_kallglot_mock)
   --webhook-time-scale X    scale the documented retry delays (default 1)
   --credits N               starting API credits (default 1000)
@@ -32,6 +32,14 @@ Serve options:
   --openapi FILE            OpenAPI bundle (default @kallglot/spec/openapi.json)
   --asyncapi FILE           AsyncAPI bundle (default @kallglot/spec/asyncapi.json)
   --json                    print the URLs as one JSON line instead of a table
+  Sandbox (stateful by default):
+  --stateless               example-driven mode: Prism answers from the spec's examples, nothing is remembered
+  --seed FILE               seed the sandbox from a JSON fixture at start
+  --state-file FILE         persist the sandbox state there (atomically) and reload it on start
+  --time-scale X            virtual ms per real ms for the sandbox clock (0 = frozen; default 1)
+  --recording-delay-ms N    virtual ms from session end to recording ready (default 3000)
+  --analysis-delay-ms N     virtual ms from analysis request to completion (default 2000)
+  --idempotency-ttl-ms N    how long idempotent answers are replayed (default 86400000 = 24 h)
   -h, --help                this text`;
 
 function int(name: string, v: string | undefined): number | undefined {
@@ -127,7 +135,7 @@ async function serve(argv: string[]): Promise<number> {
       'close-code': { type: 'string' },
       'close-after-ms': { type: 'string' },
       'malformed-every': { type: 'string' },
-      'webhook-url': { type: 'string' },
+      'webhook-url': { type: 'string', multiple: true },
       'webhook-secret': { type: 'string' },
       'webhook-time-scale': { type: 'string' },
       credits: { type: 'string' },
@@ -135,6 +143,14 @@ async function serve(argv: string[]): Promise<number> {
       openapi: { type: 'string' },
       asyncapi: { type: 'string' },
       json: { type: 'boolean' },
+      // sandbox flags
+      stateless: { type: 'boolean' },
+      seed: { type: 'string' },
+      'state-file': { type: 'string' },
+      'time-scale': { type: 'string' },
+      'recording-delay-ms': { type: 'string' },
+      'analysis-delay-ms': { type: 'string' },
+      'idempotency-ttl-ms': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -163,13 +179,21 @@ async function serve(argv: string[]): Promise<number> {
     scenarioDirs: values['scenario-dir'],
     faults,
     acceptUnknownTokens: !values['strict-tokens'],
-    webhookUrl: values['webhook-url'],
+    webhookUrls: values['webhook-url'],
     webhookSecret: values['webhook-secret'],
     webhookTimeScale: scale(values['webhook-time-scale']),
     credits: int('credits', values.credits),
     rateLimit: int('rate-limit', values['rate-limit']),
     openapiPath: values.openapi,
     asyncapiPath: values.asyncapi,
+    // sandbox
+    stateless: values.stateless,
+    seed: values.seed,
+    stateFile: values['state-file'],
+    timeScale: scale(values['time-scale']),
+    recordingDelayMs: int('recording-delay-ms', values['recording-delay-ms']),
+    analysisDelayMs: int('analysis-delay-ms', values['analysis-delay-ms']),
+    idempotencyTtlMs: int('idempotency-ttl-ms', values['idempotency-ttl-ms']),
   };
   const mock = await startMock(opts);
   const u = mock.urls;

@@ -95,8 +95,10 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
     analysisDelayMs: options.analysisDelayMs,
     idempotencyTtlMs: options.idempotencyTtlMs,
   });
-  if (options.stateFile && existsSync(options.stateFile)) engine.load(JSON.parse(readFileSync(options.stateFile, 'utf8')) as StateFile);
-  if (options.seed) engine.seed(readSeed(options.seed));
+  const restored = !!options.stateFile && existsSync(options.stateFile);
+  if (restored) engine.load(JSON.parse(readFileSync(options.stateFile!, 'utf8')) as StateFile);
+  // A restored state already holds what the seed put there on the first start.
+  if (options.seed && !restored) engine.seed(readSeed(options.seed));
   const registry = new SessionRegistry(engine);
   const urls = [...(options.webhookUrls ?? []), ...(options.webhookUrl ? [options.webhookUrl] : [])];
   const secret = options.webhookSecret ?? 'whsec_kallglot_mock';

@@ -20,7 +20,7 @@ beforeEach(async () => {
   await control.reset();
 });
 
-const ulaw = (n: number) => Buffer.alloc(n, 0x7f).map((_, i) => (i % 16 < 8 ? 0x10 : 0x90)).toString('base64');
+const ulaw = (n: number) => Buffer.from(Array.from({ length: n }, (_, i) => (i % 16 < 8 ? 0x10 : 0x90))).toString('base64');
 
 describe('sessions', () => {
   it('create stores what was sent; GET returns it; unknown ids are 404 session_not_found', async () => {
