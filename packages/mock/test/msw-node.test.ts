@@ -203,4 +203,24 @@ describe('@kallglot/mock/msw with setupServer', () => {
       frozen.dispose();
     }
   });
+  it('starts from a seed fixture, and streams webhooks as an async iterator', async () => {
+    const seeded = createKallglotHandlers({ baseUrl: 'https://seeded.example', streamUrl: 'wss://seeded-stream.example', seed: { tenants: { [API_KEY]: { agents: [{ id: 'agt_seeded01', name: 'Seeded', system_prompt: 'Be brief.' }] } } } });
+    server.use(...seeded);
+    try {
+      const c = createKallglotClient({ apiKey: API_KEY, baseUrl: 'https://seeded.example', maxRetries: 0 });
+      const agent = await c.GET('/v1/agents/{agent_id}', { params: { path: { agent_id: 'agt_seeded01' } } });
+      expect(agent.response.status).toBe(200);
+      expect(agent.data).toMatchObject({ id: 'agt_seeded01', name: 'Seeded' });
+      // Another key is another tenant: it does not see the seeded agent.
+      const other = createKallglotClient({ apiKey: 'sk_test_someone_else', baseUrl: 'https://seeded.example', maxRetries: 0 });
+      expect((await other.GET('/v1/agents/{agent_id}', { params: { path: { agent_id: 'agt_seeded01' } } })).response.status).toBe(404);
+      const it = seeded.webhooks.events();
+      const s = (await c.POST('/v1/sessions', { body: { mode: 'bidirectional_translation' } })).data!;
+      const first = (await it.next()).value!;
+      expect(first.type).toBe('session.created');
+      expect(JSON.stringify(first.payload)).toContain(s.id);
+    } finally {
+      seeded.dispose();
+    }
+  });
 });

@@ -49,7 +49,7 @@ export interface KallglotHandlers extends Array<RequestHandler | WebSocketHandle
   readonly clock: Clock;
   readonly webhooks: WebhookSink;
   /** A typed one-off answer for an operation, to pass to `server.use(...)` / `worker.use(...)`. */
-  override<K extends OverrideKey>(key: K, resolver: OverrideResolver<K>, options?: OverrideOptions): RequestHandler;
+  override<K extends OverrideKey>(key: K, resolver: NoInfer<OverrideResolver<K>>, options?: OverrideOptions): RequestHandler;
   /** The stream plays `scenario` for the following connections (until `resetStream()` or `reset()`). */
   useStream(scenario: StreamScenario): void;
   resetStream(): void;
