@@ -1,5 +1,6 @@
 // @kallglot/mock/msw in Node: msw/node's setupServer intercepts fetch and WebSocket, and @kallglot/client plus
 // @kallglot/stream run a whole session against the in-process sandbox engine — with no socket opened.
+import { readFileSync } from 'node:fs';
 import { createKallglotClient, verifyWebhook } from '@kallglot/client';
 import { chunkFrames, connectStream, type WebSocketConstructor } from '@kallglot/stream';
 import { setupServer } from 'msw/node';
@@ -222,5 +223,19 @@ describe('@kallglot/mock/msw with setupServer', () => {
     } finally {
       seeded.dispose();
     }
+  });
+  it('plays a built-in scenario picked by the session metadata, as kallglot-mock does', async () => {
+    const bilingual = JSON.parse(readFileSync(new URL('../scenarios/bilingual.json', import.meta.url), 'utf8'));
+    const c = client();
+    const s = (await c.POST('/v1/sessions', { body: { mode: 'bidirectional_translation', metadata: { kallglot_mock_scenario: 'bilingual' } } })).data!;
+    const stream = connectStream({ stream: s.stream!, keepalive: false, WebSocket: WS() });
+    const finals: any[] = [];
+    stream.on('message', (m) => m.type === 'transcript.final' && finals.push(m));
+    await stream.ready;
+    const need = bilingual.utterances[0].audio_ms ?? 1500;
+    for (const chunk of chunkFrames(new Uint8Array(8 * (need + 200)).fill(0xff), { ms: 100 })) await stream.sendAudio(chunk);
+    await until('bilingual final', () => (finals.length ? finals : undefined));
+    expect(finals[0].text).toBe(bilingual.utterances[0].text);
+    await stream.end();
   });
 });

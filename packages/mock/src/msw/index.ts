@@ -9,7 +9,7 @@ import { SessionRegistry } from '../registry.js';
 import type { Scenario } from '../scenario.js';
 import { overrideHandler, toConnectOverrides, type OverrideKey, type OverrideOptions, type OverrideResolver, type StreamScenario } from './overrides.js';
 import { restHandlers } from './rest.js';
-import { contractModels, DEFAULT_SCENARIO } from './specs.js';
+import { BUILTIN_SCENARIOS, contractModels, DEFAULT_SCENARIO } from './specs.js';
 import { streamHandler } from './stream.js';
 import { WebhookSink, type DeliveredWebhook } from './webhooks.js';
 
@@ -53,7 +53,7 @@ export interface KallglotHandlers extends Array<RequestHandler | WebSocketHandle
   /** The stream plays `scenario` for the following connections (until `resetStream()` or `reset()`). */
   useStream(scenario: StreamScenario): void;
   resetStream(): void;
-  /** Forget all state, webhooks and stream overrides (call in afterEach). */
+  /** Back to the start: the seed (if any), no webhooks, no stream overrides (call in afterEach). */
   reset(): void;
   /** Stop the clock ticker and the webhook subscription. */
   dispose(): void;
@@ -71,7 +71,11 @@ export function createKallglotHandlers(options: KallglotHandlersOptions = {}): K
   const rules = createRestRules(openapi, vocab);
   const webhooks = new WebhookSink(engine, { secret: options.webhookSecret ?? DEFAULT_WEBHOOK_SECRET, onWebhook: options.onWebhook });
   const baseScenario = options.scenario ?? DEFAULT_SCENARIO;
-  const protocol = createStreamProtocol({ model: asyncapi, registry, resolveScenario: (name) => (name === baseScenario.name ? baseScenario : DEFAULT_SCENARIO), defaultScenario: baseScenario, acceptUnknownTokens: false, log });
+  const protocol = createStreamProtocol({ model: asyncapi, registry, resolveScenario: (name) => {
+      const s = name === baseScenario.name ? baseScenario : BUILTIN_SCENARIOS.get(name);
+      if (!s) throw new Error(`unknown scenario '${name}'`);
+      return s;
+    }, defaultScenario: baseScenario, acceptUnknownTokens: false, log });
   let streamOverride: ConnectOverrides = {};
 
   // Real time runs due tasks (recording ready, analysis done) like the server's ticker; a frozen clock only
@@ -102,6 +106,7 @@ export function createKallglotHandlers(options: KallglotHandlersOptions = {}): K
     },
     reset() {
       engine.reset();
+      if (options.seed) engine.seed(options.seed);
       webhooks.clear();
       streamOverride = {};
     },
