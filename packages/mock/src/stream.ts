@@ -10,6 +10,8 @@ import { SessionRegistry, type IssuedToken } from './registry.js';
 import { BUILTIN_SCENARIOS_DIR, loadScenarios, resolveScenario, type FaultSpec, type Scenario } from './scenario.js';
 import { createStreamProtocol, type StreamConnection, type StreamPort } from './core/stream-protocol.js';
 
+export { badCloseCodes, isSendableCloseCode, MAX_BUFFERED_BYTES } from './core/stream-protocol.js';
+
 export const MAX_PAYLOAD = 64 * 1024;
 
 export interface StreamMockOptions {
@@ -125,8 +127,12 @@ export async function startStreamMock(options: StreamMockOptions = {}): Promise<
       send: (data) => ws.send(data, TEXT),
       close: (c, reason) => ws.close(c, reason),
       terminate: () => ws.terminate(),
+      pause: () => ws.pause(),
       get open() {
         return ws.readyState === OPEN;
+      },
+      get bufferedAmount() {
+        return ws.bufferedAmount;
       },
     };
     let url: URL;
@@ -139,11 +145,13 @@ export async function startStreamMock(options: StreamMockOptions = {}): Promise<
     const c = protocol.connect(url, port);
     if (!c) return;
     conns.set(ws, c);
-    ws.on('message', (data, isBinary) => {
-      if (isBinary) return c.onBinary();
-      if (c.fastPing && isCanonicalPing(data)) return c.onPing();
-      c.onText(data.toString());
-    });
+    ws.on('message', (data, isBinary) =>
+      c.guard(() => {
+        if (isBinary) return c.onBinary();
+        if (c.fastPing && isCanonicalPing(data)) return c.onPing();
+        c.onText(data.toString());
+      }),
+    );
     ws.on('close', () => {
       conns.delete(ws);
       c.onClose();

@@ -238,4 +238,14 @@ describe('@kallglot/mock/msw with setupServer', () => {
     expect(finals[0].text).toBe(bilingual.utterances[0].text);
     await stream.end();
   });
+  it('a URL fault with a close code no WebSocket may send gets a session.error and 1008 (shared protocol hardening)', async () => {
+    const c = client();
+    const s = (await c.POST('/v1/sessions', { body: { mode: 'bidirectional_translation' } })).data!;
+    const raw = new globalThis.WebSocket(`${s.stream!.url}?token=${s.stream!.token}&mock_close_code=1005`);
+    const frames: any[] = [];
+    raw.addEventListener('message', (e) => frames.push(JSON.parse(String(e.data))));
+    const closed = await new Promise<{ code: number }>((r) => raw.addEventListener('close', (e) => r({ code: e.code })));
+    expect(closed.code).toBe(1008);
+    expect(frames).toEqual([expect.objectContaining({ type: 'session.error' })]);
+  });
 });

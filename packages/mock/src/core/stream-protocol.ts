@@ -14,6 +14,10 @@ export interface StreamPort {
   /** Drop the connection without a close frame (1006 on the client). */
   terminate(): void;
   readonly open: boolean;
+  /** Bytes queued for the client and not yet sent (ws); absent when the transport does not buffer. */
+  readonly bufferedAmount?: number;
+  /** Stop reading from the client (ws backpressure). */
+  pause?(): void;
 }
 
 export interface StreamProtocolOptions {
@@ -23,7 +27,12 @@ export interface StreamProtocolOptions {
   resolveScenario(name: string): Scenario;
   defaultScenario: Scenario;
   acceptUnknownTokens?: boolean;
+  /** `mock_scenario` on the connect URL picks the scenario. Default true. */
   allowQueryOverrides?: boolean;
+  /** Fault parameters (`mock_close_code`, …) on the connect URL are honoured. Default: as allowQueryOverrides. */
+  allowUrlFaults?: boolean;
+  /** Per-connection outbound buffer cap (bytes); past it the connection closes with 1013. Default 1 MiB. */
+  maxBufferedBytes?: number;
   faults?: FaultSpec;
   idleTimeoutMs?: number;
   selfCheck?: boolean;
@@ -47,6 +56,11 @@ const MAX_FRAME = 64 * 1024;
 const PATH = /^\/v1\/sessions\/([^/]+)\/connect\/?$/;
 const SESSION_ID = /^sess_[A-Za-z0-9]+$/;
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+export const MAX_BUFFERED_BYTES = 1024 * 1024;
+// Largest fault value taken from a URL (ms or counts): ten minutes.
+const MAX_FAULT_VALUE = 600_000;
+// A socket over its outbound cap gets this long to take the 1013 close frame before it is cut.
+const BACKPRESSURE_GRACE_MS = 5000;
 const QUERY_FAULTS = ['latency_ms', 'drop_after_ms', 'drop_after_frames', 'close_code', 'close_after_ms', 'close_after_frames', 'malformed_every', 'refuse_with', 'idle_timeout_ms'] as const;
 
 function words(text: string, upTo: number): string {
@@ -57,11 +71,22 @@ function nowIso(): string {
   return new Date().toISOString();
 }
 
+/** Close codes a WebSocket endpoint may send (RFC 6455 §7.4; 1004–1006 and 1015 are reserved). */
+export function isSendableCloseCode(c: unknown): c is number {
+  return typeof c === 'number' && Number.isInteger(c) && ((c >= 1000 && c <= 1014 && c !== 1004 && c !== 1005 && c !== 1006) || (c >= 3000 && c <= 4999));
+}
+
+/** The fault fields holding close codes whose value is not sendable. */
+export function badCloseCodes(f: FaultSpec): string[] {
+  return (['close_code', 'refuse_with'] as const).filter((k) => f[k] !== undefined && !isSendableCloseCode(f[k]));
+}
+
 function queryFaults(q: URLSearchParams): FaultSpec {
   const out: FaultSpec = {};
   for (const k of QUERY_FAULTS) {
     const v = q.get(`mock_${k}`);
-    if (v !== null && /^\d+$/.test(v)) out[k] = Number(v);
+    // Bounded: a timer past 2^31-1 ms would fire at once, and a fault is a test aid, not a way to pin sockets.
+    if (v !== null && /^\d{1,10}$/.test(v)) out[k] = Math.min(Number(v), MAX_FAULT_VALUE);
   }
   return out;
 }
@@ -76,6 +101,8 @@ export interface StreamConnection {
   onClose(): void;
   /** Server shutdown: 1001 going_away. */
   goAway(): void;
+  /** Run a transport callback; a throw closes this connection with 1011 instead of escaping. */
+  guard(fn: () => void): void;
   endedElsewhere(reason: string): void;
 }
 
@@ -92,6 +119,8 @@ export function createStreamProtocol(options: StreamProtocolOptions): StreamProt
   const { model, registry, log } = options;
   const acceptUnknown = options.acceptUnknownTokens ?? true;
   const allowQuery = options.allowQueryOverrides ?? true;
+  const allowUrlFaults = options.allowUrlFaults ?? allowQuery;
+  const maxBuffered = options.maxBufferedBytes ?? MAX_BUFFERED_BYTES;
   const idleDefault = options.idleTimeoutMs ?? model.serverIdleTimeoutMs ?? 0;
   const stats: StreamStats = { connections: 0, framesIn: 0, framesOut: 0, selfCheckFailures: 0 };
   const code = (name: string, fallback: number) => model.closeCodes.get(name) ?? fallback;
@@ -167,17 +196,33 @@ export function createStreamProtocol(options: StreamProtocolOptions): StreamProt
         log(`unknown scenario requested; using '${options.defaultScenario.name}'`);
       }
     }
+    const urlFaults = allowUrlFaults ? queryFaults(url.searchParams) : {};
+    const badUrl = badCloseCodes(urlFaults);
+    if (badUrl.length) return void refuseFault(port, sessionId, `mock_${badUrl[0]}`, urlFaults[badUrl[0] as 'close_code']!);
+    const scenarioFaults = { ...(scenario.faults ?? {}) };
+    for (const k of badCloseCodes(scenarioFaults)) {
+      log(`scenario '${scenario.name}': ${k} ${scenarioFaults[k as 'close_code']} cannot be sent on the wire; ignored`);
+      delete scenarioFaults[k as 'close_code'];
+    }
     const faults: FaultSpec = {
       ...(idleDefault > 0 ? { idle_timeout_ms: idleDefault } : {}),
       ...(options.faults ?? {}),
-      ...(scenario.faults ?? {}),
-      ...(allowQuery ? queryFaults(url.searchParams) : {}),
+      ...scenarioFaults,
+      ...urlFaults,
       ...(overrides.faults ?? {}),
     };
     if (faults.refuse_with) return void port.close(faults.refuse_with, 'refused');
     const c = new Connection(port, sessionId, session, scenario, faults);
     c.start();
     return c;
+  }
+
+  /** A fault close code no WebSocket may send: say so in a session.error, then close 1008 policy violation. */
+  function refuseFault(port: StreamPort, sessionId: string, param: string, value: number) {
+    const message = `${param}=${value} is not a close code a WebSocket may send: use 1000-1003, 1007-1014 or 3000-4999.`;
+    const c = errorCode(['invalid_request', 'invalid_message']);
+    port.send(JSON.stringify(shape('session.error', { session_id: sessionId, code: c, message, param, error: { code: c, message }, timestamp: nowIso() })));
+    port.close(1008, 'invalid_fault');
   }
 
   function safeDecode(s: string): string {
@@ -199,12 +244,13 @@ export function createStreamProtocol(options: StreamProtocolOptions): StreamProt
     private partialsSent = 0;
     private segment = 0;
     private lastSpeaker: string | undefined;
-    private timers: ReturnType<typeof setTimeout>[] = [];
+    /** Pending timers of this connection; each removes itself when it fires, all are cleared on close. */
+    private readonly timers = new Set<ReturnType<typeof setTimeout>>();
     private idleTimer?: ReturnType<typeof setTimeout>;
     /** performance.now() of the last client frame: one timer checks it, instead of re-arming a timer per frame. */
     private lastIn = 0;
     private readonly idleMs: number;
-    private readonly onIdleTimer = () => this.checkIdle();
+    private readonly onIdleTimer = () => this.guard(() => this.checkIdle());
     private readonly pong: string;
     private readonly pongBytes: Uint8Array;
     private readonly connectedAt = Date.now();
@@ -248,7 +294,37 @@ export function createStreamProtocol(options: StreamProtocolOptions): StreamProt
     }
 
     private later(ms: number, fn: () => void) {
-      this.timers.push(setTimeout(fn, ms));
+      const t = setTimeout(() => {
+        this.timers.delete(t);
+        this.guard(fn);
+      }, ms);
+      this.timers.add(t);
+    }
+
+    /** Run a handler; a bug in it closes this connection with 1011 and is logged, never thrown at the transport. */
+    guard(fn: () => void) {
+      try {
+        fn();
+      } catch (e) {
+        log(`session ${this.sessionId}: handler failed: ${(e as Error).stack ?? String(e)}`);
+        if (this.closed) return;
+        this.closed = true;
+        try {
+          this.port.close(code('internal_error', 1011), 'internal_error');
+        } catch {
+          this.port.terminate();
+        }
+      }
+    }
+
+    /** The client is not reading: stop sending, close with 1013, and cut the socket if even that is not read. */
+    private overflow() {
+      if (this.closed) return;
+      this.closed = true;
+      log(`session ${this.sessionId}: outbound buffer over ${maxBuffered} bytes (${this.port.bufferedAmount} queued); closing with ${code('try_again_later', 1013)}`);
+      this.port.pause?.();
+      this.port.close(code('try_again_later', 1013), 'try_again_later');
+      this.later(BACKPRESSURE_GRACE_MS, () => this.port.terminate());
     }
 
     /** Close after idleMs of client silence; if a frame arrived meanwhile, sleep for the rest of the window. */
@@ -274,6 +350,7 @@ export function createStreamProtocol(options: StreamProtocolOptions): StreamProt
       if (live.get(this.sessionId)?.size === 0) live.delete(this.sessionId);
       this.closed = true;
       for (const t of this.timers) clearTimeout(t);
+      this.timers.clear();
       if (this.idleTimer) clearTimeout(this.idleTimer);
     }
 
@@ -315,6 +392,7 @@ export function createStreamProtocol(options: StreamProtocolOptions): StreamProt
 
     private transmit(data: string | Uint8Array) {
       if (this.closed || !this.port.open) return;
+      if ((this.port.bufferedAmount ?? 0) > maxBuffered) return this.overflow();
       this.port.send(data);
       stats.framesOut++;
       this.framesOut++;
@@ -340,6 +418,10 @@ export function createStreamProtocol(options: StreamProtocolOptions): StreamProt
 
     /** The canonical ping, recognised by the adapter byte for byte. */
     onPing() {
+      this.guard(() => this.ping());
+    }
+
+    private ping() {
       if (!this.arrived()) return;
       if (this.faults.malformed_every || this.faults.latency_ms) this.sendRaw(this.pong, 'pong');
       else this.transmit(this.pongBytes);
@@ -355,6 +437,10 @@ export function createStreamProtocol(options: StreamProtocolOptions): StreamProt
     }
 
     onText(text: string) {
+      this.guard(() => this.text(text));
+    }
+
+    private text(text: string) {
       if (!this.arrived()) return;
       let msg: unknown;
       try {

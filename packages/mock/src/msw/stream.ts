@@ -12,16 +12,16 @@ export function streamHandler(streamUrl: string, protocol: StreamProtocol, overr
     let open = true;
     const port = {
       send: (data: string | Uint8Array) => client.send(typeof data === 'string' ? data : utf8.decode(data)),
-      // MSW delivers sends in a microtask and closes at once: close in a microtask too, after the frames queued
-      // before it (session.ended must reach the client before its 1000).
+      // MSW delivers sends in microtasks (after the client's open event) and closes at once: close on the next
+      // task, after every frame queued before it (session.ended before its 1000, session.error before a refusal).
       close: (code: number, reason: string) => {
         open = false;
-        queueMicrotask(() => client.close(code, reason));
+        setTimeout(() => client.close(code, reason), 0);
       },
       // MSW can close with 1006 (abnormal closure), which is what a dropped TCP connection looks like.
       terminate: () => {
         open = false;
-        queueMicrotask(() => client.close(1006));
+        setTimeout(() => client.close(1006), 0);
       },
       get open() {
         return open;
@@ -29,7 +29,7 @@ export function streamHandler(streamUrl: string, protocol: StreamProtocol, overr
     };
     const c = protocol.connect(new URL(client.url), port, overrides());
     if (!c) return;
-    client.addEventListener('message', (event) => {
+    client.addEventListener('message', (event) => c.guard(() => {
       const data = event.data;
       const size = typeof data === 'string' ? data.length : data instanceof Blob ? data.size : data.byteLength;
       // ws enforces this for the node adapter; here the limit is checked per intercepted frame.
@@ -37,7 +37,7 @@ export function streamHandler(streamUrl: string, protocol: StreamProtocol, overr
       if (typeof data !== 'string') return c.onBinary();
       if (c.fastPing && data === PING) return c.onPing();
       c.onText(data);
-    });
+    }));
     client.addEventListener('close', () => {
       open = false;
       c.onClose();
