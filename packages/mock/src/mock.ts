@@ -8,7 +8,7 @@ import { startRestMock, type RestMock, type RestMockOptions } from './rest.js';
 import type { FaultSpec, Scenario } from './scenario.js';
 import { startStreamMock, type StreamMock } from './stream.js';
 import { loadOpenApiModel, sendWebhook, type WebhookResult } from './webhook.js';
-import { Engine, type SeedFixture, type StateFile } from './engine/index.js';
+import { Engine, type EngineOptions, type SeedFixture, type StateFile } from './engine/index.js';
 import { WebhookDispatcher } from './webhooks.js';
 
 /** docs/dist next to this package in the monorepo. */
@@ -29,6 +29,10 @@ export interface MockOptions {
   stateless?: boolean;
   /** Where webhooks are posted (each event to every URL). Events are recorded for /_mock/webhooks regardless. */
   webhookUrls?: string[];
+  /** Honour fault parameters (`mock_close_code`, …) on stream connect URLs. Default false. */
+  allowUrlFaults?: boolean;
+  /** Deadline for one REST exchange with Prism (ms). Default 15 000. */
+  upstreamTimeoutMs?: number;
   /** One more webhook target (kept for compatibility; joins `webhookUrls`). */
   webhookUrl?: string;
   webhookSecret?: string;
@@ -46,6 +50,8 @@ export interface MockOptions {
   seed?: SeedFixture | string;
   /** Persist the state here (atomically, after changes) and reload it on start. */
   stateFile?: string;
+  /** Caps of the sandbox's maps (sessions, agents, idempotency records, tenants, tokens, events per …). */
+  limits?: EngineOptions['limits'];
   /** Origins answered with CORS headers. Default: the docs site on 127.0.0.1 and localhost. */
   corsOrigins?: string[];
   credits?: number;
@@ -94,6 +100,7 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
     recordingDelayMs: options.recordingDelayMs,
     analysisDelayMs: options.analysisDelayMs,
     idempotencyTtlMs: options.idempotencyTtlMs,
+    limits: options.limits,
   });
   const restored = !!options.stateFile && existsSync(options.stateFile);
   if (restored) engine.load(JSON.parse(readFileSync(options.stateFile!, 'utf8')) as StateFile);
@@ -133,10 +140,13 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
     scenarioDirs: options.scenarioDirs,
     faults: options.faults,
     acceptUnknownTokens: options.acceptUnknownTokens,
+    allowUrlFaults: options.allowUrlFaults,
     selfCheck: options.selfCheck,
     log,
   });
   engine.settings.streamBaseUrl = stream.url;
+  // The docs site's origins; with port 0 they are known only once the docs server listens (added below).
+  const corsOrigins = new Set(options.corsOrigins ?? (docsPort ? [`http://127.0.0.1:${docsPort}`, `http://localhost:${docsPort}`] : []));
   let rest: RestMock;
   try {
     const restOpts: RestMockOptions = {
@@ -149,13 +159,14 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
       streamBaseUrl: stream.url,
       credits: options.credits,
       rateLimit: options.rateLimit,
-      corsOrigins: options.corsOrigins ?? [`http://127.0.0.1:${docsPort}`, `http://localhost:${docsPort}`],
+      corsOrigins,
       control: {
         webhooks: (f) => webhooks.list(f),
         sizes: () => ({ webhook_records: webhooks.size }),
         changed,
         reset: () => webhooks.clear(),
       },
+      upstreamTimeoutMs: options.upstreamTimeoutMs,
       log,
     };
     rest = await startRestMock(restOpts);
@@ -171,6 +182,7 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
     } else {
       try {
         docs = await startDocsServer({ dir: docsDir, host, port: docsPort });
+        if (!options.corsOrigins) for (const h of ['127.0.0.1', 'localhost']) corsOrigins.add(`http://${h}:${docs.port}`);
       } catch (e) {
         await rest.close();
         await stream.close();

@@ -2,12 +2,12 @@
 // The front adds what Prism cannot do: the API's auth rules, Error envelope for every 4xx/5xx, X-Request-ID,
 // credit and rate-limit headers, idempotency replay, and session responses that point at the local stream mock.
 import { createHash } from 'node:crypto';
-import { Agent, createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { envelope, ErrorVocabulary, requestId, ulidLike, type ApiError } from './internal/errors.js';
 import { createRestRules, HttpError, MAX_BODY, statusFor } from './core/rest.js';
 import { buildOpenApiModel, type OpenApiModel, type OperationSpec } from './internal/openapi-model.js';
-import { startPrism, type PrismProcess } from './internal/prism.js';
+import { supervisePrism, UpstreamError, type UpstreamResponse } from './internal/prism.js';
 import { readJson, resolveSpecPath, type JsonObject } from './internal/specs.js';
 import { SessionRegistry } from './registry.js';
 import { Engine } from './engine/index.js';
@@ -31,6 +31,10 @@ export interface RestMockOptions {
   rateLimitWindowSeconds?: number;
   /** Prism's own log level. Default `warn`. */
   prismVerbose?: 'warn' | 'error' | 'info' | 'debug' | 'silent';
+  /** Deadline for one Prism exchange; past it the request answers 503 and the pool socket is freed. Default 15 s. */
+  upstreamTimeoutMs?: number;
+  /** How often Prism's health is probed (ms). Default 2000. */
+  prismHealthIntervalMs?: number;
   /** GET answers memoized from Prism (static mode makes them deterministic). 0 disables. Default 1000 entries. */
   prismCacheSize?: number;
   /** Called with one line per notable event (errors inside the mock). Default: stderr. */
@@ -39,10 +43,8 @@ export interface RestMockOptions {
   stateless?: boolean;
   /** The sandbox engine (shared with the stream mock). Default: a new one. */
   engine?: Engine;
-  /** Origins answered with CORS headers (the docs site). Default: none. */
-  corsOrigins?: string[];
-  /** Prism must answer within this many ms (stateless mode), else 503. Default 10 000. */
-  upstreamTimeoutMs?: number;
+  /** Origins answered with CORS headers (the docs site). A Set is used live (it may be filled later). Default: none. */
+  corsOrigins?: string[] | Set<string>;
   /** Extra control-plane actions (webhook log, state file) supplied by startMock. */
   control?: ControlHooks;
 }
@@ -78,27 +80,6 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
     });
     req.on('end', () => (tooBig ? reject(new Error('too_big')) : resolve(Buffer.concat(chunks))));
     req.on('error', reject);
-  });
-}
-
-interface UpstreamResponse {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  body: Buffer;
-}
-
-function forward(prism: PrismProcess, method: string, path: string, headers: Record<string, string>, body: Buffer, timeoutMs: number): Promise<UpstreamResponse> {
-  return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: prism.host, port: prism.port, method, path, headers, agent: keepAlive, timeout: timeoutMs }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 500, headers: res.headers, body: Buffer.concat(chunks) }));
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    // No answer in time: drop the socket so a stuck upstream never holds a pool slot.
-    req.on('timeout', () => req.destroy(new Error(`Prism did not answer within ${timeoutMs} ms`)));
-    req.end(body.length ? body : undefined);
   });
 }
 
@@ -148,8 +129,6 @@ function lowerName(k: string): string {
   return l;
 }
 
-const keepAlive = new Agent({ keepAlive: true, maxSockets: 64 });
-
 export async function startRestMock(options: RestMockOptions = {}): Promise<RestMock> {
   const host = options.host ?? '127.0.0.1';
   const log = options.log ?? ((l: string) => process.stderr.write(`[kallglot-mock rest] ${l}\n`));
@@ -160,8 +139,7 @@ export async function startRestMock(options: RestMockOptions = {}): Promise<Rest
   const engine = options.engine ?? new Engine({ streamBaseUrl: options.streamBaseUrl, credits: options.credits, rateLimit: options.rateLimit, rateWindowMs: (options.rateLimitWindowSeconds ?? 60) * 1000 });
   const registry = options.registry ?? new SessionRegistry(engine);
   const streamBase = options.streamBaseUrl?.replace(/\/$/, '');
-  const upstreamTimeoutMs = options.upstreamTimeoutMs ?? 10_000;
-  const corsOrigins = new Set(options.corsOrigins ?? []);
+  const corsOrigins = options.corsOrigins instanceof Set ? options.corsOrigins : new Set(options.corsOrigins ?? []);
   const rateLimit = options.rateLimit ?? 1000;
   const windowSec = options.rateLimitWindowSeconds ?? 60;
   let creditsRemaining = options.credits ?? 1000;
@@ -179,32 +157,9 @@ export async function startRestMock(options: RestMockOptions = {}): Promise<Rest
     }),
   );
 
-  const prismOpts = { specPath, host: '127.0.0.1', verbose: options.prismVerbose ?? 'warn' } as const;
-  let prism = await startPrism(prismOpts);
-  let closing = false;
-  let prismRestarts = 0;
-  // Prism is a child process: if it dies, answer 503 envelopes meanwhile and start a new one.
-  const supervise = (p: PrismProcess) => {
-    p.child.once('exit', (code, signal) => {
-      if (closing) return;
-      log(`Prism exited (${signal ?? code}); restarting`);
-      prismRestarts++;
-      const retry = (delay: number) =>
-        startPrism(prismOpts).then(
-          (np) => {
-            if (closing) return void np.close();
-            prism = np;
-            supervise(np);
-          },
-          (e: Error) => {
-            log(`Prism restart failed: ${e.message}`);
-            if (!closing) setTimeout(() => void retry(Math.min(delay * 2, 10_000)), delay).unref();
-          },
-        );
-      void retry(500);
-    });
-  };
-  supervise(prism);
+  const upstreamTimeoutMs = options.upstreamTimeoutMs ?? 15_000;
+  // Prism is a supervised child: health-probed, restarted with backoff; 503 envelopes while it is down.
+  const prism = await supervisePrism({ specPath, host: '127.0.0.1', verbose: options.prismVerbose ?? 'warn', healthIntervalMs: options.prismHealthIntervalMs, log });
 
   // Routing, auth, validation and the envelope are shared with the MSW adapter (core/rest.ts).
   const rules = createRestRules(model, vocab);
@@ -432,9 +387,11 @@ export async function startRestMock(options: RestMockOptions = {}): Promise<Rest
     const origin = req.headers.origin;
     const allowOrigin = typeof origin === 'string' && corsOrigins.has(origin) ? origin : undefined;
     if (url.pathname === '/health' && (method === 'GET' || method === 'HEAD')) {
+      const ph = prism.health();
+      const ok = ph.state === 'up';
       const h: Record<string, string> = { 'Content-Type': 'application/json', 'X-Request-ID': reqId };
       if (allowOrigin) Object.assign(h, { 'Access-Control-Allow-Origin': allowOrigin, Vary: 'Origin' });
-      return send(res, 200, h, JSON.stringify({ status: 'ok', rest: true, mode: stateless ? 'stateless' : 'stateful', prism: prism.child.exitCode === null }));
+      return send(res, ok ? 200 : 503, h, JSON.stringify({ status: ok ? 'ok' : 'degraded', rest: true, mode: stateless ? 'stateless' : 'stateful', prism: ph.state, prism_restarts: ph.restarts }));
     }
     if (method === 'OPTIONS') {
       const h: Record<string, string> = { 'X-Request-ID': reqId, Vary: 'Origin' };
@@ -483,7 +440,9 @@ export async function startRestMock(options: RestMockOptions = {}): Promise<Rest
         res.setHeader('Connection', 'close');
         throw rules.tooLarge();
       }
-      if (!stateless && key) {
+      // `Prefer: code=…` (Prism's example selector) asks for a documented example, not for state: Prism answers it.
+      const fromEngine = !stateless && req.headers.prefer === undefined;
+      if (fromEngine && key) {
         const claim = claimIdempotency(engine, key, op.operationId, params, req.headers['idempotency-key']);
         if (!claim.ok) throw new HttpError(failureToApiError(claim.error));
         release = claim.release;
@@ -496,7 +455,7 @@ export async function startRestMock(options: RestMockOptions = {}): Promise<Rest
         throw rules.tooLarge();
       }
       const parsed = validateRequest(op, params, url, req, raw);
-      if (!stateless) {
+      if (fromEngine) {
         const out = answerFromEngine(engine, op.operationId, key, params, coerceQueryParams(op, url.searchParams), parsed, req.headers['idempotency-key']);
         release();
         if (routeMethod !== 'GET' && !out.error) options.control?.changed?.();
@@ -552,7 +511,7 @@ export async function startRestMock(options: RestMockOptions = {}): Promise<Rest
         const cached = cacheKey ? upstreamCache.get(cacheKey) : undefined;
         if (cached) up = cached;
         else {
-          up = await forward(prism, routeMethod, url.pathname + url.search, fwdHeaders, raw, upstreamTimeoutMs);
+          up = await prism.forward({ method: routeMethod, path: url.pathname + url.search, headers: fwdHeaders, body: raw }, { timeoutMs: upstreamTimeoutMs });
           if (cacheKey && up.status < 500) {
             if (upstreamCache.size >= cacheSize) upstreamCache.delete(upstreamCache.keys().next().value!);
             upstreamCache.set(cacheKey, up);
@@ -560,7 +519,7 @@ export async function startRestMock(options: RestMockOptions = {}): Promise<Rest
         }
       } catch (e) {
         if (slot) idem.delete(slot);
-        log(`Prism unreachable: ${(e as Error).message}`);
+        log(`Prism ${e instanceof UpstreamError && e.code === 'timeout' ? 'timed out' : 'unreachable'}: ${(e as Error).message}`);
         throw new HttpError({ status: 503, type: vocab.type('api'), code: 'service_unavailable', message: 'The mock REST engine is not available.' });
       }
       const ctype = String(up.headers['content-type'] ?? '');
@@ -643,7 +602,6 @@ export async function startRestMock(options: RestMockOptions = {}): Promise<Rest
       server.listen(options.port ?? 4010, host, () => resolve());
     });
   } catch (e) {
-    closing = true;
     await prism.close();
     throw e;
   }
@@ -654,20 +612,19 @@ export async function startRestMock(options: RestMockOptions = {}): Promise<Rest
     host,
     port,
     get prismPort() {
-      return prism.port;
+      return prism.prism.port;
     },
     get prismPid() {
-      return prism.child.pid;
+      return prism.prism.child.pid;
     },
     get prismRestarts() {
-      return prismRestarts;
+      return prism.restarts;
     },
     registry,
     model,
     engine,
     stateless,
     async close() {
-      closing = true;
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();

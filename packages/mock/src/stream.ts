@@ -8,7 +8,7 @@ import { buildAsyncApiModel, CLIENT_TYPES, type AsyncApiModel } from './internal
 import { readJson, resolveSpecPath } from './internal/specs.js';
 import { SessionRegistry, type IssuedToken } from './registry.js';
 import { BUILTIN_SCENARIOS_DIR, loadScenarios, resolveScenario, type FaultSpec, type Scenario } from './scenario.js';
-import { createStreamProtocol, type StreamConnection, type StreamPort } from './core/stream-protocol.js';
+import { badCloseCodes, createStreamProtocol, type StreamConnection, type StreamPort } from './core/stream-protocol.js';
 
 export { badCloseCodes, isSendableCloseCode, MAX_BUFFERED_BYTES } from './core/stream-protocol.js';
 
@@ -31,8 +31,15 @@ export interface StreamMockOptions {
    * on its own. With false, unknown tokens are refused with 4001 token_invalid.
    */
   acceptUnknownTokens?: boolean;
-  /** Allow `mock_*` query parameters on the connect URL to pick a scenario or faults per connection. Default true. */
+  /** Allow `mock_scenario` on the connect URL to pick a scenario per connection. Default true. */
   allowQueryOverrides?: boolean;
+  /**
+   * Allow fault parameters (`mock_close_code`, `mock_latency_ms`, …) on the connect URL. Default false: any client
+   * could otherwise inject faults into a shared mock. CLI: `--allow-url-faults`.
+   */
+  allowUrlFaults?: boolean;
+  /** Per-socket outbound buffer cap in bytes; past it the socket is closed with 1013 try_again_later. Default 1 MiB. */
+  maxBufferedBytes?: number;
   /**
    * Close silent clients with 4008 keepalive_timeout after this many ms. Default: the document's
    * `x-kallglot-keepalive.server_idle_timeout_ms`; 0 disables.
@@ -81,6 +88,8 @@ export async function startStreamMock(options: StreamMockOptions = {}): Promise<
   const missing = ['session.ready', 'transcript.partial', 'transcript.final', 'pong', 'session.ended', 'session.error', ...CLIENT_TYPES].filter((t) => !model.messages.has(t));
   if (missing.length) log(`AsyncAPI document lacks message schemas for: ${missing.join(', ')}`);
 
+  const badOptionCodes = badCloseCodes(options.faults ?? {});
+  if (badOptionCodes.length) throw new Error(`fault ${badOptionCodes.join(', ')} must be a close code a WebSocket may send (1000-1003, 1007-1014, 3000-4999)`);
   const protocol = createStreamProtocol({
     model,
     registry,
@@ -88,6 +97,9 @@ export async function startStreamMock(options: StreamMockOptions = {}): Promise<
     defaultScenario,
     acceptUnknownTokens: options.acceptUnknownTokens,
     allowQueryOverrides: options.allowQueryOverrides,
+    // Opt-in: any client could otherwise inject faults into a shared mock.
+    allowUrlFaults: options.allowUrlFaults ?? false,
+    maxBufferedBytes: options.maxBufferedBytes,
     faults: options.faults,
     idleTimeoutMs: options.idleTimeoutMs,
     selfCheck: options.selfCheck,
@@ -108,11 +120,21 @@ export async function startStreamMock(options: StreamMockOptions = {}): Promise<
   const maxPayload = Math.min(MAX_PAYLOAD, model.maxPayloadBytes ?? MAX_PAYLOAD);
   const wss = new WebSocketServer({ noServer: true, maxPayload, perMessageDeflate: false, clientTracking: true });
 
+  wss.on('error', (e) => log(`WebSocket server error: ${e.message}`));
+  server.on('clientError', (_e, socket) => socket.destroy());
   server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
     socket.on('error', () => socket.destroy());
     // Refusals complete the upgrade, then close with the taxonomy's code so browsers can read it.
     try {
-      wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws, req));
+      wss.handleUpgrade(req, socket, head, (ws) => {
+        try {
+          onConnection(ws, req);
+        } catch (e) {
+          // Nothing a client sends may take the process down: log, close this socket only.
+          log(`connection handler failed: ${(e as Error).stack ?? String(e)}`);
+          ws.terminate();
+        }
+      });
     } catch (e) {
       log(`upgrade failed: ${(e as Error).message}`);
       socket.destroy();

@@ -3,6 +3,7 @@
 // are tasks on the engine's virtual clock, so advancing the clock runs them.
 import { BoundedMap } from './engine/bounded.js';
 import type { Engine, EngineEvent } from './engine/index.js';
+import { ulid } from './engine/ids.js';
 import { RETRY_SCHEDULE_MS } from './webhook.js';
 
 export interface Delivery {
@@ -27,6 +28,8 @@ export interface WebhookRecord {
 
 interface Entry {
   record: WebhookRecord;
+  /** `Kallglot-Webhook-Id`: one per event, the same on every retry. */
+  deliveryId: string;
   tenant: string;
   body: string;
   signed: Promise<void>;
@@ -69,7 +72,7 @@ export class WebhookDispatcher {
       'Content-Type': 'application/json',
       'User-Agent': 'kallglot-mock-webhooks/1.0',
       'Kallglot-Signature': signature,
-      'Kallglot-Webhook-Id': e.record.id,
+      'Kallglot-Webhook-Id': e.deliveryId,
       'Kallglot-Retry-Count': String(retryCount),
       'Kallglot-Original-Timestamp': String(Math.floor(Date.parse(e.record.created_at) / 1000)),
     };
@@ -78,7 +81,7 @@ export class WebhookDispatcher {
   private record(ev: EngineEvent): void {
     const body = JSON.stringify(ev.payload);
     const record: WebhookRecord = { id: ev.id, type: ev.type, created_at: new Date(ev.createdAt).toISOString(), session_id: ev.sessionId, payload: ev.payload, headers: {}, secret: this.opts.secret, deliveries: [] };
-    const entry: Entry = { record, tenant: ev.tenant, body, inFlight: new Set(), signed: Promise.resolve() };
+    const entry: Entry = { record, deliveryId: `wh_del_${ulid(ev.createdAt)}`, tenant: ev.tenant, body, inFlight: new Set(), signed: Promise.resolve() };
     // Signatures carry real time (receivers check it against their own clock).
     entry.signed = this.signer().then(async (sign) => {
       record.headers = this.headersFor(entry, await sign({ payload: body, secret: this.opts.secret, timestamp: Math.floor(Date.now() / 1000) }), 0);

@@ -106,6 +106,7 @@ describe('webhooks on the virtual clock', () => {
     expect(recs.map((r) => r.type)).toEqual(['session.created']);
     expectValidWebhook(recs[0]!.payload);
     expect(recs[0]!.headers['Kallglot-Signature']).toMatch(/^t=\d+,v1=/);
+    expect(recs[0]!.headers['Kallglot-Webhook-Id']).toMatch(/^wh_del_[A-Za-z0-9]+$/);
     expect(recs[0]!.secret).toBe('whsec_kallglot_mock');
     expect(recs[0]!.deliveries.map((d) => [d.retry_count, d.status]).sort()).toEqual([
       [0, 204],
@@ -214,6 +215,26 @@ describe('stateless mode hardening', () => {
       expect(ok.status).toBe(201);
     } finally {
       await rest.close();
+    }
+  });
+});
+
+describe('CORS for the docs site', () => {
+  it('with docs on port 0, the origin the docs server really got is the one allowed', async () => {
+    const docsDir = mkdtempSync(join(tmpdir(), 'kallglot-docs-'));
+    writeFileSync(join(docsDir, 'index.html'), '<!doctype html><title>docs</title>');
+    const mock = await startMock({ restPort: 0, streamPort: 0, docsPort: 0, docsDir, log: () => undefined });
+    try {
+      const origin = mock.urls.docs!.replace(/\/$/, '');
+      const pre = await fetch(`${mock.urls.rest}/v1/sessions`, { method: 'OPTIONS', headers: { Origin: origin, 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'authorization, content-type' } });
+      expect(pre.status).toBe(204);
+      expect(pre.headers.get('access-control-allow-origin')).toBe(origin);
+      expect(pre.headers.get('access-control-allow-headers')).toContain('Authorization');
+      const st = await fetch(`${mock.urls.rest}/_mock/state`, { headers: { Origin: origin } });
+      expect(st.headers.get('access-control-allow-origin')).toBe(origin);
+      expect((await fetch(`${mock.urls.rest}/_mock/state`, { headers: { Origin: 'http://127.0.0.1:1' } })).headers.get('access-control-allow-origin')).toBeNull();
+    } finally {
+      await mock.close();
     }
   });
 });

@@ -16,7 +16,8 @@ export interface ConnectResult {
 }
 
 export function recordAudio(ctx: Ctx, s: SessionRecord, payload: string | Uint8Array): void {
-  if (s.status === 'ended') return;
+  // Audio is kept only for sessions that record it.
+  if (s.status === 'ended' || !s.recording) return;
   const room = ctx.settings.maxAudioBytes - s.audioBytes;
   if (room <= 0) return;
   let bytes = typeof payload === 'string' ? base64ToBytes(payload) : payload;
