@@ -10,7 +10,7 @@ import { SessionRegistry, type IssuedToken } from './registry.js';
 import { BUILTIN_SCENARIOS_DIR, loadScenarios, resolveScenario, type FaultSpec, type Scenario } from './scenario.js';
 import { badCloseCodes, createStreamProtocol, type StreamConnection, type StreamPort } from './core/stream-protocol.js';
 
-export { badCloseCodes, isSendableCloseCode, MAX_BUFFERED_BYTES } from './core/stream-protocol.js';
+export { badCloseCodes, INVALID_FRAME_BURST, INVALID_FRAME_RATE, isSendableCloseCode, MAX_BUFFERED_BYTES } from './core/stream-protocol.js';
 
 export const MAX_PAYLOAD = 64 * 1024;
 
@@ -149,7 +149,6 @@ export async function startStreamMock(options: StreamMockOptions = {}): Promise<
       send: (data) => ws.send(data, TEXT),
       close: (c, reason) => ws.close(c, reason),
       terminate: () => ws.terminate(),
-      pause: () => ws.pause(),
       get open() {
         return ws.readyState === OPEN;
       },

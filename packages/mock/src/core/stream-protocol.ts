@@ -16,8 +16,6 @@ export interface StreamPort {
   readonly open: boolean;
   /** Bytes queued for the client and not yet sent (ws); absent when the transport does not buffer. */
   readonly bufferedAmount?: number;
-  /** Stop reading from the client (ws backpressure). */
-  pause?(): void;
 }
 
 export interface StreamProtocolOptions {
@@ -57,6 +55,9 @@ const PATH = /^\/v1\/sessions\/([^/]+)\/connect\/?$/;
 const SESSION_ID = /^sess_[A-Za-z0-9]+$/;
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 export const MAX_BUFFERED_BYTES = 1024 * 1024;
+// Invalid client frames answered per connection: a burst, then a steady rate; past that the socket gets 4029.
+export const INVALID_FRAME_BURST = 256;
+export const INVALID_FRAME_RATE = 64;
 // Largest fault value taken from a URL (ms or counts): ten minutes.
 const MAX_FAULT_VALUE = 600_000;
 // A socket over its outbound cap gets this long to take the 1013 close frame before it is cut.
@@ -246,6 +247,9 @@ export function createStreamProtocol(options: StreamProtocolOptions): StreamProt
     private lastSpeaker: string | undefined;
     /** Pending timers of this connection; each removes itself when it fires, all are cleared on close. */
     private readonly timers = new Set<ReturnType<typeof setTimeout>>();
+    private errorBudget = INVALID_FRAME_BURST;
+    private limited = false;
+    private errorAt = performance.now();
     private idleTimer?: ReturnType<typeof setTimeout>;
     /** performance.now() of the last client frame: one timer checks it, instead of re-arming a timer per frame. */
     private lastIn = 0;
@@ -317,12 +321,31 @@ export function createStreamProtocol(options: StreamProtocolOptions): StreamProt
       }
     }
 
+    /**
+     * Token bucket over the session.error replies: a client that keeps sending invalid frames faster than
+     * INVALID_FRAME_RATE per second (after a burst) is closed with 4029 rate_limited instead of being answered.
+     */
+    private spendErrorBudget(): boolean {
+      const now = performance.now();
+      this.errorBudget = Math.min(INVALID_FRAME_BURST, this.errorBudget + ((now - this.errorAt) / 1000) * INVALID_FRAME_RATE);
+      this.errorAt = now;
+      if (this.errorBudget >= 1) {
+        this.errorBudget--;
+        return true;
+      }
+      if (!this.closed && !this.limited) {
+        this.limited = true;
+        log(`session ${this.sessionId}: over ${INVALID_FRAME_RATE} invalid frames/s; closing with ${code('rate_limited', 4029)}`);
+        this.closeWith(code('rate_limited', 4029), 'rate_limited');
+      }
+      return false;
+    }
+
     /** The client is not reading: stop sending, close with 1013, and cut the socket if even that is not read. */
     private overflow() {
       if (this.closed) return;
       this.closed = true;
       log(`session ${this.sessionId}: outbound buffer over ${maxBuffered} bytes (${this.port.bufferedAmount} queued); closing with ${code('try_again_later', 1013)}`);
-      this.port.pause?.();
       this.port.close(code('try_again_later', 1013), 'try_again_later');
       this.later(BACKPRESSURE_GRACE_MS, () => this.port.terminate());
     }
@@ -433,6 +456,7 @@ export function createStreamProtocol(options: StreamProtocolOptions): StreamProt
     }
 
     private error(codeName: string, message: string, param?: string) {
+      if (!this.spendErrorBudget()) return;
       this.send(shape('session.error', { session_id: this.sessionId, code: codeName, message, param, error: { code: codeName, message }, timestamp: nowIso() }));
     }
 
