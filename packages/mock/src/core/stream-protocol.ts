@@ -127,11 +127,21 @@ export function createStreamProtocol(options: StreamProtocolOptions): StreamProt
   const code = (name: string, fallback: number) => model.closeCodes.get(name) ?? fallback;
   const encoder = new TextEncoder();
 
+  /** Properties a message schema declares, its own and those of its allOf parts (shared field sets). */
+  const propsOf = (schema: unknown, depth = 0): JsonObject => {
+    const s = model.resolve(schema);
+    const out: JsonObject = { ...((s?.properties ?? {}) as JsonObject) };
+    if (depth < 8) for (const part of (Array.isArray(s?.allOf) ? s.allOf : []) as unknown[]) Object.assign(out, propsOf(part, depth + 1));
+    return out;
+  };
+  const propsByType = new Map<string, JsonObject>();
+
   /** Shape a server frame: start from the spec's example, overlay the fields the schema declares. */
   const shape = (type: string, fields: Record<string, unknown>): JsonObject => {
     const spec = model.messages.get(type);
     const base: JsonObject = spec?.example ? structuredClone(spec.example) : {};
-    const props = spec ? ((model.resolve(spec.schema).properties ?? {}) as JsonObject) : undefined;
+    let props = propsByType.get(type);
+    if (spec && !props) propsByType.set(type, (props = propsOf(spec.schema)));
     const allowAny = !spec || (Object.keys(props ?? {}).length === 0 && spec.schema.additionalProperties !== false);
     for (const [k, v] of Object.entries(fields)) {
       if (!allowAny && !(k in (props ?? {}))) continue;
