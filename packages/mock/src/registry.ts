@@ -1,6 +1,6 @@
 // What the stream mock (ws adapter) sees of the engine: tokens, sessions by id, and the hooks that feed the
 // stream into state (connect → active, audio → recording, finals → transcript, session.end → ended).
-import { EventEmitter } from 'node:events';
+import { Emitter } from './core/emitter.js';
 import { Engine } from './engine/index.js';
 import type { SessionRecord } from './engine/types.js';
 
@@ -53,7 +53,7 @@ function view(tenant: string, s: SessionRecord): MockSession {
   };
 }
 
-export class SessionRegistry extends EventEmitter {
+export class SessionRegistry extends Emitter {
   readonly sessions: { get(id: string): MockSession | undefined };
   readonly tokens: { get(token: string): IssuedToken | undefined; readonly size: number };
 

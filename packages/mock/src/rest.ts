@@ -5,9 +5,10 @@ import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { envelope, ErrorVocabulary, requestId, ulidLike, type ApiError } from './internal/errors.js';
+import { createRestRules, HttpError, MAX_BODY, statusFor } from './core/rest.js';
 import { buildOpenApiModel, type OpenApiModel, type OperationSpec } from './internal/openapi-model.js';
 import { supervisePrism, UpstreamError, type UpstreamResponse } from './internal/prism.js';
-import { describeAjvError, paramFromAjvError, pickAjvError, readJson, resolveSpecPath, type JsonObject } from './internal/specs.js';
+import { readJson, resolveSpecPath, type JsonObject } from './internal/specs.js';
 import { SessionRegistry } from './registry.js';
 import { Engine } from './engine/index.js';
 import { answerFromEngine, claimIdempotency, coerceQueryParams, failureToApiError } from './http/engine-route.js';
@@ -63,54 +64,9 @@ export interface RestMock {
   close(): Promise<void>;
 }
 
-const MAX_BODY = 1024 * 1024;
-// Same shape @kallglot/client accepts: the prefix, then printable ASCII.
-const API_KEY = /^sk_(test|live)_[\x21-\x7e]{1,200}$/;
 const CREDIT_OPS = new Set(['createSession', 'createSessionAnalysis']);
 // Headers Prism adds that must not reach users (sl-violations carries Prism's own text).
 const DROP_UPSTREAM = new Set(['sl-violations', 'x-powered-by', 'connection', 'keep-alive', 'transfer-encoding', 'content-length', 'date']);
-
-class HttpError extends Error {
-  constructor(readonly api: ApiError) {
-    super(api.message);
-  }
-}
-
-const PARAM_OK = /^[A-Za-z0-9_.\[\]-]{1,200}$/;
-
-/**
- * Make an error fit the spec's Error schema: `code` is `a|b|c` (preferences; the first one the ErrorCode
- * enum lists wins, else a generic code for the status), `param` and `message` respect their patterns.
- */
-function normalizeError(model: OpenApiModel, e: ApiError): ApiError {
-  const prefs = e.code.split('|');
-  const enumCodes = model.errorCodeEnum;
-  const generic = e.status === 401 ? 'invalid_api_key' : e.status === 402 ? 'insufficient_api_credits' : e.status === 429 ? 'rate_limit_exceeded' : e.status === 503 ? 'service_unavailable' : e.status >= 500 ? 'internal_error' : 'invalid_request';
-  const code = enumCodes.length ? (prefs.find((c) => enumCodes.includes(c)) ?? (enumCodes.includes(generic) ? generic : enumCodes[0]!)) : prefs[0]!;
-  let param = e.param;
-  if (param !== undefined) {
-    param = param.replace(/[^A-Za-z0-9_.[\]-]/g, '_').slice(0, 200);
-    if (!PARAM_OK.test(param)) param = undefined;
-  }
-  const message = e.message.replace(/\u0000/g, '').slice(0, 2000);
-  return { ...e, code, param, message };
-}
-
-/** First of `prefs` the operation documents; else `fallback`. */
-function statusFor(op: OperationSpec | undefined, prefs: number[], fallback: number): number {
-  if (!op) return fallback;
-  return prefs.find((s) => op.statuses.has(s)) ?? fallback;
-}
-
-function coerceQuery(values: string[], types: string[], isArray: boolean): unknown {
-  const one = (v: string): unknown => {
-    if ((types.includes('integer') || types.includes('number')) && v.trim() !== '' && !Number.isNaN(Number(v))) return Number(v);
-    if (types.includes('boolean') && (v === 'true' || v === 'false')) return v === 'true';
-    return v;
-  };
-  if (isArray) return values.flatMap((v) => v.split(',')).map((v) => v);
-  return one(values[values.length - 1]!);
-}
 
 function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
@@ -205,107 +161,11 @@ export async function startRestMock(options: RestMockOptions = {}): Promise<Rest
   // Prism is a supervised child: health-probed, restarted with backoff; 503 envelopes while it is down.
   const prism = await supervisePrism({ specPath, host: '127.0.0.1', verbose: options.prismVerbose ?? 'warn', healthIntervalMs: options.prismHealthIntervalMs, log });
 
-  const err = {
-    validation(op: OperationSpec | undefined, param: string | undefined, message: string): HttpError {
-      const status = statusFor(op, [422, 400], 422);
-      return new HttpError({ status, type: vocab.type('validation'), code: 'invalid_request', message, param });
-    },
-  };
-
-  function validateRequest(op: OperationSpec, params: Record<string, string>, url: ParsedUrl, req: IncomingMessage, raw: Buffer): unknown {
-    for (const p of op.params) {
-      let value: unknown;
-      if (p.in === 'path') value = params[p.name];
-      else if (p.in === 'query') {
-        const all = url.searchParams.getAll(p.name);
-        value = all.length ? coerceQuery(all, p.types, p.isArray) : undefined;
-      } else if (p.in === 'header') {
-        const lower = p.name.toLowerCase();
-        if (lower === 'authorization' || lower === 'content-type' || lower === 'accept') continue;
-        const h = req.headers[lower];
-        value = Array.isArray(h) ? h.join(',') : h;
-      } else continue;
-      if (value === undefined) {
-        if (p.required) throw err.validation(op, p.name, `The '${p.name}' ${p.in} parameter is required.`);
-        continue;
-      }
-      if (!p.validate(value)) {
-        const e = pickAjvError(p.validate.errors);
-        throw err.validation(op, p.name, describeAjvError(e, p.name));
-      }
-    }
-    // Query parameters the operation does not declare are rejected rather than silently ignored.
-    if (url.searchParams !== NO_QUERY) for (const key of new Set(url.searchParams.keys())) {
-      if (!op.params.some((p) => p.in === 'query' && p.name === key)) {
-        throw err.validation(op, key, `Unknown query parameter '${key}'.`);
-      }
-    }
-    if (!op.body) {
-      return undefined;
-    }
-    const fullType = String(req.headers['content-type'] ?? '');
-    const ctype = fullType.split(';')[0]!.trim().toLowerCase();
-    const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(fullType)?.[1]?.toLowerCase();
-    if (charset && charset !== 'utf-8' && charset !== 'utf8') {
-      throw new HttpError({ status: 415, type: vocab.type('invalid_request'), code: 'unsupported_media_type|invalid_request', message: `Unsupported charset '${charset.slice(0, 40)}': send UTF-8 JSON.`, param: 'Content-Type' });
-    }
-    if (raw.length === 0) {
-      if (op.body.required) throw err.validation(op, undefined, 'A JSON request body is required.');
-      return undefined;
-    }
-    if (!op.body.mediaTypes.some((m) => m.toLowerCase() === ctype)) {
-      const status = statusFor(op, [415, 400, 422], 400);
-      throw new HttpError({
-        status,
-        type: vocab.type('invalid_request'),
-        code: 'unsupported_media_type|invalid_content_type',
-        message: `Content-Type must be ${op.body.mediaTypes.join(' or ')}.`,
-        param: 'Content-Type',
-      });
-    }
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(raw.toString('utf8'));
-    } catch {
-      const status = statusFor(op, [400, 422], 400);
-      throw new HttpError({ status, type: vocab.type('invalid_request'), code: 'invalid_json|parse_error|invalid_request', message: 'The request body is not valid JSON.' });
-    }
-    if (op.body.validate && !op.body.validate(parsed)) {
-      const e = pickAjvError(op.body.validate.errors);
-      const param = paramFromAjvError(e);
-      throw err.validation(op, param, describeAjvError(e, param));
-    }
-    return parsed;
-  }
-
-  function authenticate(req: IncomingMessage): string {
-    const auth = req.headers.authorization;
-    const xKey = req.headers['x-api-key'];
-    let key: string | undefined;
-    if (typeof auth === 'string' && auth.length) {
-      const m = /^Bearer\s+(.*)$/i.exec(auth.trim());
-      if (!m) throw authErr('malformed', "The Authorization header must be 'Bearer <api_key>'.");
-      key = m[1]!.trim();
-    } else if (typeof xKey === 'string' && xKey.length) key = xKey.trim();
-    if (!key) throw authErr('missing', "No API key provided. Send 'Authorization: Bearer sk_test_…' or 'X-API-Key'.");
-    if (!API_KEY.test(key)) throw authErr('malformed', 'The API key is malformed: keys start with sk_test_ or sk_live_.');
-    return key;
-  }
-
-  function authErr(kind: 'missing' | 'malformed', message: string): HttpError {
-    const code =
-      kind === 'missing'
-        ? 'missing_api_key|api_key_missing|authentication_required'
-        : 'malformed_api_key|invalid_api_key_format|invalid_api_key';
-    return new HttpError({
-      status: 401,
-      type: vocab.type('authentication'),
-      code,
-      message,
-      param: kind === 'malformed' ? 'Authorization' : undefined,
-      headers: { 'WWW-Authenticate': 'Bearer realm="kallglot"' },
-    });
-  }
+  // Routing, auth, validation and the envelope are shared with the MSW adapter (core/rest.ts).
+  const rules = createRestRules(model, vocab);
+  const authErr = rules.authErr;
+  const validateRequest = (op: OperationSpec, params: Record<string, string>, url: ParsedUrl, req: IncomingMessage, raw: Buffer) => rules.validateRequest(op, params, url.searchParams, req.headers, raw);
+  const authenticate = (req: IncomingMessage) => rules.authenticate(req.headers);
 
   function rateHeaders(key: string, into: Record<string, string>): Record<string, string> {
     const now = Math.floor(Date.now() / 1000);
@@ -337,7 +197,7 @@ export async function startRestMock(options: RestMockOptions = {}): Promise<Rest
 
   const creditHeaders = () => ({ 'X-API-Credits-Remaining': String(creditsRemaining), 'X-API-Credits-Used': String(creditsUsed) });
 
-  function send(res: ServerResponse, status: number, headers: Record<string, string>, body: Buffer | string, length?: number) {
+  function send(res: ServerResponse, status: number, headers: Record<string, string>, body: Uint8Array | string, length?: number) {
     if (res.headersSent) return;
     // Later entries win, whatever their case (ours override the example values Prism sends).
     const merged: Record<string, string> = {};
@@ -349,7 +209,7 @@ export async function startRestMock(options: RestMockOptions = {}): Promise<Rest
   }
 
   /** `send` with headers `base`, then `extra`, then X-Request-ID, without spreading them into a new object first. */
-  function sendWith(res: ServerResponse, status: number, base: Record<string, string>, extra: Record<string, string>, reqId: string, body: Buffer | string, length?: number) {
+  function sendWith(res: ServerResponse, status: number, base: Record<string, string>, extra: Record<string, string>, reqId: string, body: Uint8Array | string, length?: number) {
     if (res.headersSent) return;
     const merged: Record<string, string> = {};
     for (const k in base) merged[lowerName(k)] = base[k]!;
@@ -361,8 +221,8 @@ export async function startRestMock(options: RestMockOptions = {}): Promise<Rest
   }
 
   function sendError(res: ServerResponse, reqId: string, raw: ApiError, extra: Record<string, string> = {}) {
-    const e = normalizeError(model, raw);
-    send(res, e.status, { ...extra, ...(e.headers ?? {}), 'Content-Type': 'application/json', 'X-Request-ID': reqId }, JSON.stringify(envelope(e, reqId)));
+    const e = rules.errorAnswer(raw, reqId);
+    send(res, e.status, { ...extra, ...e.headers }, e.body);
   }
 
   /** Prism problem+json → our envelope. Prism's own wording is dropped. */
@@ -558,15 +418,9 @@ export async function startRestMock(options: RestMockOptions = {}): Promise<Rest
     }
     // HEAD is answered like GET (Node drops the body).
     const routeMethod = method === 'HEAD' ? 'GET' : method;
-    const { op, params, allowed } = model.match(routeMethod, url.pathname);
     let release = () => {};
     try {
-      if (!op) {
-        if (allowed.length) {
-          throw new HttpError({ status: 405, type: vocab.type('invalid_request'), code: 'method_not_allowed|invalid_request', message: `${method} is not allowed here. Allowed: ${allowed.join(', ')}.`, headers: { Allow: allowed.join(', ') } });
-        }
-        throw new HttpError({ status: 404, type: vocab.type('not_found'), code: 'route_not_found|not_found', message: `No route ${method} ${url.pathname}.` });
-      }
+      const { op, params } = rules.route(routeMethod, url.pathname);
       // Auth, rate and size come before the body is read: an unauthenticated upload is never read.
       let key = '';
       if (op.secured) {
@@ -584,7 +438,7 @@ export async function startRestMock(options: RestMockOptions = {}): Promise<Rest
       const declared = Number(req.headers['content-length'] ?? 0);
       if (Number.isFinite(declared) && declared > MAX_BODY) {
         res.setHeader('Connection', 'close');
-        throw new HttpError({ status: 400, type: vocab.type('invalid_request'), code: 'request_too_large|invalid_request', message: `Request bodies are limited to ${MAX_BODY} bytes.` });
+        throw rules.tooLarge();
       }
       // `Prefer: code=…` (Prism's example selector) asks for a documented example, not for state: Prism answers it.
       const fromEngine = !stateless && req.headers.prefer === undefined;
@@ -598,7 +452,7 @@ export async function startRestMock(options: RestMockOptions = {}): Promise<Rest
         // No await for bodiless requests (most GETs): the answer can go out in the same tick.
         if (hasBody(req)) raw = await readBody(req);
       } catch {
-        throw new HttpError({ status: 400, type: vocab.type('invalid_request'), code: 'request_too_large|invalid_request', message: `Request bodies are limited to ${MAX_BODY} bytes.` });
+        throw rules.tooLarge();
       }
       const parsed = validateRequest(op, params, url, req, raw);
       if (fromEngine) {

@@ -31,7 +31,7 @@ export function claimIdempotency(engine: Engine, key: string, operationId: strin
 export interface RouteAnswer {
   status: number;
   headers: Record<string, string>;
-  body?: string | Buffer;
+  body?: string | Uint8Array;
   error?: ApiError;
 }
 
@@ -49,7 +49,7 @@ export function answerFromEngine(
     const headers: Record<string, string> = { ...(r.headers ?? {}) };
     if (r.bytes) {
       headers['Content-Type'] = r.contentType ?? 'application/octet-stream';
-      return { status: r.status, headers, body: Buffer.from(r.bytes.buffer, r.bytes.byteOffset, r.bytes.length) };
+      return { status: r.status, headers, body: r.bytes };
     }
     headers['Content-Type'] = 'application/json';
     return { status: r.status, headers, body: JSON.stringify(r.body) };

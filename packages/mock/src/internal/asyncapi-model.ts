@@ -1,6 +1,6 @@
 // Index over the bundled AsyncAPI document: one compiled validator per wire `type`, examples, close codes.
 import type { ValidateFunction } from 'ajv';
-import { compileAt, createAjv, deref, ptr, type Json, type JsonObject } from './specs.js';
+import { compileAt, createAjv, deref, ptr, type Json, type JsonObject } from './schema.js';
 
 export const CLIENT_TYPES = ['audio.input', 'ping', 'session.end'] as const;
 export const SERVER_TYPES = ['session.ready', 'transcript.partial', 'transcript.final', 'pong', 'session.ended', 'session.error'] as const;

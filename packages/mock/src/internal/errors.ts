@@ -1,5 +1,6 @@
 // Builds the API's Error envelope. `type` values are taken from the spec's Error schema enum when it has one.
-import { randomBytes } from 'node:crypto';
+// Web Crypto (global in Node ≥ 19 and browsers): no Node built-in, so the MSW adapter can bundle this.
+const randomBytes = (n: number): Uint8Array => globalThis.crypto.getRandomValues(new Uint8Array(n));
 
 export interface ApiError {
   status: number;

@@ -1,6 +1,6 @@
 // A small index over the bundled OpenAPI document: route matching, per-operation validators, error vocabulary.
 import type { ValidateFunction } from 'ajv';
-import { compileAt, createAjv, deref, ptr, type Json, type JsonObject } from './specs.js';
+import { compileAt, createAjv, deref, ptr, type Json, type JsonObject } from './schema.js';
 
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
 
