@@ -11,9 +11,15 @@ import { parseArgs } from 'node:util';
 import { readJson, specPath } from './lib/spec.mjs';
 import { addCodeSamples } from './lib/code-samples.mjs';
 import { INFERRED_HTML, markInferredOpenApi } from './lib/inferred.mjs';
-import { header } from './lib/layout.mjs';
-import { buildLanding } from './lib/landing.mjs';
+import { bodyScripts, escapeHtml, header, headExtras } from './lib/layout.mjs';
+import { buildLanding, LOCAL_REST } from './lib/landing.mjs';
 import { buildStreamPage } from './lib/stream-page.mjs';
+import { buildAssumptions } from './lib/assumptions.mjs';
+import { buildSearchIndex, searchScript } from './lib/search-index.mjs';
+import { finishPage } from './lib/highlight.mjs';
+import { userText } from './lib/voice.mjs';
+import { deref, listOperations } from './lib/spec.mjs';
+import { buildPlayground } from './lib/playground.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
@@ -31,6 +37,7 @@ if (!String(asyncapi.asyncapi ?? '').startsWith('3.')) throw new Error(`${asynca
 
 rmSync(out, { recursive: true, force: true });
 mkdirSync(join(out, 'spec'), { recursive: true });
+mkdirSync(join(out, 'assets'), { recursive: true });
 mkdirSync(work, { recursive: true });
 
 const css = ['theme.css', 'site.css'].map((f) => readFileSync(join(root, 'src', f), 'utf8')).join('\n');
@@ -42,8 +49,31 @@ const samples = addCodeSamples(docsSpec);
 const inferred = markInferredOpenApi(docsSpec);
 docsSpec.info = {
   ...docsSpec.info,
-  description: `${docsSpec.info?.description ?? ''}\n\nParts marked ${INFERRED_HTML} are our reading of the public Kallglot docs rather than something they state. Every operation has curl and TypeScript (\`@kallglot/client\`) samples.`,
+  description: `${docsSpec.info?.description ?? ''}\n\nEvery operation has curl and TypeScript (\`@kallglot/client\`) samples; set \`export KALLGLOT_API_KEY=sk_test_…\` first. Parts marked ${INFERRED_HTML} are listed on the [Assumptions](assumptions.html) page. The realtime audio stream is on the [Stream API](stream.html) page; try both in the [Playground](playground.html). Downloads: [openapi.json](spec/openapi.json), [asyncapi.json](spec/asyncapi.json).`,
 };
+// Redoc prints server descriptions as plain text: no Markdown backticks there. The local mock is a server too.
+docsSpec.servers = [
+  ...(docsSpec.servers ?? []).map((s) => ({ ...s, description: String(s.description ?? '').replace(/`([^`]*)`/g, '$1') })),
+  ...((docsSpec.servers ?? []).some((s) => s.url === LOCAL_REST) ? [] : [{ url: LOCAL_REST, description: 'Local mock (npm start): same paths, any sk_test_ key' }]),
+];
+// Operations that hand out stream.url / stream.token link to the stream page.
+const restOps = listOperations(docsSpec).map(({ op }) => {
+  const ok = Object.entries(op.responses ?? {}).find(([code]) => /^2/.test(code));
+  const schema = ok ? deref(docsSpec, deref(docsSpec, ok[1])?.content?.['application/json']?.schema ?? {}) : undefined;
+  const givesStream = !!deref(docsSpec, schema?.properties?.stream ?? {})?.properties?.token;
+  if (givesStream) op.description = `${op.description ?? ''}\n\nOpen the realtime stream with the returned \`stream.url\` and \`stream.token\`: see the [Stream API](stream.html#handshake) and its [messages](stream.html#client-to-server).`;
+  return { operationId: op.operationId, givesStream };
+});
+// Spec text that points at a "Languages page" links the languages section instead.
+const relink = (node) => {
+  if (Array.isArray(node)) return node.forEach(relink);
+  if (!node || typeof node !== 'object') return;
+  for (const [k, v] of Object.entries(node)) {
+    if (k === 'description' && typeof v === 'string') node[k] = v.replace(/\b(see )?the Languages page\b/g, (m, see) => `${see ?? ''}the [Languages](index.html#languages) section`);
+    else if (k !== 'x-codeSamples') relink(v);
+  }
+};
+relink(docsSpec);
 writeFileSync(join(out, 'spec', 'openapi.json'), JSON.stringify(docsSpec, null, 2));
 writeFileSync(join(out, 'spec', 'asyncapi.json'), JSON.stringify(asyncapi, null, 2));
 
@@ -52,7 +82,9 @@ const docsSpecPath = join(work, 'openapi.docs.json');
 writeFileSync(docsSpecPath, JSON.stringify(docsSpec));
 const template = readFileSync(join(root, 'templates', 'redoc.hbs'), 'utf8')
   .replace('{{{templateOptions.themeCss}}}', () => themeCss)
-  .replace('{{{templateOptions.header}}}', () => header('rest.html', openapi.info?.version ?? ''));
+  .replace('{{{templateOptions.header}}}', () => header('rest.html', openapi.info?.version ?? '', restDrawer(docsSpec)))
+  .replace('{{{templateOptions.headExtras}}}', () => headExtras())
+  .replace('{{{templateOptions.scripts}}}', () => bodyScripts());
 const templatePath = join(work, 'redoc.hbs');
 writeFileSync(templatePath, template);
 const cli = join(dirname(require.resolve('@redocly/cli/package.json')), 'lib', 'index.js');
@@ -72,6 +104,18 @@ const logo = `data:image/svg+xml,${encodeURIComponent('<svg xmlns="http://www.w3
 let rest = readFileSync(restPath, 'utf8').replace(/https:\/\/cdn\.redoc\.ly\/redoc\/logo-mini(?:-full)?\.svg/g, logo);
 writeFileSync(restPath, rest);
 
+/** The mobile drawer of rest.html: every operation by tag (Redoc's own menu is React-owned). */
+function restDrawer(doc) {
+  const byTag = new Map();
+  for (const { operationId, tag } of samples) {
+    if (!byTag.has(tag ?? 'Other')) byTag.set(tag ?? 'Other', []);
+    byTag.get(tag ?? 'Other').push(operationId);
+  }
+  const anchorOf = (id, tag) => `#/${String(tag ?? 'other').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '')}/${id.toLowerCase()}`;
+  const summary = new Map(listOperations(doc).map(({ op }) => [op.operationId, op.summary ?? op.operationId]));
+  return [...byTag.entries()].map(([tag, ids]) => `<h4>${escapeHtml(tag)}</h4>${ids.map((id) => `<a href="${anchorOf(id, tag)}">${escapeHtml(summary.get(id) ?? id)}</a>`).join('')}`).join('');
+}
+
 // Anchors of each operation in Redoc's hash router: "#<tag section id>/<operationid lowercased>".
 const anchors = new Map();
 const sectionIds = new Set([...rest.matchAll(/data-section-id="([^"]+)"/g)].map((m) => m[1]));
@@ -80,16 +124,40 @@ for (const { operationId, tag } of samples) {
   if (operationId && sectionIds.has(tagId)) anchors.set(operationId, `#${tagId}/${operationId.toLowerCase()}`);
 }
 
-// 3. stream.html and index.html.
-const stream = buildStreamPage(asyncapi, { css, snippet: readFileSync(join(root, 'guides', 'stream.ts'), 'utf8') });
-writeFileSync(join(out, 'stream.html'), stream.html);
-writeFileSync(
-  join(out, 'index.html'),
-  buildLanding({ openapi, asyncapi, guidePath: join(root, 'guides', 'overview.md'), css, anchors }),
-);
+const webhookAnchors = new Map();
+for (const [event, raw] of Object.entries(docsSpec.webhooks ?? {})) {
+  for (const op of Object.values(deref(docsSpec, raw))) {
+    if (!op?.operationId) continue;
+    const tagId = `/${String(op.tags?.[0] ?? 'webhooks').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '')}`;
+    if (sectionIds.has(`${tagId}/${op.operationId.toLowerCase()}`)) webhookAnchors.set(event, `#${tagId}/${op.operationId.toLowerCase()}`);
+  }
+}
 
-// 4. Offline guard: no page may load a script, stylesheet or font from another host.
-for (const file of ['index.html', 'rest.html', 'stream.html']) {
+// 3. stream.html, index.html, assumptions.html, playground.html.
+const stream = buildStreamPage(asyncapi, { css, snippet: readFileSync(join(root, 'guides', 'stream.ts'), 'utf8'), anchors, restOps });
+writeFileSync(join(out, 'stream.html'), finishPage(stream.html));
+const landing = buildLanding({ openapi, asyncapi, guidePath: join(root, 'guides', 'overview.md'), css, anchors });
+writeFileSync(join(out, 'index.html'), finishPage(landing.html));
+const assumptions = buildAssumptions({ openapi, asyncapi, anchors, css });
+writeFileSync(join(out, 'assumptions.html'), finishPage(assumptions.html));
+const playground = await buildPlayground({ openapi, asyncapi, docsSpec, css, out, root });
+writeFileSync(join(out, 'playground.html'), finishPage(playground.html));
+
+// 4. Shared assets: the site script and the search index.
+writeFileSync(join(out, 'assets', 'site.js'), readFileSync(join(root, 'src', 'client', 'site.js'), 'utf8'));
+const searchEntries = buildSearchIndex({
+  openapi,
+  anchors,
+  webhookAnchors,
+  streamTypes: stream.entries,
+  closeCodes: stream.closeCodes,
+  guides: landing.sections,
+  streamSections: stream.sections,
+});
+writeFileSync(join(out, 'assets', 'search-index.js'), searchScript(searchEntries));
+
+// 5. Offline guard: no page may load a script, stylesheet or font from another host.
+for (const file of ['index.html', 'rest.html', 'stream.html', 'assumptions.html', 'playground.html']) {
   const html = readFileSync(join(out, file), 'utf8');
   const external = [
     ...html.matchAll(/<(?:script|link|img|iframe)\b[^>]*\b(?:src|href)=["'](?:https?:)?\/\/[^"']+/gi),
@@ -100,5 +168,5 @@ for (const file of ['index.html', 'rest.html', 'stream.html']) {
 }
 
 console.log(
-  `docs built in ${Date.now() - started} ms → ${relative(process.cwd(), out) || '.'}: index.html, rest.html (${samples.length} operations with code samples, ${inferred.length} inferred parts marked), stream.html (${stream.types.length} message types)`,
+  `docs built in ${Date.now() - started} ms → ${relative(process.cwd(), out) || '.'}: index.html, rest.html (${samples.length} operations with code samples, ${inferred.length} unconfirmed parts marked), stream.html (${stream.types.length} message types), assumptions.html (${assumptions.rows.length} rows), playground.html, search index (${searchEntries.length} entries)`,
 );

@@ -115,14 +115,14 @@ describe('REST reference', () => {
         // The menu links every operation, and following the link shows its operationId.
         await expect(page.locator(`#redoc a[href="${hash}"]`).count(), operationId).resolves.toBeGreaterThan(0);
         await page.evaluate((h) => { window.location.hash = h; }, hash);
-        await page.getByText(`operationId: ${operationId}`, { exact: true }).first().waitFor({ timeout: 10_000 });
+        await page.getByText(`operationId: ${operationId}`, { exact: true }).first().waitFor({ timeout: 20_000 });
       }
       expect(w.consoleErrors).toEqual([]);
       expect(w.foreignRequests).toEqual([]);
     } finally {
       await page.close();
     }
-  });
+  }, 240_000);
 
   it('shows curl and TypeScript samples for an operation and marks inferred parts', async () => {
     const inferredOp = Object.values<any>(openapi.paths)
@@ -147,7 +147,7 @@ describe('REST reference', () => {
     } finally {
       await page.close();
     }
-  });
+  }, 120_000);
 
   it('has no script, stylesheet or font from another host in the built HTML', () => {
     for (const file of PAGES) {

@@ -9,7 +9,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 export const DOCS_ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 export const DIST = join(DOCS_ROOT, 'dist');
 export const OUTPUT = join(DOCS_ROOT, 'test-output');
-export const PAGES = ['index.html', 'rest.html', 'stream.html'] as const;
+export const PAGES = ['index.html', 'rest.html', 'stream.html', 'playground.html', 'assumptions.html'] as const;
 
 /** Builds the site when dist/ is missing (turbo normally runs the build first). */
 export function ensureBuilt(): void {
