@@ -259,15 +259,15 @@ $('stream-connect').addEventListener('click', () => {
   client = connectStream({ url: $('stream-url').value.trim(), token: $('stream-token').value.trim(), keepalive: false });
   client.on('state', (s) => { $('stream-state').textContent = `State: ${s.state}`; $('stream-state').dataset.state = s.state; });
   client.on('message', (m) => { log('←', m.type, JSON.stringify(m).length); onMessage(m); });
-  client.on('closed', (info) => {
-    audioStop?.();
-    setButtons(false);
+  client.on('close', (info) => {
     const d = describeClose(info.code);
     const el = $('stream-close-info');
     el.dataset.code = String(info.code);
-    el.textContent = `Closed with ${info.code} ${d?.name ?? ''}${d?.description ? `: ${d.description}` : ''}${d?.action ? ` (client should: ${d.action})` : ''}`;
+    el.textContent = `Closed with ${info.code} ${info.name ?? d?.name ?? ''}${d?.description ? `: ${d.description}` : ''}${info.action ? ` Client should: ${info.action}.` : ''}${info.willReconnect ? ' Reconnecting…' : ''}`;
   });
-  client.opened?.then?.(() => setButtons(true), () => {});
+  client.on('closed', () => { audioStop?.(); setButtons(false); });
+  client.on('error', (err) => log('!', `error: ${err.message}`, 0));
+  client.ready.catch((err) => { $('stream-state').textContent = `Could not connect: ${err.message}`; });
   setButtons(true);
 });
 function onMessage(m) {
@@ -288,7 +288,7 @@ $('stream-sample').addEventListener('click', async () => {
   const wav = await (await fetch('assets/sample.wav')).arrayBuffer();
   const mulaw = wavToMulaw8k(wav);
   let stopped = false;
-  audioStop = () => { stopped = true; };
+  audioStop = () => { stopped = true; audioStop = undefined; };
   for (let i = 0; i < mulaw.length && !stopped; i += 800) {
     await sendChunk(mulaw.subarray(i, i + 800)); // 100 ms at 8 kHz
     await new Promise((r) => setTimeout(r, 100));
@@ -308,7 +308,12 @@ $('stream-mic').addEventListener('click', async () => {
   source.connect(proc);
   proc.connect(ctx.destination);
   $('stream-mic').textContent = 'Microphone on';
-  audioStop = () => { proc.disconnect(); source.disconnect(); media.getTracks().forEach((t) => t.stop()); ctx.close(); $('stream-mic').textContent = 'Stream microphone'; };
+  audioStop = () => {
+    audioStop = undefined;
+    proc.disconnect(); source.disconnect(); media.getTracks().forEach((t) => t.stop());
+    ctx.close().catch(() => {});
+    $('stream-mic').textContent = 'Stream microphone';
+  };
 });
 $('stream-ping').addEventListener('click', () => { client.ping(); log('→', 'ping', 16); });
 $('stream-end').addEventListener('click', async () => { audioStop?.(); log('→', 'session.end', 22); try { await client.end(); } catch { /* the close event tells the story */ } });
