@@ -102,6 +102,19 @@ if (run.status !== 0) {
 // page makes no request to any other host.
 const logo = `data:image/svg+xml,${encodeURIComponent('<svg xmlns="http://www.w3.org/2000/svg" width="60" height="16"><text x="0" y="12" font-family="sans-serif" font-size="11" fill="#5b3fd6">Redoc</text></svg>')}`;
 let rest = readFileSync(restPath, 'utf8').replace(/https:\/\/cdn\.redoc\.ly\/redoc\/logo-mini(?:-full)?\.svg/g, logo);
+// Redoc's bundle and the definition come inline (2.4 MB), so the server-rendered page could only paint after
+// all of it had arrived. As a deferred classic script of its own (file:// refuses module scripts), the HTML is
+// small and paints first; Redoc hydrates when its file lands. Its only module-only syntax is import.meta in
+// web-worker/Node paths Redoc never takes in a page.
+const inlineModule = /<script type="module">([\s\S]*?)<\/script>/.exec(rest);
+if (inlineModule) {
+  let code = inlineModule[1].replace(/\(0,eval\)\("import\.meta\.(?:url|dirname)"\)/g, 'location.href').replace(/\(1,eval\)\("import\.meta\.dirname"\)/g, '""').replace(/import\.meta\.url/g, 'location.href').replace(/import\.meta\.dirname/g, '""');
+  // The bundle ends its module part with one export list; a classic script keeps the bindings as globals.
+  code = code.replace(/;export\{RedocStandalone,hydrate,init\};/, ';');
+  if (code.includes('import.meta') || /;export\{/.test(code)) throw new Error('rest.html: Redoc bundle still has module-only syntax');
+  writeFileSync(join(out, 'assets', 'redoc.js'), code);
+  rest = rest.replace(inlineModule[0], () => '<script src="assets/redoc.js" defer></script>');
+}
 writeFileSync(restPath, rest);
 
 /** The mobile drawer of rest.html: every operation by tag (Redoc's own menu is React-owned). */

@@ -40,7 +40,7 @@ export function header(active, version, drawerPage = '') {
 
 /** Tags every page's <head> carries: theme bootstrap. Scripts load at the end of <body>. */
 export const headExtras = () => `<script>${THEME_BOOT}</script>`;
-export const bodyScripts = () => `<script src="assets/search-index.js" defer></script>\n<script src="assets/site.js" defer></script>`;
+export const bodyScripts = () => `<script src="assets/site.js" defer></script>`;
 
 export function page({ title, description, active, version, css, body, script, scripts = '' }) {
   return `<!DOCTYPE html>

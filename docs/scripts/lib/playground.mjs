@@ -165,7 +165,8 @@ export async function buildPlayground({ openapi, asyncapi, css, out, root }) {
     version: openapi.info?.version ?? '',
     css,
     body,
-    scripts: '<script src="assets/playground-data.js" defer></script>\n<script src="assets/playground.js" defer></script>',
+    // The console's scripts load after the first paint: the page reads (and warns) before it runs.
+    script: `addEventListener('load', function () { ['assets/playground-data.js', 'assets/playground.js'].forEach(function (src) { var s = document.createElement('script'); s.src = src; s.async = false; document.body.appendChild(s); }); });`,
   });
   return { html, bytes: Object.values(result.metafile.outputs)[0]?.bytes ?? 0 };
 }

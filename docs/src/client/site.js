@@ -66,9 +66,22 @@
   // Search: every term must prefix-match a word of the entry; the title weighs most.
   var input = document.getElementById('kg-search-input');
   var list = document.getElementById('kg-search-results');
-  var index = (window.KG_SEARCH || []).map(function (e) {
-    return { e: e, t: words(e.t + ' ' + (e.s || '')), x: words(e.x || '') };
-  });
+  // The index loads on first use, so it never delays the first paint.
+  var index = null, loading = null;
+  function withIndex(cb) {
+    if (index) return cb();
+    if (!loading) {
+      loading = [];
+      var s = document.createElement('script');
+      s.src = (document.querySelector('script[src$="assets/site.js"]') || { src: 'assets/site.js' }).src.replace(/site\.js$/, 'search-index.js');
+      s.onload = function () {
+        index = (window.KG_SEARCH || []).map(function (e) { return { e: e, t: words(e.t + ' ' + (e.s || '')), x: words(e.x || '') }; });
+        loading.forEach(function (f) { f(); });
+      };
+      document.head.appendChild(s);
+    }
+    loading.push(cb);
+  }
   function words(s) { return String(s).toLowerCase().split(/[^a-z0-9_.\u00c0-\u024f]+/).filter(Boolean); }
   function score(entry, terms) {
     var total = 0;
@@ -84,7 +97,7 @@
   function search(q) {
     var terms = words(q);
     if (!terms.length) return [];
-    return index.map(function (en) { return { en: en, s: score(en, terms) }; })
+    return (index || []).map(function (en) { return { en: en, s: score(en, terms) }; })
       .filter(function (r) { return r.s > 0; })
       .sort(function (a, b) { return b.s - a.s || a.en.e.t.length - b.en.e.t.length; })
       .slice(0, 10).map(function (r) { return r.en.e; });
@@ -105,7 +118,8 @@
     list.hidden = false;
   }
   if (input && list) {
-    input.addEventListener('input', function () { render(search(input.value)); });
+    input.addEventListener('input', function () { withIndex(function () { render(search(input.value)); }); });
+    input.addEventListener('focus', function () { withIndex(function () {}); });
     input.addEventListener('keydown', function (e) {
       var hits = list.querySelectorAll('a');
       if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
