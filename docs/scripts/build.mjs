@@ -74,6 +74,21 @@ const relink = (node) => {
   }
 };
 relink(docsSpec);
+// Redoc shows if/then/else as "One of: case 1 / case 2" unless the branches are named: name them after the
+// condition (docs copy only; titles the spec gives win).
+const nameBranches = (node) => {
+  if (Array.isArray(node)) return node.forEach(nameBranches);
+  if (!node || typeof node !== 'object') return;
+  if (node.if && typeof node.if === 'object' && (node.then || node.else)) {
+    const conds = Object.entries(node.if.properties ?? {}).filter(([, v]) => v && (v.const !== undefined || v.enum)).map(([k, v]) => [k, v.const ?? v.enum.join(' or ')]);
+    const when = conds.length ? conds.map(([k, v]) => `${k}: ${v}`).join(', ') : 'When the condition holds';
+    const otherwise = conds.length === 1 ? `any other ${conds[0][0]}` : 'Otherwise';
+    node.if = { ...node.if, 'x-displayName': node.if['x-displayName'] ?? node.if.title ?? when };
+    node.else = { ...(node.else ?? {}), 'x-displayName': node.else?.['x-displayName'] ?? node.else?.title ?? otherwise };
+  }
+  for (const [k, v] of Object.entries(node)) if (k !== 'x-codeSamples' && k !== 'examples') nameBranches(v);
+};
+nameBranches(docsSpec);
 writeFileSync(join(out, 'spec', 'openapi.json'), JSON.stringify(docsSpec, null, 2));
 writeFileSync(join(out, 'spec', 'asyncapi.json'), JSON.stringify(asyncapi, null, 2));
 
