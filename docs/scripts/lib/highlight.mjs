@@ -30,5 +30,11 @@ export function highlightPage(html) {
 
 /** Last pass over a generated page: highlighted code, and every table in its own horizontal scroll box. */
 export function finishPage(html) {
-  return highlightPage(html).replace(/<table\b([\s\S]*?)<\/table>/g, (t) => `<div class="kg-table">${t}</div>`);
+  return highlightPage(html)
+    .replace(/<table\b([\s\S]*?)<\/table>/g, (t) => `<div class="kg-table">${t}</div>`)
+    .replace(/<pre\b[^>]*>[\s\S]*?<\/pre>/g, (pre) => {
+      const lang = /data-lang="([\w-]+)"/.exec(pre)?.[1] ?? /class="language-([\w-]+)"/.exec(pre)?.[1] ?? '';
+      return `<div class="kg-code"><div class="kg-code-bar"><span class="kg-code-lang">${LABELS[lang] ?? lang}</span><button type="button" class="kg-copy">Copy</button></div>${pre}</div>`;
+    });
 }
+const LABELS = { ts: 'TypeScript', typescript: 'TypeScript', json: 'JSON', sh: 'Shell', bash: 'Shell', js: 'JavaScript' };

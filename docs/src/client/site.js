@@ -33,23 +33,24 @@
     document.addEventListener('keydown', function (e) { if (e.key === 'Escape') openMenu(false); });
   }
 
-  // Copy buttons: a bar above each code block (outside Redoc, which has its own), so nothing covers code.
+  // Copy buttons: the build puts a bar above each code block (outside Redoc, which has its own), so nothing
+  // covers code and no node moves after the first paint; blocks added later get one here.
   function addCopy(pre) {
-    if (pre.closest('#redoc') || pre.parentElement.classList.contains('kg-code')) return;
-    var wrap = document.createElement('div');
-    wrap.className = 'kg-code';
-    var bar = document.createElement('div');
-    bar.className = 'kg-code-bar';
-    var code = pre.querySelector('code');
-    var lang = (code && code.getAttribute('data-lang')) || '';
-    bar.innerHTML = '<span class="kg-code-lang"></span><button type="button" class="kg-copy">Copy</button>';
-    bar.firstChild.textContent = { ts: 'TypeScript', typescript: 'TypeScript', json: 'JSON', sh: 'Shell', bash: 'Shell', js: 'JavaScript' }[lang] || lang;
-    pre.parentNode.insertBefore(wrap, pre);
-    wrap.appendChild(bar);
-    wrap.appendChild(pre);
-    bar.lastChild.addEventListener('click', function () {
+    if (pre.closest('#redoc')) return;
+    var wrap = pre.parentElement;
+    if (!wrap.classList.contains('kg-code')) {
+      wrap = document.createElement('div');
+      wrap.className = 'kg-code';
+      wrap.innerHTML = '<div class="kg-code-bar"><span class="kg-code-lang"></span><button type="button" class="kg-copy">Copy</button></div>';
+      pre.parentNode.insertBefore(wrap, pre);
+      wrap.appendChild(pre);
+    }
+    var button = wrap.querySelector('.kg-copy');
+    if (!button || button.dataset.ready) return;
+    button.dataset.ready = '1';
+    button.addEventListener('click', function () {
       var text = pre.innerText.replace(/\n$/, '');
-      var done = function () { bar.lastChild.textContent = 'Copied'; setTimeout(function () { bar.lastChild.textContent = 'Copy'; }, 1500); };
+      var done = function () { button.textContent = 'Copied'; setTimeout(function () { button.textContent = 'Copy'; }, 1500); };
       if (navigator.clipboard && window.isSecureContext) navigator.clipboard.writeText(text).then(done, fallback); else fallback();
       function fallback() {
         var t = document.createElement('textarea');
