@@ -127,6 +127,8 @@ if (inlineModule) {
   // The bundle ends its module part with one export list; a classic script keeps the bindings as globals.
   code = code.replace(/;export\{RedocStandalone,hydrate,init\};/, ';');
   if (code.includes('import.meta') || /;export\{/.test(code)) throw new Error('rest.html: Redoc bundle still has module-only syntax');
+  // A flag for tests and tools: Redoc has hydrated the server-rendered page.
+  code += '\n;window.kgRedocReady = true;\n';
   writeFileSync(join(out, 'assets', 'redoc.js'), code);
   rest = rest.replace(inlineModule[0], () => '<script src="assets/redoc.js" defer></script>');
 }

@@ -344,7 +344,7 @@ describe('mobile 390×844', () => {
     const page = await context.newPage();
     try {
       await page.goto(`${server.origin}/${file}`, { waitUntil: 'load' });
-      if (file === 'rest.html') await page.waitForSelector('#redoc [data-section-id]', { state: 'attached', timeout: 60_000 });
+      if (file === 'rest.html') await page.waitForFunction(() => (window as any).kgRedocReady === true, undefined, { timeout: 60_000 });
       await page.waitForTimeout(300);
       const m = await page.evaluate(() => ({ sw: document.documentElement.scrollWidth, iw: window.innerWidth, bw: document.body.scrollWidth }));
       expect(m.sw, file).toBeLessThanOrEqual(m.iw);

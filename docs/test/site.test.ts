@@ -113,7 +113,7 @@ describe('REST reference', () => {
       for (const { operationId, tag } of ops) {
         const hash = `#/${slug(tag)}/${operationId.toLowerCase()}`;
         // The menu links every operation, and following the link shows its operationId.
-        await expect(page.locator(`#redoc a[href="${hash}"]`).count(), operationId).resolves.toBeGreaterThan(0);
+        await expect.poll(() => page.locator(`#redoc a[href="${hash}"]`).count(), { message: operationId, timeout: 10_000 }).toBeGreaterThan(0);
         await page.evaluate((h) => { window.location.hash = h; }, hash);
         await page.getByText(`operationId: ${operationId}`, { exact: true }).first().waitFor({ timeout: 20_000 });
       }

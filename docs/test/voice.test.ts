@@ -57,7 +57,7 @@ describe('internal phrases', () => {
         const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
         try {
           await page.goto(`${server.origin}/${file}`, { waitUntil: 'load' });
-          if (file === 'rest.html') await page.waitForSelector('#redoc a[href^="#/"]', { timeout: 60_000 });
+          if (file === 'rest.html') await page.waitForFunction(() => (window as any).kgRedocReady === true, undefined, { timeout: 60_000 });
           const text = await page.evaluate(() => document.body.innerText);
           const c = countPhrases(text);
           counts[file] = c.total;

@@ -105,6 +105,8 @@ export async function watch(page: Page): Promise<PageWatch> {
 
 /** Waits until Redoc has hydrated (its sidebar links use the hash router). */
 export async function waitForRedoc(page: Page): Promise<void> {
+  // The page is server-rendered; Redoc's deferred script hydrates it and then sets the flag.
+  await page.waitForFunction(() => (window as any).kgRedocReady === true, undefined, { timeout: 60_000 });
   await page.waitForSelector('#redoc a[href^="#/"]', { timeout: 20_000 });
 }
 
