@@ -86,8 +86,10 @@ describe('playground', () => {
 
   async function streamOnce(source: '#stream-mic' | '#stream-sample'): Promise<void> {
     await page.click('#tab-stream');
+    const before = await page.inputValue('#stream-token');
     await page.click('#stream-create');
-    await page.waitForFunction(() => (document.querySelector('#stream-token') as HTMLInputElement).value.startsWith('kst_'));
+    // A new session: a new token (the previous one belongs to an ended session).
+    await page.waitForFunction((old) => { const v = (document.querySelector('#stream-token') as HTMLInputElement).value; return v.startsWith('kst_') && v !== old; }, before, { timeout: 30_000 });
     await page.click('#stream-connect');
     await page.waitForSelector('#stream-log tr[data-type="session.ready"]', { timeout: 30_000 });
     await page.waitForSelector(`${source}:not([disabled])`);

@@ -242,6 +242,8 @@ $('stream-create').addEventListener('click', async () => {
   const op = DATA.ops.find((o) => o.method === 'post' && o.path === '/v1/sessions');
   const example = op.body.websocket_only ?? Object.values(op.body)[0];
   $('stream-state').textContent = 'Creating a session…';
+  $('stream-url').value = '';
+  $('stream-token').value = '';
   try {
     const { res, json } = await send(op, `${base()}${op.path}`, JSON.stringify(example));
     if (!res.ok || !json?.stream) throw new Error(`${res.status} ${json?.error?.message ?? ''}`);
