@@ -98,7 +98,10 @@ describe('the packed tarballs, outside the monorepo', { timeout: 120_000 }, () =
       onLine: (l, child) => {
         const m = l.match(/listening on (http:\/\/127\.0\.0\.1:\d+)/);
         if (!m) return;
-        fetch(`${m[1]}/v1/agents/agt_x`, { headers: { Authorization: `Bearer ${KEY}` } })
+        const auth = { Authorization: `Bearer ${KEY}`, 'Content-Type': 'application/json' };
+        fetch(`${m[1]}/v1/agents`, { method: 'POST', headers: auth, body: JSON.stringify({ name: 'Support', system_prompt: 'Be brief.' }) })
+          .then((res) => res.json())
+          .then((agent) => fetch(`${m[1]}/v1/agents/${agent.id}`, { headers: auth }))
           .then((res) => (seen = res.headers.get('kallglot-contract-violations')))
           .finally(() => process.kill(-child.pid!, 'SIGTERM'));
       },

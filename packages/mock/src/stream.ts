@@ -542,6 +542,8 @@ export async function startStreamMock(options: StreamMockOptions = {}): Promise<
       }
       const bytes = (p.length / 4) * 3 - (p.endsWith('==') ? 2 : p.endsWith('=') ? 1 : 0);
       if (typeof msg.speaker === 'string') this.lastSpeaker = msg.speaker;
+      // sandbox: the audio is kept for the session's recording.
+      if (this.session) registry.audio(this.sessionId, p);
       this.audioMs += bytes / 8;
       this.advance();
     }
@@ -577,6 +579,7 @@ export async function startStreamMock(options: StreamMockOptions = {}): Promise<
         if (this.audioMs < this.uttStartMs + need) return;
         this.segment++;
         const translation = this.translationFor(u);
+        const timestamp = nowIso();
         this.send(
           shape('transcript.final', {
             session_id: this.sessionId,
@@ -586,9 +589,11 @@ export async function startStreamMock(options: StreamMockOptions = {}): Promise<
             segment_id: `seg_${this.segment}`,
             sequence: this.segment,
             translation,
-            timestamp: nowIso(),
+            timestamp,
           }),
         );
+        // sandbox: every final the client received becomes a transcript turn.
+        if (this.session) registry.final(this.sessionId, { sequence: this.segment, speaker, language: lang, text: u.text, translation, timestamp });
         this.uttStartMs += need;
         this.uttIndex++;
         this.partialsSent = 0;

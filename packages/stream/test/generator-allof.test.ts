@@ -53,11 +53,16 @@ describe('generator with allOf message payloads', () => {
     expect(block.indexOf('sequence?')).toBeLessThan(block.indexOf('text: string'));
   });
 
-  it('validators: the full one refuses the docs frame, the documented one accepts it', async () => {
+  it('validators: the documented one accepts the docs frame and frees what the full one checks in unconfirmed parts', async () => {
     const v = await import(pathToFileURL(join(out, 'validators.js')).href);
     const docsFrame = { type: 'transcript.final', session_id: 'sess_1', speaker: 'customer', text: 'Hallo', translation: { language: 'en', text: 'Hello' } };
-    expect(v.serverValidators['transcript.final'](docsFrame)).toBe(false);
+    const unconfirmed = { ...docsFrame, speaker: 'supervisor' }; // the closed speaker list is not confirmed
+    expect(v.serverValidators['transcript.final'](unconfirmed)).toBe(false);
+    expect(v.documentedServerValidators['transcript.final'](unconfirmed)).toBe(true);
     expect(v.documentedServerValidators['transcript.final'](docsFrame)).toBe(true);
+    // The stub's mark reaches the merged property: sequence is free in the documented view.
+    expect(v.documentedServerValidators['transcript.final']({ ...docsFrame, sequence: 'first' })).toBe(true);
+    expect(v.serverValidators['transcript.final']({ ...docsFrame, sequence: 'first' })).toBe(false);
     expect(v.documentedServerValidators['transcript.final']({ ...docsFrame, text: 5 })).toBe(false);
     expect(v.validateServerMessage({ type: 'transcript.final', sequence: 1, speaker: 'agent', language: 'en', text: 'x', timestamp: '2026-01-01T00:00:00Z' })).toBe(true);
   });
