@@ -11,7 +11,7 @@ import { gzipSync } from 'node:zlib';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist');
 const require = createRequire(import.meta.url);
-const PAGES = ['index.html', 'rest.html', 'stream.html'];
+const PAGES = ['index.html', 'rest.html', 'stream.html', 'playground.html', 'assumptions.html'];
 const gz = (text) => gzipSync(Buffer.from(text), { level: 9 }).length;
 
 if (!PAGES.every((p) => existsSync(join(dist, p)))) {

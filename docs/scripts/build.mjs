@@ -11,9 +11,15 @@ import { parseArgs } from 'node:util';
 import { readJson, specPath } from './lib/spec.mjs';
 import { addCodeSamples } from './lib/code-samples.mjs';
 import { INFERRED_HTML, markInferredOpenApi } from './lib/inferred.mjs';
-import { header } from './lib/layout.mjs';
-import { buildLanding } from './lib/landing.mjs';
+import { bodyScripts, escapeHtml, header, headExtras } from './lib/layout.mjs';
+import { buildLanding, LOCAL_REST } from './lib/landing.mjs';
 import { buildStreamPage } from './lib/stream-page.mjs';
+import { buildAssumptions } from './lib/assumptions.mjs';
+import { buildSearchIndex, searchScript } from './lib/search-index.mjs';
+import { finishPage } from './lib/highlight.mjs';
+import { userText } from './lib/voice.mjs';
+import { deref, listOperations } from './lib/spec.mjs';
+import { buildPlayground } from './lib/playground.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
@@ -31,6 +37,7 @@ if (!String(asyncapi.asyncapi ?? '').startsWith('3.')) throw new Error(`${asynca
 
 rmSync(out, { recursive: true, force: true });
 mkdirSync(join(out, 'spec'), { recursive: true });
+mkdirSync(join(out, 'assets'), { recursive: true });
 mkdirSync(work, { recursive: true });
 
 const css = ['theme.css', 'site.css'].map((f) => readFileSync(join(root, 'src', f), 'utf8')).join('\n');
@@ -42,8 +49,46 @@ const samples = addCodeSamples(docsSpec);
 const inferred = markInferredOpenApi(docsSpec);
 docsSpec.info = {
   ...docsSpec.info,
-  description: `${docsSpec.info?.description ?? ''}\n\nParts marked ${INFERRED_HTML} are our reading of the public Kallglot docs rather than something they state. Every operation has curl and TypeScript (\`@kallglot/client\`) samples.`,
+  description: `${docsSpec.info?.description ?? ''}\n\nEvery operation has curl and TypeScript (\`@kallglot/client\`) samples; set \`export KALLGLOT_API_KEY=sk_test_…\` first. Parts marked ${INFERRED_HTML} are listed on the [Assumptions](assumptions.html) page. The realtime audio stream is on the [Stream API](stream.html) page; try both in the [Playground](playground.html). Downloads: [openapi.json](spec/openapi.json), [asyncapi.json](spec/asyncapi.json).`,
 };
+// Redoc prints server descriptions as plain text: no Markdown backticks there. The local mock is a server too.
+docsSpec.servers = [
+  ...(docsSpec.servers ?? []).map((s) => ({ ...s, description: String(s.description ?? '').replace(/`([^`]*)`/g, '$1') })),
+  ...((docsSpec.servers ?? []).some((s) => s.url === LOCAL_REST) ? [] : [{ url: LOCAL_REST, description: 'Local mock (npm start): same paths, any sk_test_ key' }]),
+];
+// Operations that hand out stream.url / stream.token link to the stream page.
+const restOps = listOperations(docsSpec).map(({ op }) => {
+  const ok = Object.entries(op.responses ?? {}).find(([code]) => /^2/.test(code));
+  const schema = ok ? deref(docsSpec, deref(docsSpec, ok[1])?.content?.['application/json']?.schema ?? {}) : undefined;
+  const givesStream = !!deref(docsSpec, schema?.properties?.stream ?? {})?.properties?.token;
+  if (givesStream) op.description = `${op.description ?? ''}\n\nOpen the realtime stream with the returned \`stream.url\` and \`stream.token\`: see the [Stream API](stream.html#handshake) and its [messages](stream.html#client-to-server).`;
+  return { operationId: op.operationId, givesStream };
+});
+// Spec text that points at a "Languages page" links the languages section instead.
+const relink = (node) => {
+  if (Array.isArray(node)) return node.forEach(relink);
+  if (!node || typeof node !== 'object') return;
+  for (const [k, v] of Object.entries(node)) {
+    if (k === 'description' && typeof v === 'string') node[k] = v.replace(/\b(see )?the Languages page\b/g, (m, see) => `${see ?? ''}the [Languages](index.html#languages) section`);
+    else if (k !== 'x-codeSamples') relink(v);
+  }
+};
+relink(docsSpec);
+// Redoc shows if/then/else as "One of: case 1 / case 2" unless the branches are named: name them after the
+// condition (docs copy only; titles the spec gives win).
+const nameBranches = (node) => {
+  if (Array.isArray(node)) return node.forEach(nameBranches);
+  if (!node || typeof node !== 'object') return;
+  if (node.if && typeof node.if === 'object' && (node.then || node.else)) {
+    const conds = Object.entries(node.if.properties ?? {}).filter(([, v]) => v && (v.const !== undefined || v.enum)).map(([k, v]) => [k, v.const ?? v.enum.join(' or ')]);
+    const when = conds.length ? conds.map(([k, v]) => `${k}: ${v}`).join(', ') : 'When the condition holds';
+    const otherwise = conds.length === 1 ? `any other ${conds[0][0]}` : 'Otherwise';
+    node.if = { ...node.if, 'x-displayName': node.if['x-displayName'] ?? node.if.title ?? when };
+    node.else = { ...(node.else ?? {}), 'x-displayName': node.else?.['x-displayName'] ?? node.else?.title ?? otherwise };
+  }
+  for (const [k, v] of Object.entries(node)) if (k !== 'x-codeSamples' && k !== 'examples') nameBranches(v);
+};
+nameBranches(docsSpec);
 writeFileSync(join(out, 'spec', 'openapi.json'), JSON.stringify(docsSpec, null, 2));
 writeFileSync(join(out, 'spec', 'asyncapi.json'), JSON.stringify(asyncapi, null, 2));
 
@@ -52,7 +97,9 @@ const docsSpecPath = join(work, 'openapi.docs.json');
 writeFileSync(docsSpecPath, JSON.stringify(docsSpec));
 const template = readFileSync(join(root, 'templates', 'redoc.hbs'), 'utf8')
   .replace('{{{templateOptions.themeCss}}}', () => themeCss)
-  .replace('{{{templateOptions.header}}}', () => header('rest.html', openapi.info?.version ?? ''));
+  .replace('{{{templateOptions.header}}}', () => header('rest.html', openapi.info?.version ?? '', restDrawer(docsSpec)))
+  .replace('{{{templateOptions.headExtras}}}', () => headExtras())
+  .replace('{{{templateOptions.scripts}}}', () => bodyScripts());
 const templatePath = join(work, 'redoc.hbs');
 writeFileSync(templatePath, template);
 const cli = join(dirname(require.resolve('@redocly/cli/package.json')), 'lib', 'index.js');
@@ -70,7 +117,34 @@ if (run.status !== 0) {
 // page makes no request to any other host.
 const logo = `data:image/svg+xml,${encodeURIComponent('<svg xmlns="http://www.w3.org/2000/svg" width="60" height="16"><text x="0" y="12" font-family="sans-serif" font-size="11" fill="#5b3fd6">Redoc</text></svg>')}`;
 let rest = readFileSync(restPath, 'utf8').replace(/https:\/\/cdn\.redoc\.ly\/redoc\/logo-mini(?:-full)?\.svg/g, logo);
+// Redoc's bundle and the definition come inline (2.4 MB), so the server-rendered page could only paint after
+// all of it had arrived. As a deferred classic script of its own (file:// refuses module scripts), the HTML is
+// small and paints first; Redoc hydrates when its file lands. Its only module-only syntax is import.meta in
+// web-worker/Node paths Redoc never takes in a page.
+const inlineModule = /<script type="module">([\s\S]*?)<\/script>/.exec(rest);
+if (inlineModule) {
+  let code = inlineModule[1].replace(/\(0,eval\)\("import\.meta\.(?:url|dirname)"\)/g, 'location.href').replace(/\(1,eval\)\("import\.meta\.dirname"\)/g, '""').replace(/import\.meta\.url/g, 'location.href').replace(/import\.meta\.dirname/g, '""');
+  // The bundle ends its module part with one export list; a classic script keeps the bindings as globals.
+  code = code.replace(/;export\{RedocStandalone,hydrate,init\};/, ';');
+  if (code.includes('import.meta') || /;export\{/.test(code)) throw new Error('rest.html: Redoc bundle still has module-only syntax');
+  // A flag for tests and tools: Redoc has hydrated the server-rendered page.
+  code += '\n;window.kgRedocReady = true;\n';
+  writeFileSync(join(out, 'assets', 'redoc.js'), code);
+  rest = rest.replace(inlineModule[0], () => '<script src="assets/redoc.js" defer></script>');
+}
 writeFileSync(restPath, rest);
+
+/** The mobile drawer of rest.html: every operation by tag (Redoc's own menu is React-owned). */
+function restDrawer(doc) {
+  const byTag = new Map();
+  for (const { operationId, tag } of samples) {
+    if (!byTag.has(tag ?? 'Other')) byTag.set(tag ?? 'Other', []);
+    byTag.get(tag ?? 'Other').push(operationId);
+  }
+  const anchorOf = (id, tag) => `#/${String(tag ?? 'other').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '')}/${id.toLowerCase()}`;
+  const summary = new Map(listOperations(doc).map(({ op }) => [op.operationId, op.summary ?? op.operationId]));
+  return [...byTag.entries()].map(([tag, ids]) => `<h4>${escapeHtml(tag)}</h4>${ids.map((id) => `<a href="${anchorOf(id, tag)}">${escapeHtml(summary.get(id) ?? id)}</a>`).join('')}`).join('');
+}
 
 // Anchors of each operation in Redoc's hash router: "#<tag section id>/<operationid lowercased>".
 const anchors = new Map();
@@ -80,16 +154,40 @@ for (const { operationId, tag } of samples) {
   if (operationId && sectionIds.has(tagId)) anchors.set(operationId, `#${tagId}/${operationId.toLowerCase()}`);
 }
 
-// 3. stream.html and index.html.
-const stream = buildStreamPage(asyncapi, { css, snippet: readFileSync(join(root, 'guides', 'stream.ts'), 'utf8') });
-writeFileSync(join(out, 'stream.html'), stream.html);
-writeFileSync(
-  join(out, 'index.html'),
-  buildLanding({ openapi, asyncapi, guidePath: join(root, 'guides', 'overview.md'), css, anchors }),
-);
+const webhookAnchors = new Map();
+for (const [event, raw] of Object.entries(docsSpec.webhooks ?? {})) {
+  for (const op of Object.values(deref(docsSpec, raw))) {
+    if (!op?.operationId) continue;
+    const tagId = `/${String(op.tags?.[0] ?? 'webhooks').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '')}`;
+    if (sectionIds.has(`${tagId}/${op.operationId.toLowerCase()}`)) webhookAnchors.set(event, `#${tagId}/${op.operationId.toLowerCase()}`);
+  }
+}
 
-// 4. Offline guard: no page may load a script, stylesheet or font from another host.
-for (const file of ['index.html', 'rest.html', 'stream.html']) {
+// 3. stream.html, index.html, assumptions.html, playground.html.
+const stream = buildStreamPage(asyncapi, { css, snippet: readFileSync(join(root, 'guides', 'stream.ts'), 'utf8'), anchors, restOps });
+writeFileSync(join(out, 'stream.html'), finishPage(stream.html));
+const landing = buildLanding({ openapi, asyncapi, guidePath: join(root, 'guides', 'overview.md'), css, anchors });
+writeFileSync(join(out, 'index.html'), finishPage(landing.html));
+const assumptions = buildAssumptions({ openapi, asyncapi, anchors, css });
+writeFileSync(join(out, 'assumptions.html'), finishPage(assumptions.html));
+const playground = await buildPlayground({ openapi, asyncapi, docsSpec, css, out, root });
+writeFileSync(join(out, 'playground.html'), finishPage(playground.html));
+
+// 4. Shared assets: the site script and the search index.
+writeFileSync(join(out, 'assets', 'site.js'), readFileSync(join(root, 'src', 'client', 'site.js'), 'utf8'));
+const searchEntries = buildSearchIndex({
+  openapi,
+  anchors,
+  webhookAnchors,
+  streamTypes: stream.entries,
+  closeCodes: stream.closeCodes,
+  guides: landing.sections,
+  streamSections: stream.sections,
+});
+writeFileSync(join(out, 'assets', 'search-index.js'), searchScript(searchEntries));
+
+// 5. Offline guard: no page may load a script, stylesheet or font from another host.
+for (const file of ['index.html', 'rest.html', 'stream.html', 'assumptions.html', 'playground.html']) {
   const html = readFileSync(join(out, file), 'utf8');
   const external = [
     ...html.matchAll(/<(?:script|link|img|iframe)\b[^>]*\b(?:src|href)=["'](?:https?:)?\/\/[^"']+/gi),
@@ -100,5 +198,5 @@ for (const file of ['index.html', 'rest.html', 'stream.html']) {
 }
 
 console.log(
-  `docs built in ${Date.now() - started} ms → ${relative(process.cwd(), out) || '.'}: index.html, rest.html (${samples.length} operations with code samples, ${inferred.length} inferred parts marked), stream.html (${stream.types.length} message types)`,
+  `docs built in ${Date.now() - started} ms → ${relative(process.cwd(), out) || '.'}: index.html, rest.html (${samples.length} operations with code samples, ${inferred.length} unconfirmed parts marked), stream.html (${stream.types.length} message types), assumptions.html (${assumptions.rows.length} rows), playground.html, search index (${searchEntries.length} entries)`,
 );

@@ -62,5 +62,5 @@ describe('quickstart against the mock', () => {
         await page.close();
       }
     }
-  }, 60_000);
+  }, 180_000);
 });

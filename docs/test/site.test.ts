@@ -113,16 +113,16 @@ describe('REST reference', () => {
       for (const { operationId, tag } of ops) {
         const hash = `#/${slug(tag)}/${operationId.toLowerCase()}`;
         // The menu links every operation, and following the link shows its operationId.
-        await expect(page.locator(`#redoc a[href="${hash}"]`).count(), operationId).resolves.toBeGreaterThan(0);
+        await expect.poll(() => page.locator(`#redoc a[href="${hash}"]`).count(), { message: operationId, timeout: 10_000 }).toBeGreaterThan(0);
         await page.evaluate((h) => { window.location.hash = h; }, hash);
-        await page.getByText(`operationId: ${operationId}`, { exact: true }).first().waitFor({ timeout: 10_000 });
+        await page.getByText(`operationId: ${operationId}`, { exact: true }).first().waitFor({ timeout: 20_000 });
       }
       expect(w.consoleErrors).toEqual([]);
       expect(w.foreignRequests).toEqual([]);
     } finally {
       await page.close();
     }
-  });
+  }, 240_000);
 
   it('shows curl and TypeScript samples for an operation and marks inferred parts', async () => {
     const inferredOp = Object.values<any>(openapi.paths)
@@ -147,7 +147,7 @@ describe('REST reference', () => {
     } finally {
       await page.close();
     }
-  });
+  }, 120_000);
 
   it('has no script, stylesheet or font from another host in the built HTML', () => {
     for (const file of PAGES) {

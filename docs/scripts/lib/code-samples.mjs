@@ -85,7 +85,7 @@ export function buildSamples(doc, { path, method, op, parameters }) {
   const auth = authOf(doc, op);
   const lines = [`curl${method === 'get' ? '' : ` -X ${method.toUpperCase()}`} ${query ? `"${url}"` : url}`];
   if (auth) lines.push(`-H "${auth.header}: ${auth.value}"`);
-  if (idempotent) lines.push(`-H "Idempotency-Key: $(uuidgen)"`);
+  if (idempotent) lines.push(`-H "Idempotency-Key: $(node -e 'console.log(crypto.randomUUID())')"`);
   if (body) lines.push(`-H "Content-Type: application/json"`, `-d ${shellQuote(JSON.stringify(body.value, null, 2))}`);
   if (!success.json && !success.empty) lines.push(`-o ${success.types.some((t) => t.includes('mpeg')) ? 'recording.mp3' : 'output.bin'}`);
   const curl = lines.join(' \\\n  ');

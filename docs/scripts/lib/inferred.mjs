@@ -1,16 +1,17 @@
-// Marks every part of the contract tagged `x-kallglot-source: inferred` so readers can see it is our reading
-// of the public docs rather than something they state.
-export const INFERRED_TITLE = 'Inferred: not stated by the public Kallglot docs; our reading of them.';
-export const INFERRED_HTML = `<span class="kg-inferred-badge" title="${INFERRED_TITLE}">Inferred</span>`;
-const BADGE = { name: 'Inferred', color: '#f3c77a' };
+// Provenance made visible for readers: anything the contract marks as not confirmed by the public reference
+// (`x-kallglot-source: inferred`, `x-kallglot-inferred: …`, or `source: inferred` in a stream extension) gets one
+// small badge with a tooltip; the full list lives on assumptions.html.
+export const BADGE_TEXT = 'Not confirmed by the public docs';
+export const BADGE_TIP = 'Kallglot’s public reference does not state this. It is our design in the style of the rest of the API and may change. Listed on the Assumptions page.';
+export const INFERRED_HTML = `<span class="kg-inferred-badge" tabindex="0" data-tip="${BADGE_TIP}" aria-label="${BADGE_TEXT}. ${BADGE_TIP}">${BADGE_TEXT}</span>`;
 
-function isInferred(node) {
-  return node && typeof node === 'object' && node['x-kallglot-source'] === 'inferred';
+export function isInferred(node) {
+  return !!node && typeof node === 'object' && (node['x-kallglot-source'] === 'inferred' || typeof node['x-kallglot-inferred'] === 'string' || node['x-kallglot-inferred'] === true || node.source === 'inferred');
 }
 
 /**
  * Walks the docs copy of an OpenAPI document: prefixes the description of each inferred node with a badge
- * (HTML that Redoc renders) and adds Redoc's `x-badges` to inferred operations and schemas.
+ * (HTML that Redoc renders).
  * Returns the JSON pointers of everything it marked.
  */
 export function markInferredOpenApi(doc) {
@@ -18,12 +19,10 @@ export function markInferredOpenApi(doc) {
   const walk = (node, pointer) => {
     if (Array.isArray(node)) return node.forEach((child, i) => walk(child, `${pointer}/${i}`));
     if (!node || typeof node !== 'object') return;
-    if (isInferred(node)) {
+    if (isInferred(node) && !pointer.includes('/x-')) {
+      // One inline badge (with its tooltip) in the description; Redoc's x-badges would repeat it, title-cased.
       marked.push(pointer);
       node.description = node.description ? `${INFERRED_HTML} ${node.description}` : INFERRED_HTML;
-      const isOperation = 'responses' in node;
-      const isSchema = ['type', 'properties', 'enum', 'const', 'oneOf', 'anyOf', 'allOf', 'items', '$ref'].some((k) => k in node) && !('in' in node) && !('content' in node);
-      if (isOperation || isSchema) node['x-badges'] = [...(node['x-badges'] ?? []), BADGE];
     }
     for (const [key, child] of Object.entries(node)) {
       if (key === 'x-codeSamples' || key === 'examples' || key === 'example') continue;

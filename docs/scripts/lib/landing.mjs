@@ -7,6 +7,7 @@ import { escapeHtml as esc, page } from './layout.mjs';
 import { md, mdInline } from './markdown.mjs';
 import { INFERRED_HTML } from './inferred.mjs';
 
+export const LOCAL_REST = 'http://127.0.0.1:4010';
 const badge = (node) => (node?.['x-kallglot-source'] === 'inferred' ? `${INFERRED_HTML} ` : '');
 const slug = (text) => String(text).toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
 const table = (head, rows) =>
@@ -37,10 +38,13 @@ export function directives(openapi, asyncapi, anchors) {
 <a class="kg-card" href="rest.html"><strong>REST API →</strong>${ops.length} operations: sessions, agents, transcripts, recordings, analyses.</a>
 <a class="kg-card" href="stream.html"><strong>Stream API →</strong>Realtime audio in, transcripts and translations out, over one WebSocket.</a>
 <a class="kg-card" href="#quickstart"><strong>Quickstart →</strong>Create a session and stream audio against the local mock.</a>
-<a class="kg-card" href="spec/openapi.json" download><strong>Download the spec →</strong>OpenAPI (with code samples) and <span>AsyncAPI</span> JSON.</a>
+<a class="kg-card" href="playground.html"><strong>Playground →</strong>Send REST calls, stream audio and check webhooks against the local mock.</a>
+<div class="kg-card kg-downloads"><strong>Download the spec</strong><a href="spec/openapi.json" download data-spec="openapi">OpenAPI 3.1 (REST, webhooks, code samples)</a><br><a href="spec/asyncapi.json" download data-spec="asyncapi">AsyncAPI 3 (stream)</a></div>
 </div>`,
     servers: () => {
       const rows = (openapi.servers ?? []).map((s) => ['REST', `<code>${esc(s.url)}</code>`, mdInline(s.description ?? '')]);
+      // The local REST mock: same paths and envelope, started with the stream mock by `npm start`.
+      if (!rows.some((r) => r[1].includes(LOCAL_REST))) rows.push(['REST', `<code>${LOCAL_REST}</code>`, 'Local mock of <code>@kallglot/mock</code> (<code>npm start</code>). Any <code>sk_test_…</code> key works.']);
       const channel = Object.values(asyncapi.channels ?? {}).map((c) => deref(asyncapi, c))[0];
       for (const raw of Object.values(asyncapi.servers ?? {})) {
         const s = deref(asyncapi, raw);
@@ -130,6 +134,20 @@ export function directives(openapi, asyncapi, anchors) {
         ? table(['Mode', 'Description'], (mode.enum ?? []).map((v) => [`<code>${esc(v)}</code>`, mdInline(described[v] ?? '')]))
         : `<p>${(mode.enum ?? []).map((v) => `<code>${esc(v)}</code>`).join(' · ')}</p>${md(mode.description ?? '')}`;
     },
+    languages: () => {
+      const codes = new Set();
+      const walk = (node) => {
+        if (Array.isArray(node)) return node.forEach(walk);
+        if (!node || typeof node !== 'object') return;
+        for (const [k, v] of Object.entries(node)) {
+          if (/language$/.test(k) && typeof v === 'string' && /^[a-z]{2}(-[A-Z]{2})?$/.test(v)) codes.add(v);
+          else walk(v);
+        }
+      };
+      walk([openapi, asyncapi]);
+      const schema = findSchema(openapi, (n) => n === 'LanguageCode');
+      return `${schema ? md(String(schema.description ?? '').replace(/\s*The full supported list[^.]*\.(\s*see the Languages page\.)?/i, '')) : ''}<p>Codes used in the examples: ${[...codes].sort().map((c) => `<code>${esc(c)}</code>`).join(' ')}.</p>`;
+    },
     operations: () => {
       const byTag = new Map();
       for (const o of ops) {
@@ -161,13 +179,13 @@ export function buildLanding({ openapi, asyncapi, guidePath, css, anchors }) {
     return { id: slug(title), title: title.trim(), html: fill(md(rest.join('\n'))) };
   });
   const menu = `<nav class="kg-menu" aria-label="Guides"><h4>Guides</h4>${sections.map((s) => `<a href="#${s.id}">${esc(s.title)}</a>`).join('')}
-<h4>Reference</h4><a href="rest.html">REST API</a><a href="stream.html">Stream API</a></nav>`;
+<h4>Reference</h4><a href="rest.html">REST API</a><a href="stream.html">Stream API</a><a href="playground.html">Playground</a><a href="assumptions.html">Assumptions</a></nav>`;
   const body = `<div class="kg-layout">${menu}<main class="kg-main">
 <div class="kg-hero">${fill(md(intro))}</div>
 ${sections.map((s) => `<section class="kg-section kg-wide" id="${s.id}"><div class="kg-prose"><h2>${esc(s.title)}</h2>${s.html}</div></section>`).join('\n')}
-<footer class="kg-footer">Generated from the OpenAPI ${esc(openapi.openapi)} and AsyncAPI ${esc(asyncapi.asyncapi)} documents, API version ${esc(openapi.info?.version)}. Parts marked ${INFERRED_HTML} are our reading of the public docs, not stated there.</footer>
+<footer class="kg-footer">Generated from the OpenAPI ${esc(openapi.openapi)} and AsyncAPI ${esc(asyncapi.asyncapi)} documents, API version ${esc(openapi.info?.version)}. Parts marked ${INFERRED_HTML} are listed on the <a href="assumptions.html">Assumptions</a> page.</footer>
 </main></div>`;
-  return page({
+  const html = page({
     title: `${openapi.info?.title ?? 'Kallglot API'} · Overview`,
     description: 'Kallglot voice API: REST, realtime stream, webhooks and guides.',
     active: 'index.html',
@@ -175,4 +193,5 @@ ${sections.map((s) => `<section class="kg-section kg-wide" id="${s.id}"><div cla
     css,
     body,
   });
+  return { html, sections };
 }

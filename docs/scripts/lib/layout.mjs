@@ -1,8 +1,11 @@
-// The page shell shared by every page: top bar, theme and relative links only (the site opens from disk).
+// The page shell shared by every page: top bar (nav, search, theme toggle, mobile menu button), theme bootstrap
+// and the shared client script. Relative links only: the site opens from disk.
 export const PAGES = [
   { file: 'index.html', label: 'Overview' },
   { file: 'rest.html', label: 'REST API' },
   { file: 'stream.html', label: 'Stream API' },
+  { file: 'playground.html', label: 'Playground' },
+  { file: 'assumptions.html', label: 'Assumptions' },
 ];
 
 const LOGO = `<svg viewBox="0 0 32 32" aria-hidden="true"><rect width="32" height="32" rx="8" fill="#5b3fd6"/><path d="M8 20v-8M12 23V9M16 19v-6M20 24V8M24 20v-8" stroke="#fff" stroke-width="2.4" stroke-linecap="round"/></svg>`;
@@ -11,14 +14,35 @@ export function escapeHtml(text) {
   return String(text).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
 }
 
-export function header(active, version) {
+/**
+ * Same storage key and classes as Redoc 3 (`redoc.colorMode`, `light`/`dark` on <html>), so one choice holds on
+ * every page, Redoc's included. Runs in <head> before first paint.
+ */
+export const THEME_BOOT = `try{var m=localStorage.getItem("redoc.colorMode");if(m!=="light"&&m!=="dark")m=matchMedia("(prefers-color-scheme: dark)").matches?"dark":"light";localStorage.setItem("redoc.colorMode",m);document.documentElement.classList.remove("light","dark");document.documentElement.classList.add(m)}catch(e){}`;
+
+const ICON_MENU = '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M4 6h16M4 12h16M4 18h16" stroke="currentColor" stroke-width="2" stroke-linecap="round"/></svg>';
+const ICON_THEME = '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M12 3a9 9 0 1 0 9 9A7 7 0 0 1 12 3z" fill="currentColor"/></svg>';
+
+export function header(active, version, drawerPage = '') {
   const links = PAGES.map(
     (p) => `<a href="${p.file}"${p.file === active ? ' aria-current="page"' : ''} data-kg-nav="${p.file}">${p.label}</a>`,
   ).join('');
-  return `<header class="kg-header"><a class="kg-logo" href="index.html">${LOGO}<span>Kallglot</span></a><nav aria-label="Site">${links}</nav><span class="kg-version">API v${escapeHtml(version)}</span></header>`;
+  return `<header class="kg-header">
+<button type="button" class="kg-menu-button" aria-label="Menu" aria-expanded="false" aria-controls="kg-drawer">${ICON_MENU}</button>
+<a class="kg-logo" href="index.html">${LOGO}<span>Kallglot</span></a>
+<nav class="kg-site-nav" aria-label="Site">${links}</nav>
+<div class="kg-search" role="search"><input type="search" id="kg-search-input" placeholder="Search" aria-label="Search the docs" autocomplete="off" spellcheck="false"><div class="kg-search-results" id="kg-search-results" role="listbox" hidden></div></div>
+<button type="button" class="kg-theme-toggle" aria-label="Switch between light and dark theme" title="Light / dark">${ICON_THEME}</button>
+<span class="kg-version">API v${escapeHtml(version)}</span>
+</header>
+<div class="kg-drawer" id="kg-drawer" hidden><nav aria-label="Site">${links}</nav><div class="kg-drawer-page">${drawerPage}</div></div>`;
 }
 
-export function page({ title, description, active, version, css, body, script }) {
+/** Tags every page's <head> carries: theme bootstrap. Scripts load at the end of <body>. */
+export const headExtras = () => `<script>${THEME_BOOT}</script>`;
+export const bodyScripts = () => `<script src="assets/site.js" defer></script>`;
+
+export function page({ title, description, active, version, css, body, script, scripts = '' }) {
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -27,6 +51,7 @@ export function page({ title, description, active, version, css, body, script })
 <title>${escapeHtml(title)}</title>
 <meta name="description" content="${escapeHtml(description)}">
 <link rel="icon" href="data:,">
+${headExtras()}
 <style>
 ${css}
 </style>
@@ -35,6 +60,8 @@ ${css}
 ${header(active, version)}
 ${body}
 ${script ? `<script>\n${script}\n</script>` : ''}
+${scripts}
+${bodyScripts()}
 </body>
 </html>
 `;

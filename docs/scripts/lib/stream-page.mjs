@@ -4,9 +4,9 @@ import OpenAPISampler from 'openapi-sampler';
 import { deref } from './spec.mjs';
 import { escapeHtml as esc, page } from './layout.mjs';
 import { md, mdInline } from './markdown.mjs';
-import { INFERRED_HTML } from './inferred.mjs';
+import { INFERRED_HTML, isInferred } from './inferred.mjs';
+import { userText, humanDuration, humanKey } from './voice.mjs';
 
-const isInferred = (node) => node?.['x-kallglot-source'] === 'inferred' || node?.source === 'inferred';
 const badge = (node) => (isInferred(node) ? `${INFERRED_HTML} ` : '');
 const slug = (text) => String(text).toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
 
@@ -24,7 +24,7 @@ function resolveDeep(doc, node, stack = []) {
 
 function typeLabel(schema) {
   if (schema.const !== undefined) return `<code>${esc(JSON.stringify(schema.const))}</code>`;
-  if (schema.enum) return `enum: ${schema.enum.map((v) => `<code>${esc(JSON.stringify(v))}</code>`).join(' ')}`;
+  if (schema.enum) return `<span class="kg-enum">${schema.enum.map((v) => `<code>${esc(JSON.stringify(v))}</code>`).join(' ')}</span>`;
   const types = [].concat(schema.type ?? (schema.oneOf || schema.anyOf ? 'one of' : 'any'));
   let label = types.join(' | ');
   if (schema.type === 'array' && schema.items) label = `array of ${typeLabel(schema.items).replace(/<[^>]+>/g, '')}`;
@@ -41,7 +41,7 @@ function fieldRows(schema, prefix = '', depth = 0) {
   for (const [name, prop] of Object.entries(schema.properties ?? {})) {
     const full = prefix ? `${prefix}.${name}` : name;
     rows.push(
-      `<tr><td>${esc(full)}${required.has(name) ? '<span class="kg-req">required</span>' : ''}</td><td>${typeLabel(prop)}</td><td>${badge(prop)}${mdInline(prop.description ?? '')}</td></tr>`,
+      `<tr><td>${esc(full)}${required.has(name) ? '<span class="kg-req">required</span>' : ''}</td><td>${typeLabel(prop)}</td><td>${badge(prop)}${userText(mdInline(prop.description ?? ''))}</td></tr>`,
     );
     if (prop.type === 'object' && prop.properties && depth < 2) rows.push(...fieldRows(prop, full, depth + 1));
   }
@@ -70,46 +70,63 @@ function collectMessages(doc) {
   return groups;
 }
 
+/** "customerChunk" / "explicit_end" → "Customer chunk" / "Explicit end". */
+function humanName(name) {
+  if (!name) return undefined;
+  const words = String(name).replace(/([a-z0-9])([A-Z])/g, '$1 $2').replace(/[_-]+/g, ' ').trim().toLowerCase();
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+/** The texts that describe a message, each said once: later ones that repeat an earlier one are dropped. */
+function distinctTexts(texts) {
+  const norm = (t) => t.toLowerCase().replace(/[`*_]/g, '').replace(/^(client|server) → (server|client)\.\s*/, '').replace(/[^a-z0-9]+/g, ' ').trim();
+  const kept = [];
+  for (const raw of texts) {
+    if (!raw) continue;
+    const text = String(raw).replace(/^(Client|Server) → (server|client)\.\s*/, '');
+    const n = norm(text);
+    if (!n || kept.some((k) => norm(k).includes(n) || n.includes(norm(k)) || overlap(norm(k), n) > 0.6)) continue;
+    kept.push(text);
+  }
+  return kept;
+}
+function overlap(a, b) {
+  const A = new Set(a.split(' ')), B = new Set(b.split(' '));
+  let common = 0;
+  for (const w of A) if (B.has(w)) common++;
+  return common / Math.min(A.size, B.size);
+}
+
 function examplesOf(message, payload) {
   const given = (message.examples ?? []).filter((e) => e.payload !== undefined);
-  if (given.length) return given.map((e) => ({ name: e.name ?? e.summary ?? 'Example', value: e.payload, generated: false }));
+  if (given.length) return given.map((e) => ({ name: e.summary ?? humanName(e.name) ?? 'Example', value: e.payload, generated: false }));
   return [{ name: 'Example', value: OpenAPISampler.sample(payload, { quiet: true }), generated: true }];
 }
 
-function messageSection(entry, direction) {
+function messageSection(entry, direction, ctx) {
   const { message, payload, type, op } = entry;
   const dirLabel = direction === 'receive' ? '<span class="kg-pill c2s">client → server</span>' : '<span class="kg-pill s2c">server → client</span>';
   const examples = examplesOf(message, payload)
-    .map((ex) => `<h5>${esc(ex.name)}${ex.generated ? ' (generated from the schema)' : ''}</h5><pre class="kg-wrap"><code class="language-json">${highlightJson(ex.value)}</code></pre>`)
+    .map((ex) => `<h5>${esc(ex.name)}${ex.generated ? ' (generated from the schema)' : ''}</h5><pre class="kg-wrap"><code class="language-json">${esc(JSON.stringify(ex.value, null, 2))}</code></pre>`)
     .join('');
   const rows = fieldRows(payload);
-  const reply = op.reply?.messages?.length
-    ? `<p>Reply: ${op.reply.messages.map((m) => `<code>${esc(messageType(m.payload) ?? m.name)}</code>`).join(', ')}</p>`
+  const replies = (op.reply?.messages ?? []).map((m) => resolveDeep(ctx.doc, m)).map((m) => messageType(m.payload) ?? m.name).filter(Boolean);
+  const reply = replies.length
+    ? `<p class="kg-reply">The server replies with ${replies.map((t) => `<a href="#message-${slug(t)}"><code>${esc(t)}</code></a>`).join(', ')}.</p>`
     : '';
+  const texts = distinctTexts([message.summary ?? op.summary, message.description ?? payload.description, payload.description, op.description]);
+  const related = ctx.related(type);
   return `<section class="kg-section" id="message-${slug(type)}" data-message-type="${esc(type)}" data-direction="${direction}">
 <div class="kg-prose">
 <div class="kg-dir">${dirLabel}</div>
 <h3><code>${esc(type)}</code> ${badge(message) || badge(payload)}</h3>
-${md(message.summary ?? op.summary ?? '')}
-${md(payload.description ?? message.description ?? '')}
-${md(op.description ?? '')}
+${texts.map((t) => userText(md(t))).join('\n')}
 ${reply}
+${related}
 ${rows.length ? `<table class="kg-fields"><thead><tr><th>Field</th><th>Type</th><th>Description</th></tr></thead><tbody>${rows.join('')}</tbody></table>` : ''}
 </div>
 <aside class="kg-aside">${examples}</aside>
 </section>`;
-}
-
-/** Build-time JSON highlighting (same token colours as Redoc's samples); no highlighter ships to the browser. */
-function highlightJson(value) {
-  return esc(JSON.stringify(value, null, 2)).replace(
-    /(&quot;(?:[^&\\]|&(?!quot;)|\\.)*?&quot;)(\s*:)?|\b(true|false|null)\b|(-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)/g,
-    (m, str, colon, lit, num) => {
-      if (str) return colon ? `<span class="tk-key">${str}</span>${colon}` : `<span class="tk-str">${str}</span>`;
-      if (lit) return `<span class="tk-lit">${lit}</span>`;
-      return `<span class="tk-num">${num}</span>`;
-    },
-  );
 }
 
 function serverUrls(doc, channel) {
@@ -151,14 +168,40 @@ function closeCodeTable(value) {
   const columns = [...new Set(rows.flatMap((r) => Object.keys(r)))].filter((k) => k !== 'source' && !k.startsWith('x-'));
   const head = columns.map((c) => `<th>${esc(c.replace(/_/g, ' '))}</th>`).join('');
   const body = rows
-    .map((r) => `<tr data-close-code="${esc(r.code)}">${columns.map((c, i) => `<td>${i === 0 ? badge(r) : ''}${c === 'code' || c === 'name' ? `<code>${esc(r[c] ?? '')}</code>` : mdInline(typeof r[c] === 'object' ? JSON.stringify(r[c]) : String(r[c] ?? ''))}</td>`).join('')}</tr>`)
+    .map((r) => `<tr id="close-${esc(r.code)}" data-close-code="${esc(r.code)}">${columns.map((c, i) => `<td>${i === 0 ? badge(r) : ''}${c === 'code' || c === 'name' ? `<code>${esc(r[c] ?? '')}</code>` : userText(mdInline(typeof r[c] === 'object' ? JSON.stringify(r[c]) : String(r[c] ?? '')))}</td>`).join('')}</tr>`)
     .join('');
   return `<table class="kg-fields"><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table>`;
 }
 
+/** Keepalive settings as a readable table: "Client ping interval | 15 s". */
 function keyValueTable(value) {
   const entries = Object.entries(value ?? {}).filter(([k]) => k !== 'source' && k !== 'description' && !k.startsWith('x-'));
-  return `<table class="kg-fields"><tbody>${entries.map(([k, v]) => `<tr><td style="width:40%">${esc(k)}</td><td>${mdInline(typeof v === 'object' ? JSON.stringify(v) : String(v))}</td></tr>`).join('')}</tbody></table>`;
+  return `<table class="kg-fields"><tbody>${entries.map(([k, v]) => `<tr data-key="${esc(k)}"><td>${esc(humanKey(k))}</td><td>${typeof v === 'number' && /_ms$/.test(k) ? esc(humanDuration(v)) : mdInline(typeof v === 'object' ? JSON.stringify(v) : String(v))}</td></tr>`).join('')}</tbody></table>`;
+}
+
+/** A description that names settings by their keys ("every client_ping_interval_ms") says their values instead. */
+function withValues(text, settings) {
+  let out = String(text ?? '');
+  for (const [k, v] of Object.entries(settings ?? {})) {
+    if (typeof v !== 'number') continue;
+    out = out.replace(new RegExp(`\\b${k}\\b`, 'g'), /_ms$/.test(k) ? humanDuration(v) : String(v));
+  }
+  return out;
+}
+
+/** The channel description minus the parts this page renders as their own sections (close codes, keepalive). */
+function protocolText(description) {
+  const blocks = String(description ?? '').split(/\n{2,}/);
+  const out = [];
+  let skippingTable = false;
+  for (const block of blocks) {
+    const lead = block.trim().match(/^\*\*([^*]+)\*\*/)?.[1]?.toLowerCase() ?? '';
+    if (/^(close codes|keepalive)/.test(lead)) { skippingTable = /:\s*$/.test(block.trim()) || lead.startsWith('close codes'); continue; }
+    if (skippingTable && /^\s*\|/.test(block)) { skippingTable = false; continue; }
+    skippingTable = false;
+    out.push(block);
+  }
+  return out.join('\n\n');
 }
 
 function audioSection(groups) {
@@ -201,7 +244,7 @@ await stream.sendAudio(mulaw);`)}</code></pre></aside>
 </section>`;
 }
 
-export function buildStreamPage(doc, { css, snippet }) {
+export function buildStreamPage(doc, { css, snippet, anchors = new Map(), restOps = [] }) {
   const channels = Object.entries(doc.channels ?? {}).map(([id, raw]) => ({ id, ...resolveDeep(doc, raw) }));
   const channel = channels[0] ?? {};
   const groups = collectMessages(doc);
@@ -211,6 +254,15 @@ export function buildStreamPage(doc, { css, snippet }) {
   const closeCodes = extension(doc, channel, 'x-kallglot-close-codes');
   const keepalive = extension(doc, channel, 'x-kallglot-keepalive');
   const wsQuery = channel.bindings?.ws?.query?.properties ?? {};
+  // REST operations that hand out stream.url / stream.token, linked from the handshake and every message.
+  const opLink = (id) => `<a href="rest.html${anchors.get(id) ?? ''}"><code>${esc(id)}</code></a>`;
+  const streamOps = restOps.filter((o) => o.givesStream).map((o) => o.operationId);
+  const createOp = streamOps.find((id) => /^create/i.test(id)) ?? streamOps[0];
+  const retrieveOp = streamOps.find((id) => /^(retrieve|get)/i.test(id));
+  const ctx = {
+    doc,
+    related: (type) => (streamOps.length ? `<p class="kg-related">This message travels on the socket opened with <code>stream.url</code> and <code>stream.token</code> from ${streamOps.map(opLink).join(' or ')}.</p>` : ''),
+  };
 
   const menu = [
     ['handshake', 'Handshake'],
@@ -238,7 +290,7 @@ ${urls.map((u) => `<tr><td>${esc(u.title)}</td><td><code>${esc(u.url)}?${esc(sch
 <h3>Query: <code>${esc(scheme?.name ?? 'token')}</code> and expiry</h3>
 ${badge(scheme)}${md(scheme?.description ?? '')}
 ${Object.entries(wsQuery).map(([name, s]) => `<p><code>${esc(name)}</code>: ${badge(s)}${mdInline(s.description ?? '')}</p>`).join('')}
-<div class="kg-note">The token is checked once, during the handshake. Get a fresh one from <code>GET /v1/sessions/{session_id}</code> (<a href="rest.html">REST API</a>) before reconnecting.</div>
+<div class="kg-note">The token is checked once, during the handshake. ${createOp ? `${opLink(createOp)} returns <code>stream.url</code> and <code>stream.token</code>; ` : ''}${retrieveOp ? `get a fresh token from ${opLink(retrieveOp)} before reconnecting.` : 'get a fresh token before reconnecting.'}</div>
 </div>
 <aside class="kg-aside">
 <h5>Connect</h5>
@@ -249,29 +301,32 @@ ${Object.entries(wsQuery).map(([name, s]) => `<p><code>${esc(name)}</code>: ${ba
 </section>`;
 
   const protocolHtml = channel.description
-    ? `<section class="kg-section kg-wide" id="protocol"><div class="kg-prose"><h2>Protocol overview</h2>${md(channel.description)}</div></section>`
+    ? `<section class="kg-section kg-wide" id="protocol"><div class="kg-prose"><h2>Protocol overview</h2>${userText(md(protocolText(channel.description)))}</div></section>`
     : '';
   const keepaliveHtml = keepalive
-    ? `<section class="kg-section kg-wide" id="keepalive"><div class="kg-prose"><h2>Keepalive ${badge(keepalive)}</h2>${md(keepalive.description ?? '')}${keyValueTable(keepalive)}</div></section>`
+    ? `<section class="kg-section kg-wide" id="keepalive"><div class="kg-prose"><h2>Keepalive ${badge(keepalive)}</h2>${userText(md(withValues(keepalive.description, keepalive)))}${keyValueTable(keepalive)}</div></section>`
     : '';
   const closeHtml = `<section class="kg-section kg-wide" id="close-codes"><div class="kg-prose"><h2>Close codes ${badge(closeCodes)}</h2>
-${md(closeCodes?.description ?? 'How the server closes the socket, and what the client should do next.')}
+${userText(md(closeCodes?.description ?? 'How the server closes the socket, and what the client should do next.'))}
 ${closeCodeTable(closeCodes)}</div></section>`;
 
   const dirHeader = (id, title, text) => `<section class="kg-section kg-wide" id="${id}"><div class="kg-prose"><h2>${title}</h2><p>${text}</p></div></section>`;
   const body = `<div class="kg-layout">
 ${menuHtml}
 <main class="kg-main">
-<div class="kg-hero"><h1>${esc(doc.info?.title ?? 'Stream API')}</h1>${md(doc.info?.description ?? '')}</div>
+<div class="kg-hero"><h1>${esc(doc.info?.title ?? 'Stream API')}</h1>
+<p>Send call audio to Kallglot and get transcripts and translations back while people talk, over one WebSocket per session.</p>
+<p>${createOp ? `Create a session with ${opLink(createOp)}: its <code>stream.url</code> and <code>stream.token</code> open the socket (<a href="#handshake">handshake</a>). ` : ''}Your client sends <a href="#client-to-server">audio and control messages</a>; the server sends <a href="#server-to-client">transcripts, translations and status</a>. Try it live in the <a href="playground.html#stream">playground</a>.</p>
+<p><a href="spec/asyncapi.json" download>Download the AsyncAPI document</a></p></div>
 ${handshake}
 ${protocolHtml}
 ${audioSection(groups)}
 ${keepaliveHtml}
 ${closeHtml}
 ${dirHeader('client-to-server', 'Client → server messages', 'Messages your client sends on the socket. Each is a JSON text frame with a <code>type</code>.')}
-${groups.receive.map((m) => messageSection(m, 'receive')).join('\n')}
+${groups.receive.map((m) => messageSection(m, 'receive', ctx)).join('\n')}
 ${dirHeader('server-to-client', 'Server → client messages', 'Messages the server sends. Ignore unknown <code>type</code> values: new ones may be added.')}
-${groups.send.map((m) => messageSection(m, 'send')).join('\n')}
+${groups.send.map((m) => messageSection(m, 'send', ctx)).join('\n')}
 <footer class="kg-footer">Generated from the AsyncAPI ${esc(doc.asyncapi)} document, version ${esc(doc.info?.version)}.</footer>
 </main>
 </div>`;
@@ -285,5 +340,19 @@ ${groups.send.map((m) => messageSection(m, 'send')).join('\n')}
       body,
     }),
     types: [...groups.receive, ...groups.send].map((m) => m.type),
+    entries: [...groups.receive.map((m) => ({ m, direction: 'client to server' })), ...groups.send.map((m) => ({ m, direction: 'server to client' }))].map(({ m, direction }) => ({
+      type: m.type,
+      id: `message-${slug(m.type)}`,
+      summary: m.message.summary ?? m.op.summary ?? '',
+      description: m.message.description ?? m.payload.description ?? '',
+      direction,
+    })),
+    closeCodes: rowsOf(closeCodes),
+    sections: [
+      { id: 'handshake', title: 'Stream handshake', text: 'Connect token stream.url query parameter expiry' },
+      { id: 'audio-format', title: 'Audio format', text: 'mulaw μ-law 8000 Hz mono base64 frames' },
+      ...(keepalive ? [{ id: 'keepalive', title: 'Keepalive', text: withValues(keepalive.description, keepalive) }] : []),
+      { id: 'close-codes', title: 'Close codes', text: 'How the server closes the socket' },
+    ],
   };
 }

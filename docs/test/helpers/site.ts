@@ -9,7 +9,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 export const DOCS_ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 export const DIST = join(DOCS_ROOT, 'dist');
 export const OUTPUT = join(DOCS_ROOT, 'test-output');
-export const PAGES = ['index.html', 'rest.html', 'stream.html'] as const;
+export const PAGES = ['index.html', 'rest.html', 'stream.html', 'playground.html', 'assumptions.html'] as const;
 
 /** Builds the site when dist/ is missing (turbo normally runs the build first). */
 export function ensureBuilt(): void {
@@ -45,14 +45,14 @@ export async function serveDist(): Promise<{ origin: string; close: () => Promis
   };
 }
 
-export function launchChromium(): Promise<Browser> {
+export function launchChromium(extraArgs: string[] = []): Promise<Browser> {
   const executablePath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
   if (!existsSync(executablePath)) {
     throw new Error(`Chromium not found at ${executablePath}: apt-get update && apt-get install -y chromium (or set CHROMIUM_PATH)`);
   }
   return chromium.launch({
     executablePath,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', ...extraArgs],
   });
 }
 
@@ -105,6 +105,8 @@ export async function watch(page: Page): Promise<PageWatch> {
 
 /** Waits until Redoc has hydrated (its sidebar links use the hash router). */
 export async function waitForRedoc(page: Page): Promise<void> {
+  // The page is server-rendered; Redoc's deferred script hydrates it and then sets the flag.
+  await page.waitForFunction(() => (window as any).kgRedocReady === true, undefined, { timeout: 60_000 });
   await page.waitForSelector('#redoc a[href^="#/"]', { timeout: 20_000 });
 }
 

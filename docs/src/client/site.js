@@ -1,0 +1,143 @@
+// Shared behaviour of every page (plain script, no dependencies): theme toggle, mobile menu, copy buttons on
+// code blocks, and the site search over the build-time index in assets/search-index.js.
+(function () {
+  var root = document.documentElement;
+
+  // Theme: one choice for the whole site, stored under Redoc's own key so rest.html follows it too.
+  function setTheme(mode) {
+    root.classList.remove('light', 'dark');
+    root.classList.add(mode);
+    try { localStorage.setItem('redoc.colorMode', mode); } catch (e) { /* storage off: this page only */ }
+  }
+  document.querySelectorAll('.kg-theme-toggle').forEach(function (b) {
+    b.addEventListener('click', function () { setTheme(root.classList.contains('dark') ? 'light' : 'dark'); });
+  });
+  // Another tab changed the theme.
+  window.addEventListener('storage', function (e) { if (e.key === 'redoc.colorMode' && (e.newValue === 'light' || e.newValue === 'dark')) setTheme(e.newValue); });
+
+  // Mobile menu: the drawer holds the site links and this page's own menu.
+  var menuButton = document.querySelector('.kg-menu-button');
+  var drawer = document.getElementById('kg-drawer');
+  function openMenu(open) {
+    if (!drawer || !menuButton) return;
+    drawer.hidden = !open;
+    menuButton.setAttribute('aria-expanded', String(open));
+    root.classList.toggle('kg-menu-open', open);
+  }
+  if (menuButton && drawer) {
+    var pageMenu = document.querySelector('.kg-menu');
+    var slot = drawer.querySelector('.kg-drawer-page');
+    if (pageMenu && slot && !slot.children.length) slot.innerHTML = pageMenu.innerHTML;
+    menuButton.addEventListener('click', function () { openMenu(drawer.hidden); });
+    drawer.addEventListener('click', function (e) { if (e.target.closest('a')) openMenu(false); });
+    document.addEventListener('keydown', function (e) { if (e.key === 'Escape') openMenu(false); });
+  }
+
+  // Copy buttons: the build puts a bar above each code block (outside Redoc, which has its own), so nothing
+  // covers code and no node moves after the first paint; blocks added later get one here.
+  function addCopy(pre) {
+    if (pre.closest('#redoc')) return;
+    var wrap = pre.parentElement;
+    if (!wrap.classList.contains('kg-code')) {
+      wrap = document.createElement('div');
+      wrap.className = 'kg-code';
+      wrap.innerHTML = '<div class="kg-code-bar"><span class="kg-code-lang"></span><button type="button" class="kg-copy">Copy</button></div>';
+      pre.parentNode.insertBefore(wrap, pre);
+      wrap.appendChild(pre);
+    }
+    var button = wrap.querySelector('.kg-copy');
+    if (!button || button.dataset.ready) return;
+    button.dataset.ready = '1';
+    button.addEventListener('click', function () {
+      var text = pre.innerText.replace(/\n$/, '');
+      var done = function () { button.textContent = 'Copied'; setTimeout(function () { button.textContent = 'Copy'; }, 1500); };
+      if (navigator.clipboard && window.isSecureContext) navigator.clipboard.writeText(text).then(done, fallback); else fallback();
+      function fallback() {
+        var t = document.createElement('textarea');
+        t.value = text; t.style.position = 'fixed'; t.style.opacity = '0';
+        document.body.appendChild(t); t.select();
+        try { document.execCommand('copy'); } catch (e) { /* nothing to do */ }
+        t.remove(); done();
+      }
+    });
+  }
+  document.querySelectorAll('pre').forEach(addCopy);
+  window.kgAddCopy = addCopy;
+
+  // Search: every term must prefix-match a word of the entry; the title weighs most.
+  var input = document.getElementById('kg-search-input');
+  var list = document.getElementById('kg-search-results');
+  // The index loads on first use, so it never delays the first paint.
+  var index = null, loading = null;
+  function withIndex(cb) {
+    if (index) return cb();
+    if (!loading) {
+      loading = [];
+      var s = document.createElement('script');
+      s.src = (document.querySelector('script[src$="assets/site.js"]') || { src: 'assets/site.js' }).src.replace(/site\.js$/, 'search-index.js');
+      s.onload = function () {
+        index = (window.KG_SEARCH || []).map(function (e) { return { e: e, t: words(e.t + ' ' + (e.s || '')), x: words(e.x || '') }; });
+        loading.forEach(function (f) { f(); });
+      };
+      document.head.appendChild(s);
+    }
+    loading.push(cb);
+  }
+  function words(s) { return String(s).toLowerCase().split(/[^a-z0-9_.\u00c0-\u024f]+/).filter(Boolean); }
+  function score(entry, terms) {
+    var total = 0;
+    for (var i = 0; i < terms.length; i++) {
+      var q = terms[i], best = 0;
+      for (var j = 0; j < entry.t.length && best < 10; j++) { var w = entry.t[j]; if (w === q) best = 10; else if (w.indexOf(q) === 0) best = Math.max(best, 6); else if (q.length > 2 && w.indexOf(q) > 0) best = Math.max(best, 3); }
+      for (var k = 0; k < entry.x.length && best < 2; k++) { if (entry.x[k].indexOf(q) === 0) best = 2; }
+      if (!best) return 0;
+      total += best;
+    }
+    return total;
+  }
+  function search(q) {
+    var terms = words(q);
+    if (!terms.length) return [];
+    return (index || []).map(function (en) { return { en: en, s: score(en, terms) }; })
+      .filter(function (r) { return r.s > 0; })
+      .sort(function (a, b) { return b.s - a.s || a.en.e.t.length - b.en.e.t.length; })
+      .slice(0, 10).map(function (r) { return r.en.e; });
+  }
+  var active = -1;
+  function render(results) {
+    active = -1;
+    list.innerHTML = '';
+    if (!input.value.trim()) { list.hidden = true; return; }
+    if (!results.length) { list.innerHTML = '<div class="kg-search-empty">No results</div>'; list.hidden = false; return; }
+    results.forEach(function (r) {
+      var a = document.createElement('a');
+      a.href = r.u; a.className = 'kg-search-hit'; a.setAttribute('role', 'option');
+      a.innerHTML = '<span class="kg-search-kind"></span><span class="kg-search-title"></span><span class="kg-search-sub"></span>';
+      a.children[0].textContent = r.k; a.children[1].textContent = r.t; a.children[2].textContent = r.s || '';
+      list.appendChild(a);
+    });
+    list.hidden = false;
+  }
+  if (input && list) {
+    input.addEventListener('input', function () { withIndex(function () { render(search(input.value)); }); });
+    input.addEventListener('focus', function () { withIndex(function () {}); });
+    input.addEventListener('keydown', function (e) {
+      var hits = list.querySelectorAll('a');
+      if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+        e.preventDefault();
+        if (!hits.length) return;
+        active = (active + (e.key === 'ArrowDown' ? 1 : hits.length - 1)) % hits.length;
+        hits.forEach(function (h, i) { h.classList.toggle('kg-active', i === active); });
+      } else if (e.key === 'Enter' && hits.length) {
+        location.href = hits[Math.max(active, 0)].href;
+        list.hidden = true;
+      } else if (e.key === 'Escape') { list.hidden = true; input.blur(); }
+    });
+    list.addEventListener('click', function () { list.hidden = true; });
+    document.addEventListener('click', function (e) { if (!e.target.closest('.kg-search')) list.hidden = true; });
+    document.addEventListener('keydown', function (e) {
+      if (e.key === '/' && document.activeElement === document.body) { e.preventDefault(); input.focus(); }
+    });
+  }
+  window.kgSearch = search;
+})();
