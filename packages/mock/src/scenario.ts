@@ -2,7 +2,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Ajv2020 } from 'ajv/dist/2020.js';
+import { createAjv } from '@kallglot/spec/ajv';
 
 export interface Utterance {
   speaker?: string;
@@ -37,11 +37,11 @@ export interface Scenario {
 /** Directory of the scenarios shipped with the package. */
 export const BUILTIN_SCENARIOS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'scenarios');
 
-let validator: ReturnType<Ajv2020['compile']> | undefined;
+let validator: ReturnType<ReturnType<typeof createAjv>['compile']> | undefined;
 function validateScenario(data: unknown, source: string): Scenario {
   if (!validator) {
     const schema = JSON.parse(readFileSync(join(BUILTIN_SCENARIOS_DIR, 'scenario.schema.json'), 'utf8')) as object;
-    validator = new Ajv2020({ allErrors: true, strict: false }).compile(schema);
+    validator = createAjv().compile(schema);
   }
   if (!validator(data)) {
     const e = validator.errors?.[0];

@@ -1,6 +1,7 @@
 // The shared Ajv 2020 helper: validators compiled from the bundled documents, cached, and not vacuous.
 import { describe, expect, it } from 'vitest';
 import { compileAsyncApi, compileOpenApi, loadBundled } from '@kallglot/spec/validators';
+import * as core from '@kallglot/spec/ajv';
 
 const examples = (loadBundled('openapi.json') as any).components.examples as Record<string, { value: any }>;
 
@@ -52,5 +53,19 @@ describe('@kallglot/spec/validators', () => {
     expect([...aa.messages.values()].filter((m) => m.directions.has('server')).map((m) => m.type).sort()).toEqual(
       ['pong', 'session.ended', 'session.error', 'session.ready', 'transcript.final', 'transcript.partial'],
     );
+  });
+
+  it('@kallglot/spec/ajv is the same helper without the bundled defaults', () => {
+    // One implementation: the Node entry's validators for the bundled doc are the core's for that object.
+    const oa = compileOpenApi();
+    expect(core.compileOpenApi(oa.doc)).toBe(oa);
+    expect(core.compileAsyncApi(compileAsyncApi().doc)).toBe(compileAsyncApi());
+    expect(() => core.compileOpenApi(undefined as never)).toThrow(/needs a parsed document/);
+    expect('loadBundled' in core).toBe(false);
+    // deref follows $ref chains from a node; a node without $ref comes back as is.
+    const doc = { a: { $ref: '#/b' }, b: { $ref: '#/c' }, c: { type: 'string' } };
+    expect(core.deref(doc, { $ref: '#/a' })).toBe(doc.c);
+    expect(core.deref(doc, doc.c)).toBe(doc.c);
+    expect(core.deref(doc, { $ref: '#/missing' })).toBeUndefined();
   });
 });

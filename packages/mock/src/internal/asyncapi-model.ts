@@ -1,6 +1,7 @@
 // Index over the bundled AsyncAPI document: one compiled validator per wire `type`, examples, close codes.
 import type { ValidateFunction } from 'ajv';
-import { compileAt, createAjv, deref, ptr, type Json, type JsonObject } from './schema.js';
+import { compileAsyncApi, deref, escapePointer as ptr, locate } from '@kallglot/spec/ajv';
+import type { Json, JsonObject } from './schema.js';
 
 export const CLIENT_TYPES = ['audio.input', 'ping', 'session.end'] as const;
 export const SERVER_TYPES = ['session.ready', 'transcript.partial', 'transcript.final', 'pong', 'session.ended', 'session.error'] as const;
@@ -62,23 +63,14 @@ function typeConst(doc: JsonObject, schema: JsonObject | undefined): string | un
 }
 
 export function buildAsyncApiModel(doc: JsonObject): AsyncApiModel {
-  const DOC_ID = 'kallglot-asyncapi.json';
-  const ajv = createAjv(doc, DOC_ID);
+  const { at } = compileAsyncApi(doc);
   const messages = new Map<string, MessageSpec>();
 
   const consider = (name: string, msgPtr: string) => {
     // Follow $ref chains to find where the message really lives (validators point there).
-    const rawMsg = (() => {
-      let cur = getRaw(doc, msgPtr);
-      let p = msgPtr;
-      while (cur && typeof cur.$ref === 'string') {
-        p = cur.$ref;
-        cur = getRaw(doc, p);
-      }
-      return { node: cur, ptr: p };
-    })();
+    const rawMsg = locate(doc, msgPtr) as { node: JsonObject | undefined; pointer: string };
     if (!rawMsg.node || !rawMsg.node.payload) return;
-    let payloadPtr = `${rawMsg.ptr}/payload`;
+    let payloadPtr = `${rawMsg.pointer}/payload`;
     let payload = deref<JsonObject>(doc, rawMsg.node.payload);
     // AsyncAPI 3 multi-format schema: { schemaFormat, schema }.
     if (payload && payload.schema && payload.schemaFormat) {
@@ -91,7 +83,7 @@ export function buildAsyncApiModel(doc: JsonObject): AsyncApiModel {
     const exs = rawMsg.node.examples as JsonObject[] | undefined;
     if (Array.isArray(exs) && exs[0] && typeof exs[0].payload === 'object') example = exs[0].payload as JsonObject;
     else if (Array.isArray(payload.examples) && payload.examples[0] && typeof payload.examples[0] === 'object') example = payload.examples[0] as JsonObject;
-    messages.set(type, { type, name, schema: payload, validate: compileAt(ajv, DOC_ID, payloadPtr), example });
+    messages.set(type, { type, name, schema: payload, validate: at(payloadPtr), example });
   };
 
   const comps = ((doc.components as JsonObject | undefined)?.messages ?? {}) as JsonObject;
@@ -164,17 +156,6 @@ function collectProperties(doc: JsonObject, node: unknown, depth: number): JsonO
   const out: JsonObject = {};
   for (const member of (Array.isArray(schema.allOf) ? schema.allOf : []) as Json[]) Object.assign(out, collectProperties(doc, member, depth + 1));
   return Object.assign(out, (schema.properties ?? {}) as JsonObject);
-}
-
-function getRaw(doc: JsonObject, pointer: string): JsonObject | undefined {
-  const parts = pointer.replace(/^#\//, '').split('/');
-  let cur: Json | undefined = doc;
-  for (const raw of parts) {
-    const key = raw.replace(/~1/g, '/').replace(/~0/g, '~');
-    if (cur && typeof cur === 'object' && !Array.isArray(cur)) cur = (cur as JsonObject)[key];
-    else return undefined;
-  }
-  return cur as JsonObject | undefined;
 }
 
 function findKey(node: Json | undefined, key: string, depth = 0): Json | undefined {

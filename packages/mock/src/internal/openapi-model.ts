@@ -1,6 +1,7 @@
 // A small index over the bundled OpenAPI document: route matching, per-operation validators, error vocabulary.
 import type { ValidateFunction } from 'ajv';
-import { compileAt, createAjv, deref, ptr, type Json, type JsonObject } from './schema.js';
+import { compileOpenApi, deref, escapePointer as ptr } from '@kallglot/spec/ajv';
+import type { Json, JsonObject } from './schema.js';
 
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
 
@@ -53,8 +54,8 @@ function schemaTypes(schema: JsonObject | undefined): string[] {
 }
 
 export function buildOpenApiModel(doc: JsonObject): OpenApiModel {
-  const DOC_ID = 'kallglot-openapi.json';
-  const ajv = createAjv(doc, DOC_ID);
+  // The shared helper's Ajv instance holds the document; every validator is a cached pointer into it.
+  const { ajv, at: compile } = compileOpenApi(doc);
   const operations: OperationSpec[] = [];
   const paths = (doc.paths ?? {}) as JsonObject;
   const globalSecurity = doc.security as Json[] | undefined;
@@ -65,16 +66,7 @@ export function buildOpenApiModel(doc: JsonObject): OpenApiModel {
   } catch {
     basePath = '';
   }
-  const validators = new Map<string, ValidateFunction>();
   const anyValue = ajv.compile({});
-  const compile = (pointer: string): ValidateFunction => {
-    let v = validators.get(pointer);
-    if (!v) {
-      v = compileAt(ajv, DOC_ID, pointer);
-      validators.set(pointer, v);
-    }
-    return v;
-  };
 
   for (const [pathTemplate, rawItem] of Object.entries(paths)) {
     const item = deref<JsonObject>(doc, rawItem);

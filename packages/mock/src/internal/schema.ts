@@ -1,58 +1,9 @@
-// Ajv helpers over an already-parsed contract document. No Node built-ins: the MSW adapter runs this in browsers.
-import { Ajv2020, type ValidateFunction, type ErrorObject } from 'ajv/dist/2020.js';
-import addFormatsModule from 'ajv-formats';
-
-// ajv-formats is CommonJS; its default export arrives wrapped under NodeNext.
-const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (
-  ajv: Ajv2020,
-) => Ajv2020;
+// Mock-specific Ajv error reporting (the API's `param` and message) and the JSON types. Compiling validators and
+// walking pointers is @kallglot/spec/ajv's job. No Node built-ins: the MSW adapter runs this in browsers.
+import type { ErrorObject } from 'ajv';
 
 export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 export type JsonObject = { [k: string]: Json };
-
-/** Escape one JSON-pointer segment. */
-export function ptr(seg: string): string {
-  return seg.replace(/~/g, '~0').replace(/\//g, '~1');
-}
-
-/** Follow local `$ref`s (`#/…`) until a non-ref node is reached. */
-export function deref<T = JsonObject>(doc: JsonObject, node: unknown, depth = 0): T {
-  let cur = node as JsonObject | undefined;
-  while (cur && typeof cur === 'object' && typeof cur.$ref === 'string' && depth < 32) {
-    cur = getPointer(doc, cur.$ref) as JsonObject | undefined;
-    depth++;
-  }
-  return cur as T;
-}
-
-export function getPointer(doc: JsonObject, ref: string): Json | undefined {
-  if (!ref.startsWith('#')) return undefined;
-  const parts = ref.slice(1).split('/').filter((p, i) => i > 0 || p !== '');
-  let cur: Json | undefined = doc;
-  for (const raw of parts) {
-    const key = decodeURIComponent(raw).replace(/~1/g, '/').replace(/~0/g, '~');
-    if (cur && typeof cur === 'object' && !Array.isArray(cur)) cur = (cur as JsonObject)[key];
-    else if (Array.isArray(cur)) cur = cur[Number(key)];
-    else return undefined;
-  }
-  return cur;
-}
-
-/** An Ajv 2020 instance holding the whole document under `docId`, so validators are JSON pointers into it. */
-export function createAjv(doc: JsonObject, docId: string): Ajv2020 {
-  const ajv = new Ajv2020({ strict: false, allErrors: true, validateFormats: true, allowUnionTypes: true });
-  addFormats(ajv);
-  // OpenAPI-only formats Ajv does not know: accept them rather than fail compilation.
-  for (const f of ['binary', 'byte', 'int32', 'int64', 'float', 'double', 'password']) {
-    if (!ajv.formats[f]) ajv.addFormat(f, true);
-  }
-  ajv.addSchema(doc as object, docId);
-  return ajv;
-}
-
-export function compileAt(ajv: Ajv2020, docId: string, pointer: string): ValidateFunction {
-  return ajv.compile({ $ref: `${docId}${pointer}` });
-}
 
 /** Offending field of the first Ajv error as a dotted path (`routing.phone_number`, `include[1]`). */
 export function paramFromAjvError(e: ErrorObject | undefined): string | undefined {

@@ -1,46 +1,31 @@
-// Independent validators for tests: Ajv 2020 straight over the bundled documents (not the mock's own index).
-import { createRequire } from 'node:module';
-import { readFileSync } from 'node:fs';
-import { Ajv2020, type ValidateFunction, type ErrorObject } from 'ajv/dist/2020.js';
-import addFormatsModule from 'ajv-formats';
+// Independent validators for tests: the shared Ajv 2020 helper of @kallglot/spec straight over the bundled
+// documents (not the mock's own index).
+import type { ValidateFunction, ErrorObject } from '@kallglot/spec/validators';
+import { compileAsyncApi, compileOpenApi, escapePointer, locate } from '@kallglot/spec/validators';
 
-const require = createRequire(import.meta.url);
-const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (a: Ajv2020) => Ajv2020;
+export const oas = compileOpenApi();
+export const aas = compileAsyncApi();
+export const openapi = oas.doc as any;
+export const asyncapi = aas.doc as any;
 
-export const openapi = JSON.parse(readFileSync(require.resolve('@kallglot/spec/openapi.json'), 'utf8'));
-export const asyncapi = JSON.parse(readFileSync(require.resolve('@kallglot/spec/asyncapi.json'), 'utf8'));
-
-function makeAjv(doc: object, id: string): Ajv2020 {
-  const ajv = new Ajv2020({ strict: false, allErrors: true });
-  addFormats(ajv);
-  for (const f of ['binary', 'byte', 'int32', 'int64', 'float', 'double', 'password']) if (!ajv.formats[f]) ajv.addFormat(f, true);
-  ajv.addSchema(doc, id);
-  return ajv;
-}
-const oa = makeAjv(openapi, 'oa');
-const aa = makeAjv(asyncapi, 'aa');
-const esc = (s: string) => s.replace(/~/g, '~0').replace(/\//g, '~1');
-
-/** Validator for an operation's documented JSON response. */
+/** Validator for an operation's documented JSON response (exactly that status, no range fallback). */
 export function responseValidator(method: string, path: string, status: number): ValidateFunction {
-  let resp = openapi.paths[path][method.toLowerCase()].responses[String(status)];
-  let pointer = `#/paths/${esc(path)}/${method.toLowerCase()}/responses/${status}`;
-  while (resp.$ref) {
-    pointer = resp.$ref;
-    resp = resp.$ref.split('/').slice(1).reduce((o: any, k: string) => o[k.replace(/~1/g, '/').replace(/~0/g, '~')], openapi);
-  }
-  return oa.compile({ $ref: `oa${pointer}/content/application~1json/schema` });
+  const { node, pointer } = locate(openapi, `/paths/${escapePointer(path)}/${method.toLowerCase()}/responses/${status}`);
+  if (!node) throw new Error(`${method} ${path} does not document ${status}`);
+  return oas.at(`${pointer}/content/application~1json/schema`);
 }
 
-export const errorValidator: ValidateFunction = oa.compile({ $ref: 'oa#/components/schemas/Error' });
+export const errorValidator: ValidateFunction = oas.schema('Error');
 
-/** One validator per server message type, found by the `type` const of each message payload. */
-export const serverMessageValidators = new Map<string, ValidateFunction>();
-for (const [name, msg] of Object.entries<any>(asyncapi.components.messages)) {
-  const t = msg.payload?.properties?.type?.const;
-  if (typeof t === 'string') serverMessageValidators.set(t, aa.compile({ $ref: `aa#/components/messages/${esc(name)}/payload` }));
-}
 export const SERVER_TYPES = ['session.ready', 'transcript.partial', 'transcript.final', 'pong', 'session.ended', 'session.error'];
+/** One validator per server message type (the document's `send` operations). */
+export const serverMessageValidators = new Map<string, ValidateFunction>(
+  SERVER_TYPES.map((t) => {
+    const v = aas.message(t, 'server');
+    if (!v) throw new Error(`asyncapi.json has no server message ${t}`);
+    return [t, v];
+  }),
+);
 
 export function validateServerFrame(text: string): { ok: boolean; errors?: unknown } {
   let frame: any;
