@@ -55,13 +55,21 @@ export function deref(doc, node) {
   return node && typeof node === 'object' && typeof node.$ref === 'string' ? locate(doc, node.$ref).node : node;
 }
 
-function requireDoc(doc, fn) {
-  if (!doc || typeof doc !== 'object') throw new TypeError(`${fn} needs a parsed document (the default bundled one comes from @kallglot/spec/validators)`);
-}
-
 // One compiled view per document object: compiling twice over the same doc reuses validators.
 const openapiCache = new WeakMap();
 const asyncapiCache = new WeakMap();
+
+/** The cached view of `doc`, else `build(doc, ajv, at)` over a fresh Ajv instance holding the document as `id`. */
+function compiled(cache, fn, id, build, doc) {
+  if (!doc || typeof doc !== 'object') throw new TypeError(`${fn} needs a parsed document (the default bundled one comes from @kallglot/spec/validators)`);
+  let api = cache.get(doc);
+  if (!api) {
+    const { ajv, at } = base(doc, id);
+    api = build(doc, ajv, at);
+    cache.set(doc, api);
+  }
+  return api;
+}
 
 function base(doc, id) {
   const ajv = createAjv();
@@ -85,12 +93,9 @@ const mediaMatch = (medias, wanted) => {
 };
 
 /** Validators over a parsed OpenAPI 3.1 document. */
-export function compileOpenApi(doc) {
-  requireDoc(doc, 'compileOpenApi');
-  const hit = openapiCache.get(doc);
-  if (hit) return hit;
-  const id = 'https://kallglot.invalid/openapi.json';
-  const { ajv, at } = base(doc, id);
+export const compileOpenApi = (doc) => compiled(openapiCache, 'compileOpenApi', 'https://kallglot.invalid/openapi.json', openApiValidators, doc);
+
+function openApiValidators(doc, ajv, at) {
 
   const operations = new Map();
   for (const path of Object.keys(doc.paths ?? {})) {
@@ -154,17 +159,13 @@ export function compileOpenApi(doc) {
       return contentSchema(pointer, 'application/json', `webhook ${eventType}`);
     },
   };
-  openapiCache.set(doc, api);
   return api;
 }
 
 /** Validators over a parsed AsyncAPI 3 document, by wire `type`. */
-export function compileAsyncApi(doc) {
-  requireDoc(doc, 'compileAsyncApi');
-  const hit = asyncapiCache.get(doc);
-  if (hit) return hit;
-  const id = 'https://kallglot.invalid/asyncapi.json';
-  const { ajv, at } = base(doc, id);
+export const compileAsyncApi = (doc) => compiled(asyncapiCache, 'compileAsyncApi', 'https://kallglot.invalid/asyncapi.json', asyncApiValidators, doc);
+
+function asyncApiValidators(doc, ajv, at) {
   // The document speaks for the server: `send` = server → client, `receive` = client → server.
   const messages = new Map();
   for (const opId of Object.keys(doc.operations ?? {})) {
@@ -193,6 +194,5 @@ export function compileAsyncApi(doc) {
       return at(m.payloadPointer);
     },
   };
-  asyncapiCache.set(doc, api);
   return api;
 }
