@@ -173,26 +173,6 @@ function docComment(schema, indent) {
   return `${indent}/**\n${lines.map((l) => `${indent} * ${l}`.trimEnd()).join('\n')}\n${indent} */\n`;
 }
 
-/**
- * An object schema built from `allOf` object parts plus its own properties (transcript messages reuse the
- * shared turn fields this way) becomes one flat object, so the TypeScript type keeps every field and `type`.
- * Own property entries that only add vendor marks keep the definition pulled in from the parts.
- */
-function flattenAllOf(s) {
-  if (!s || typeof s !== 'object' || !Array.isArray(s.allOf)) return s;
-  const parts = s.allOf.map(flattenAllOf);
-  if (!parts.every((p) => p && typeof p === 'object' && (p.type === 'object' || p.properties) && !p.oneOf && !p.anyOf && !p.allOf)) return s;
-  const { allOf: _drop, ...own } = s;
-  const properties = {};
-  for (const p of parts) Object.assign(properties, p.properties || {});
-  for (const [k, v] of Object.entries(own.properties || {})) {
-    const marksOnly = v && typeof v === 'object' && Object.keys(v).every((key) => key.startsWith('x-'));
-    properties[k] = marksOnly && properties[k] ? { ...properties[k], ...v } : v;
-  }
-  const required = [...new Set([...parts.flatMap((p) => p.required || []), ...(own.required || [])])];
-  return { ...own, type: 'object', properties, ...(required.length ? { required } : {}) };
-}
-
 function makeTsEmitter() {
   const named = new Map(); // raw schema object → type name
   const byShape = new Map(); // title + cleaned JSON → type name
@@ -229,7 +209,6 @@ function makeTsEmitter() {
   }
 
   function inline(s, indent) {
-    s = flattenAllOf(s);
     if (s.const !== undefined) return tsLiteral(s.const);
     if (Array.isArray(s.enum)) return s.enum.map(tsLiteral).join(' | ');
     if (Array.isArray(s.oneOf)) return s.oneOf.map((x) => paren(typeOf(x, indent))).join(' | ');
@@ -273,7 +252,6 @@ function makeTsEmitter() {
   }
 
   function render(name, raw, asInterface) {
-    raw = flattenAllOf(raw);
     const isObj = (raw.type === 'object' || (!raw.type && raw.properties)) && !raw.oneOf && !raw.anyOf && !raw.allOf;
     if (asInterface && isObj) return `${docComment(raw, '')}export interface ${name} ${objectType(raw, '')}\n`;
     return `${docComment(raw, '')}export type ${name} = ${inline(raw, '')};\n`;
