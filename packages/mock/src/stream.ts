@@ -139,7 +139,10 @@ export async function startStreamMock(options: StreamMockOptions = {}): Promise<
   const shape = (type: string, fields: Record<string, unknown>): JsonObject => {
     const spec = model.messages.get(type);
     const base: JsonObject = spec?.example ? structuredClone(spec.example) : {};
-    const props = spec ? ((model.resolve(spec.schema).properties ?? {}) as JsonObject) : undefined;
+    // Fields may come from allOf members too (transcript messages reuse the shared turn fields that way).
+    const schema = spec ? (model.resolve(spec.schema) as JsonObject) : undefined;
+    const parts = schema ? [...((schema.allOf as JsonObject[] | undefined) ?? []).map((m) => model.resolve(m) as JsonObject), schema] : [];
+    const props = spec ? (Object.assign({}, ...parts.map((m) => m.properties ?? {})) as JsonObject) : undefined;
     const allowAny = !spec || (Object.keys(props ?? {}).length === 0 && spec.schema.additionalProperties !== false);
     for (const [k, v] of Object.entries(fields)) {
       if (!allowAny && !(k in (props ?? {}))) continue;
