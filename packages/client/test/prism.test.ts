@@ -1,40 +1,23 @@
 // Every operation once, through the typed client, against the real Prism mock of the bundled spec.
 // Prism validates our requests; Ajv 2020 validates every response body against the spec (Prism has
 // allOf/oneOf/discriminator bugs, so its own response validation is not trusted).
-import { readFileSync } from 'node:fs';
-import { Ajv2020 } from 'ajv/dist/2020.js';
-import addFormats from 'ajv-formats';
+import { compileOpenApi } from '@kallglot/spec/validators';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKallglotClient, type KallglotClient } from '../src/index.js';
-import { specPath, startPrism, type PrismProcess } from './helpers/prism.js';
+import { startPrism, type PrismProcess } from './helpers/prism.js';
 
 type Doc = { paths: Record<string, Record<string, { operationId?: string; responses: Record<string, unknown> }>> };
-const doc = JSON.parse(readFileSync(specPath, 'utf8')) as Doc;
-
-const ajv = new Ajv2020({ strict: false, allErrors: true, validateSchema: false });
-(addFormats as unknown as (a: Ajv2020) => void)(ajv);
-ajv.addSchema(doc as object, 'openapi.json');
-
-const esc = (s: string) => s.replace(/~/g, '~0').replace(/\//g, '~1');
-function responseSchemaRef(path: string, method: string, status: number, mediaType: string): string {
-  let pointer = `#/paths/${esc(path)}/${method}/responses/${status}`;
-  let node = doc.paths[path]![method]!.responses[String(status)] as { $ref?: string; content?: Record<string, unknown> } | undefined;
-  if (!node) throw new Error(`${method.toUpperCase()} ${path} does not document status ${status}`);
-  while (node?.$ref) {
-    pointer = node.$ref;
-    node = pointer.slice(2).split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~')).reduce((o: any, k) => o?.[k], doc);
-  }
-  if (!node?.content?.[mediaType]) throw new Error(`${method.toUpperCase()} ${path} ${status} has no ${mediaType} content`);
-  return `openapi.json${pointer}/content/${esc(mediaType)}/schema`;
-}
+const validators = compileOpenApi();
+const doc = validators.doc as Doc;
 
 function validate(path: string, method: string, result: { data?: unknown; error?: unknown; response: Response }) {
   const status = result.response.status;
   const mediaType = (result.response.headers.get('content-type') ?? '').split(';')[0]!.trim();
-  const validateFn = ajv.compile({ $ref: responseSchemaRef(path, method, status, mediaType) });
+  const operationId = doc.paths[path]![method]!.operationId!;
+  const validateFn = validators.response(operationId, status, mediaType);
   const body = result.data ?? result.error;
   const ok = validateFn(body);
-  if (!ok) throw new Error(`${method.toUpperCase()} ${path} ${status}: ${ajv.errorsText(validateFn.errors)}\n${JSON.stringify(body).slice(0, 500)}`);
+  if (!ok) throw new Error(`${method.toUpperCase()} ${path} ${status}: ${validators.ajv.errorsText(validateFn.errors)}\n${JSON.stringify(body).slice(0, 500)}`);
   return status;
 }
 

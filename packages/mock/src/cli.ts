@@ -1,38 +1,14 @@
 // `kallglot-mock` command line: serve the mocks, or send a signed webhook.
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { startMock, type MockOptions } from './mock.js';
 import type { FaultSpec } from './scenario.js';
+import { isSendableCloseCode } from './stream.js';
 import { loadOpenApiModel, sendWebhook, webhookEventTypes } from './webhook.js';
 
-const USAGE = `Usage:
-  kallglot-mock [serve] [options]          REST mock, stream mock and docs on 127.0.0.1
-  kallglot-mock webhook send --url URL --event TYPE --secret SECRET [--data JSON] [--time-scale X] [--max-attempts N]
-  kallglot-mock webhook list               the documented event types
-
-Serve options:
-  --host HOST               bind address (default 127.0.0.1)
-  --rest-port N             REST mock port (default 4010; 0 = any free port)
-  --stream-port N           stream mock port (default 4011)
-  --docs-port N             docs site port (default 4012)
-  --docs-dir DIR            serve this directory as the docs site (default ../../docs/dist when present)
-  --no-docs                 do not serve the docs site
-  --scenario NAME|FILE      default stream scenario (built-in: default, bilingual, drop-connection, ...)
-  --scenario-dir DIR        extra directory of scenario JSON files
-  --strict-tokens           refuse kst_ tokens this mock did not issue (4001)
-  --latency-ms N            fault: delay every stream server frame
-  --drop-after-ms N         fault: drop stream connections after N ms
-  --close-code CODE         fault: close stream connections with CODE ...
-  --close-after-ms N        ... after N ms (default 0)
-  --malformed-every N       fault: every Nth stream server frame is malformed
-  --webhook-url URL         post lifecycle webhooks (session.created/started/ended) here
-  --webhook-secret SECRET   signing secret for those webhooks (default whsec_kallglot_mock)
-  --webhook-time-scale X    scale the documented retry delays (default 1)
-  --credits N               starting API credits (default 1000)
-  --rate-limit N            requests per minute per key; 0 = unlimited (default 1000)
-  --openapi FILE            OpenAPI bundle (default @kallglot/spec/openapi.json)
-  --asyncapi FILE           AsyncAPI bundle (default @kallglot/spec/asyncapi.json)
-  --json                    print the URLs as one JSON line instead of a table
-  -h, --help                this text`;
+// The help text lives next to the bin, so `kallglot-mock --help` works before a build.
+const USAGE = readFileSync(fileURLToPath(new URL('../bin/usage.txt', import.meta.url)), 'utf8').trimEnd();
 
 function int(name: string, v: string | undefined): number | undefined {
   if (v === undefined) return undefined;
@@ -109,6 +85,21 @@ async function webhookCommand(argv: string[]): Promise<number> {
   return result.delivered ? 0 : 1;
 }
 
+/** A listen error on one of our ports, as a sentence naming the flag that moves it; undefined for other errors. */
+function portHint(e: unknown, opts: MockOptions): string | undefined {
+  const err = e as { code?: string; port?: number; address?: string };
+  if (err?.code !== 'EADDRINUSE' && err?.code !== 'EACCES') return undefined;
+  const which = [
+    ['--rest-port', 'REST mock', opts.restPort],
+    ['--stream-port', 'stream mock', opts.streamPort],
+    ['--docs-port', 'docs site', opts.docsPort],
+  ].find(([, , p]) => p === err.port) as [string, string, number] | undefined;
+  const what = err.code === 'EADDRINUSE' ? 'is already in use' : 'may not be opened by this user';
+  const where = `port ${err.port ?? '?'}${err.address ? ` on ${err.address}` : ''}`;
+  if (!which) return `${where} ${what} (${err.code}).`;
+  return `${where} (${which[1]}) ${what}: pass ${which[0]} N to pick another one (0 = any free port).`;
+}
+
 async function serve(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
@@ -127,6 +118,8 @@ async function serve(argv: string[]): Promise<number> {
       'close-code': { type: 'string' },
       'close-after-ms': { type: 'string' },
       'malformed-every': { type: 'string' },
+      'allow-url-faults': { type: 'boolean' },
+      'upstream-timeout-ms': { type: 'string' },
       'webhook-url': { type: 'string' },
       'webhook-secret': { type: 'string' },
       'webhook-time-scale': { type: 'string' },
@@ -153,6 +146,9 @@ async function serve(argv: string[]): Promise<number> {
   f('close_code', 'close-code');
   f('close_after_ms', 'close-after-ms');
   f('malformed_every', 'malformed-every');
+  if (faults.close_code !== undefined && !isSendableCloseCode(faults.close_code)) {
+    throw new UsageError(`--close-code ${faults.close_code} cannot be sent by a WebSocket: use 1000-1003, 1007-1014 or 3000-4999`);
+  }
   const opts: MockOptions = {
     host: values.host ?? '127.0.0.1',
     restPort: int('rest-port', values['rest-port']) ?? 4010,
@@ -163,6 +159,8 @@ async function serve(argv: string[]): Promise<number> {
     scenarioDirs: values['scenario-dir'],
     faults,
     acceptUnknownTokens: !values['strict-tokens'],
+    allowUrlFaults: values['allow-url-faults'] ?? false,
+    upstreamTimeoutMs: int('upstream-timeout-ms', values['upstream-timeout-ms']),
     webhookUrl: values['webhook-url'],
     webhookSecret: values['webhook-secret'],
     webhookTimeScale: scale(values['webhook-time-scale']),
@@ -171,7 +169,15 @@ async function serve(argv: string[]): Promise<number> {
     openapiPath: values.openapi,
     asyncapiPath: values.asyncapi,
   };
-  const mock = await startMock(opts);
+  let mock: Awaited<ReturnType<typeof startMock>>;
+  try {
+    mock = await startMock(opts);
+  } catch (e) {
+    const hint = portHint(e, opts);
+    if (!hint) throw e;
+    console.error(`kallglot-mock: ${hint}`);
+    return 1;
+  }
   const u = mock.urls;
   if (values.json) console.log(JSON.stringify({ ready: true, ...u }));
   else {

@@ -1,8 +1,12 @@
 // Minimal static file server for the built docs site (docs/dist).
-import { createReadStream, existsSync, statSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+// Every path is resolved with realpath and checked against the root's realpath, so neither `..` nor a symlink can
+// lead outside it. Files are opened once and served from that descriptor: a file that vanishes or cannot be read
+// (as during a docs rebuild) is a 404 or 500 for that request, never a crash.
+import { constants, createReadStream, realpathSync } from 'node:fs';
+import { open, realpath, type FileHandle } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { extname, join, normalize, resolve, sep } from 'node:path';
+import { extname, join, sep } from 'node:path';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -14,12 +18,24 @@ const TYPES: Record<string, string> = {
   '.yml': 'application/yaml',
   '.svg': 'image/svg+xml',
   '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.webp': 'image/webp',
+  '.gif': 'image/gif',
   '.ico': 'image/x-icon',
   '.txt': 'text/plain; charset=utf-8',
+  '.md': 'text/markdown; charset=utf-8',
+  '.xml': 'application/xml',
   '.map': 'application/json',
+  '.wasm': 'application/wasm',
+  '.woff': 'font/woff',
   '.woff2': 'font/woff2',
   '.wav': 'audio/wav',
+  '.mp3': 'audio/mpeg',
 };
+
+/** Longest request target served (bytes); longer ones get 414. */
+export const MAX_DOCS_URL = 2048;
 
 export interface DocsServer {
   url: string;
@@ -27,36 +43,102 @@ export interface DocsServer {
   close(): Promise<void>;
 }
 
-export async function startDocsServer(opts: { dir: string; host?: string; port?: number }): Promise<DocsServer> {
-  const root = resolve(opts.dir);
+type Found = { fh: FileHandle; size: number; path: string };
+
+const text = (res: ServerResponse, status: number, body: string, headers: Record<string, string> = {}) => {
+  res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': Buffer.byteLength(body), ...headers }).end(body);
+};
+
+export async function startDocsServer(opts: { dir: string; host?: string; port?: number; log?: (line: string) => void }): Promise<DocsServer> {
+  const root = realpathSync(opts.dir);
   const host = opts.host ?? '127.0.0.1';
-  const server: Server = createServer((req, res) => {
-    let pathname = '/';
+  const log = opts.log ?? ((l: string) => process.stderr.write(`[kallglot-mock docs] ${l}\n`));
+  const inside = (p: string) => p === root || p.startsWith(root + sep);
+
+  /** Open `candidate` if it is a regular file whose real path lies under the root; undefined otherwise. */
+  async function openInside(candidate: string): Promise<Found | undefined> {
+    let real: string;
+    try {
+      real = await realpath(candidate);
+    } catch {
+      return undefined;
+    }
+    if (!inside(real)) return undefined;
+    let fh: FileHandle;
+    try {
+      // O_NOFOLLOW: a last component swapped for a symlink after realpath fails; O_NONBLOCK: a FIFO cannot block.
+      fh = await open(real, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0));
+    } catch {
+      return undefined;
+    }
+    try {
+      const st = await fh.stat();
+      if (st.isFile()) return { fh, size: st.size, path: real };
+    } catch {
+      // fall through: close and report not found
+    }
+    await fh.close().catch(() => undefined);
+    return undefined;
+  }
+
+  /** The file a URL path names: the path itself, its index.html, or path + .html. */
+  async function find(pathname: string): Promise<Found | undefined> {
+    const file = join(root, pathname);
+    if (!inside(file)) return undefined;
+    return (await openInside(file)) ?? (await openInside(join(file, 'index.html'))) ?? (pathname.endsWith('/') ? undefined : await openInside(`${file}.html`));
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse) {
+    const method = req.method ?? 'GET';
+    if ((req.url ?? '').length > MAX_DOCS_URL) return text(res, 414, 'URI too long');
+    if (method !== 'GET' && method !== 'HEAD') return text(res, 405, 'Method not allowed', { Allow: 'GET, HEAD' });
+    let pathname: string;
     try {
       pathname = decodeURIComponent(new URL(req.url ?? '/', 'http://docs.local').pathname);
     } catch {
-      res.writeHead(400).end('Bad request');
-      return;
+      return text(res, 400, 'Bad request');
     }
+    if (pathname.includes('\0')) return text(res, 400, 'Bad request');
     if (pathname === '/health') {
       res.writeHead(200, { 'Content-Type': 'application/json' }).end('{"status":"ok","docs":true}');
       return;
     }
-    let file = normalize(join(root, pathname));
-    // Never serve outside the docs directory.
-    if (file !== root && !file.startsWith(root + sep)) {
-      res.writeHead(403).end('Forbidden');
-      return;
+    const found = await find(pathname);
+    if (!found) return text(res, 404, 'Not found');
+    const { fh, size, path } = found;
+    res.writeHead(200, {
+      'Content-Type': TYPES[extname(path).toLowerCase()] ?? 'application/octet-stream',
+      'Content-Length': size,
+      'X-Content-Type-Options': 'nosniff',
+    });
+    if (method === 'HEAD') {
+      await fh.close().catch(() => undefined);
+      return void res.end();
     }
-    if (existsSync(file) && statSync(file).isDirectory()) file = join(file, 'index.html');
-    else if (!existsSync(file) && existsSync(`${file}.html`)) file = `${file}.html`;
-    if (!existsSync(file) || !statSync(file).isFile()) {
-      res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' }).end('Not found');
-      return;
+    // Serve exactly the bytes announced: the file may be rewritten meanwhile (a rebuild), never grow the answer.
+    const stream = createReadStream('', { fd: fh, start: 0, end: Math.max(0, size - 1), autoClose: true });
+    stream.on('error', (e) => {
+      log(`read error on ${path}: ${e.message}`);
+      res.destroy();
+    });
+    res.on('close', () => stream.destroy());
+    if (size === 0) {
+      stream.destroy();
+      return void res.end();
     }
-    res.writeHead(200, { 'Content-Type': TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream', 'Content-Length': statSync(file).size });
-    if (req.method === 'HEAD') return void res.end();
-    createReadStream(file).pipe(res);
+    stream.pipe(res);
+  }
+
+  const server: Server = createServer({ maxHeaderSize: 16 * 1024, requestTimeout: 30_000 }, (req, res) => {
+    handle(req, res).catch((e) => {
+      log(`internal error: ${(e as Error).stack ?? String(e)}`);
+      if (!res.headersSent) text(res, 500, 'Internal error');
+      else res.destroy();
+    });
+  });
+  server.on('clientError', (_e, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+    else socket.destroy();
   });
   await new Promise<void>((r, j) => {
     server.once('error', j);

@@ -23,6 +23,10 @@ export interface MockOptions {
   scenarioDirs?: string[];
   faults?: FaultSpec;
   acceptUnknownTokens?: boolean;
+  /** Honour fault parameters (`mock_close_code`, …) on stream connect URLs. Default false. */
+  allowUrlFaults?: boolean;
+  /** Deadline for one REST exchange with Prism (ms). Default 15 000. */
+  upstreamTimeoutMs?: number;
   /** Where lifecycle webhooks (session.created, session.started, session.ended) are posted. */
   webhookUrl?: string;
   webhookSecret?: string;
@@ -60,6 +64,7 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
     scenarioDirs: options.scenarioDirs,
     faults: options.faults,
     acceptUnknownTokens: options.acceptUnknownTokens,
+    allowUrlFaults: options.allowUrlFaults,
     selfCheck: options.selfCheck,
     log,
   });
@@ -73,6 +78,7 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
       streamBaseUrl: stream.url,
       credits: options.credits,
       rateLimit: options.rateLimit,
+      upstreamTimeoutMs: options.upstreamTimeoutMs,
       log,
     };
     rest = await startRestMock(restOpts);

@@ -2,11 +2,11 @@
 // The front adds what Prism cannot do: the API's auth rules, Error envelope for every 4xx/5xx, X-Request-ID,
 // credit and rate-limit headers, idempotency replay, and session responses that point at the local stream mock.
 import { createHash } from 'node:crypto';
-import { Agent, createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { envelope, ErrorVocabulary, requestId, ulidLike, type ApiError } from './internal/errors.js';
 import { buildOpenApiModel, type OpenApiModel, type OperationSpec } from './internal/openapi-model.js';
-import { startPrism, type PrismProcess } from './internal/prism.js';
+import { supervisePrism, UpstreamError, type UpstreamResponse } from './internal/prism.js';
 import { describeAjvError, paramFromAjvError, pickAjvError, readJson, resolveSpecPath, type JsonObject } from './internal/specs.js';
 import { SessionRegistry } from './registry.js';
 
@@ -27,6 +27,10 @@ export interface RestMockOptions {
   rateLimitWindowSeconds?: number;
   /** Prism's own log level. Default `warn`. */
   prismVerbose?: 'warn' | 'error' | 'info' | 'debug' | 'silent';
+  /** Deadline for one Prism exchange; past it the request answers 503 and the pool socket is freed. Default 15 s. */
+  upstreamTimeoutMs?: number;
+  /** How often Prism's health is probed (ms). Default 2000. */
+  prismHealthIntervalMs?: number;
   /** GET answers memoized from Prism (static mode makes them deterministic). 0 disables. Default 1000 entries. */
   prismCacheSize?: number;
   /** Called with one line per notable event (errors inside the mock). Default: stderr. */
@@ -110,25 +114,6 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
   });
 }
 
-interface UpstreamResponse {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  body: Buffer;
-}
-
-function forward(prism: PrismProcess, method: string, path: string, headers: Record<string, string>, body: Buffer): Promise<UpstreamResponse> {
-  return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: prism.host, port: prism.port, method, path, headers, agent: keepAlive }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 500, headers: res.headers, body: Buffer.concat(chunks) }));
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.end(body.length ? body : undefined);
-  });
-}
-
 const CORS = {
   'Access-Control-Allow-Origin': '*',
   'Access-Control-Expose-Headers': 'X-Request-ID, X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset, X-API-Credits-Remaining, X-API-Credits-Used, Retry-After',
@@ -178,8 +163,6 @@ function lowerName(k: string): string {
   return l;
 }
 
-const keepAlive = new Agent({ keepAlive: true, maxSockets: 64 });
-
 export async function startRestMock(options: RestMockOptions = {}): Promise<RestMock> {
   const host = options.host ?? '127.0.0.1';
   const log = options.log ?? ((l: string) => process.stderr.write(`[kallglot-mock rest] ${l}\n`));
@@ -205,32 +188,9 @@ export async function startRestMock(options: RestMockOptions = {}): Promise<Rest
     }),
   );
 
-  const prismOpts = { specPath, host: '127.0.0.1', verbose: options.prismVerbose ?? 'warn' } as const;
-  let prism = await startPrism(prismOpts);
-  let closing = false;
-  let prismRestarts = 0;
-  // Prism is a child process: if it dies, answer 503 envelopes meanwhile and start a new one.
-  const supervise = (p: PrismProcess) => {
-    p.child.once('exit', (code, signal) => {
-      if (closing) return;
-      log(`Prism exited (${signal ?? code}); restarting`);
-      prismRestarts++;
-      const retry = (delay: number) =>
-        startPrism(prismOpts).then(
-          (np) => {
-            if (closing) return void np.close();
-            prism = np;
-            supervise(np);
-          },
-          (e: Error) => {
-            log(`Prism restart failed: ${e.message}`);
-            if (!closing) setTimeout(() => void retry(Math.min(delay * 2, 10_000)), delay).unref();
-          },
-        );
-      void retry(500);
-    });
-  };
-  supervise(prism);
+  const upstreamTimeoutMs = options.upstreamTimeoutMs ?? 15_000;
+  // Prism is a supervised child: health-probed, restarted with backoff; 503 envelopes while it is down.
+  const prism = await supervisePrism({ specPath, host: '127.0.0.1', verbose: options.prismVerbose ?? 'warn', healthIntervalMs: options.prismHealthIntervalMs, log });
 
   const err = {
     validation(op: OperationSpec | undefined, param: string | undefined, message: string): HttpError {
@@ -548,7 +508,9 @@ export async function startRestMock(options: RestMockOptions = {}): Promise<Rest
     }
     const cors = CORS;
     if (url.pathname === '/health' && (method === 'GET' || method === 'HEAD')) {
-      return send(res, 200, { 'Content-Type': 'application/json', 'X-Request-ID': reqId, ...cors }, JSON.stringify({ status: 'ok', rest: true, prism: prism.child.exitCode === null }));
+      const ph = prism.health();
+      const ok = ph.state === 'up';
+      return send(res, ok ? 200 : 503, { 'Content-Type': 'application/json', 'X-Request-ID': reqId, ...cors }, JSON.stringify({ status: ok ? 'ok' : 'degraded', rest: true, prism: ph.state, prism_restarts: ph.restarts }));
     }
     if (method === 'OPTIONS') {
       res.writeHead(204, {
@@ -635,7 +597,7 @@ export async function startRestMock(options: RestMockOptions = {}): Promise<Rest
         const cached = cacheKey ? upstreamCache.get(cacheKey) : undefined;
         if (cached) up = cached;
         else {
-          up = await forward(prism, routeMethod, url.pathname + url.search, fwdHeaders, raw);
+          up = await prism.forward({ method: routeMethod, path: url.pathname + url.search, headers: fwdHeaders, body: raw }, { timeoutMs: upstreamTimeoutMs });
           if (cacheKey && up.status < 500) {
             if (upstreamCache.size >= cacheSize) upstreamCache.delete(upstreamCache.keys().next().value!);
             upstreamCache.set(cacheKey, up);
@@ -643,7 +605,7 @@ export async function startRestMock(options: RestMockOptions = {}): Promise<Rest
         }
       } catch (e) {
         if (slot) idem.delete(slot);
-        log(`Prism unreachable: ${(e as Error).message}`);
+        log(`Prism ${e instanceof UpstreamError && e.code === 'timeout' ? 'timed out' : 'unreachable'}: ${(e as Error).message}`);
         throw new HttpError({ status: 503, type: vocab.type('api'), code: 'service_unavailable', message: 'The mock REST engine is not available.' });
       }
       const ctype = String(up.headers['content-type'] ?? '');
@@ -725,7 +687,6 @@ export async function startRestMock(options: RestMockOptions = {}): Promise<Rest
       server.listen(options.port ?? 4010, host, () => resolve());
     });
   } catch (e) {
-    closing = true;
     await prism.close();
     throw e;
   }
@@ -736,18 +697,17 @@ export async function startRestMock(options: RestMockOptions = {}): Promise<Rest
     host,
     port,
     get prismPort() {
-      return prism.port;
+      return prism.prism.port;
     },
     get prismPid() {
-      return prism.child.pid;
+      return prism.prism.child.pid;
     },
     get prismRestarts() {
-      return prismRestarts;
+      return prism.restarts;
     },
     registry,
     model,
     async close() {
-      closing = true;
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();

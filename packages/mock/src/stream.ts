@@ -28,8 +28,15 @@ export interface StreamMockOptions {
    * on its own. With false, unknown tokens are refused with 4001 token_invalid.
    */
   acceptUnknownTokens?: boolean;
-  /** Allow `mock_*` query parameters on the connect URL to pick a scenario or faults per connection. Default true. */
+  /** Allow `mock_scenario` on the connect URL to pick a scenario per connection. Default true. */
   allowQueryOverrides?: boolean;
+  /**
+   * Allow fault parameters (`mock_close_code`, `mock_latency_ms`, …) on the connect URL. Default false: any client
+   * could otherwise inject faults into a shared mock. CLI: `--allow-url-faults`.
+   */
+  allowUrlFaults?: boolean;
+  /** Per-socket outbound buffer cap in bytes; past it the socket is closed with 1013 try_again_later. Default 1 MiB. */
+  maxBufferedBytes?: number;
   /**
    * Close silent clients with 4008 keepalive_timeout after this many ms. Default: the document's
    * `x-kallglot-keepalive.server_idle_timeout_ms`; 0 disables.
@@ -57,6 +64,21 @@ const PATH = /^\/v1\/sessions\/([^/]+)\/connect\/?$/;
 const SESSION_ID = /^sess_[A-Za-z0-9]+$/;
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 const OPEN = 1;
+export const MAX_BUFFERED_BYTES = 1024 * 1024;
+// Largest fault value taken from a URL (ms or counts): ten minutes.
+const MAX_FAULT_VALUE = 600_000;
+// A socket over its outbound cap gets this long to take the 1013 close frame before it is cut.
+const BACKPRESSURE_GRACE_MS = 5000;
+
+/** Close codes a WebSocket endpoint may send (RFC 6455 §7.4; 1004–1006 and 1015 are reserved). */
+export function isSendableCloseCode(c: unknown): c is number {
+  return typeof c === 'number' && Number.isInteger(c) && ((c >= 1000 && c <= 1014 && c !== 1004 && c !== 1005 && c !== 1006) || (c >= 3000 && c <= 4999));
+}
+
+/** The fault fields holding close codes whose value is not sendable. */
+export function badCloseCodes(f: FaultSpec): string[] {
+  return (['close_code', 'refuse_with'] as const).filter((k) => f[k] !== undefined && !isSendableCloseCode(f[k]));
+}
 // Reused send options: pre-encoded frames still go out as text frames.
 const TEXT = { binary: false } as const;
 // The canonical keepalive frame, recognised byte for byte so the ping path skips JSON.parse and Ajv.
@@ -81,7 +103,8 @@ function queryFaults(q: URLSearchParams): FaultSpec {
   const out: FaultSpec = {};
   const num = (k: string) => {
     const v = q.get(`mock_${k}`);
-    return v !== null && /^\d+$/.test(v) ? Number(v) : undefined;
+    // Bounded: a timer past 2^31-1 ms would fire at once, and a fault is a test aid, not a way to pin sockets.
+    return v !== null && /^\d{1,10}$/.test(v) ? Math.min(Number(v), MAX_FAULT_VALUE) : undefined;
   };
   for (const k of ['latency_ms', 'drop_after_ms', 'drop_after_frames', 'close_code', 'close_after_ms', 'close_after_frames', 'malformed_every', 'refuse_with', 'idle_timeout_ms'] as const) {
     const v = num(k);
@@ -99,6 +122,10 @@ export async function startStreamMock(options: StreamMockOptions = {}): Promise<
   const defaultScenario = resolveScenario(options.scenario, scenarios);
   const acceptUnknown = options.acceptUnknownTokens ?? true;
   const allowQuery = options.allowQueryOverrides ?? true;
+  const allowUrlFaults = options.allowUrlFaults ?? false;
+  const maxBuffered = options.maxBufferedBytes ?? MAX_BUFFERED_BYTES;
+  const badOptionCodes = badCloseCodes(options.faults ?? {});
+  if (badOptionCodes.length) throw new Error(`fault ${badOptionCodes.join(', ')} must be a close code a WebSocket may send (1000-1003, 1007-1014, 3000-4999)`);
   const stats = { connections: 0, framesIn: 0, framesOut: 0, selfCheckFailures: 0 };
   const code = (name: string, fallback: number) => model.closeCodes.get(name) ?? fallback;
 
@@ -156,11 +183,21 @@ export async function startStreamMock(options: StreamMockOptions = {}): Promise<
   const idleDefault = options.idleTimeoutMs ?? model.serverIdleTimeoutMs ?? 0;
   const wss = new WebSocketServer({ noServer: true, maxPayload, perMessageDeflate: false, clientTracking: true });
 
+  wss.on('error', (e) => log(`WebSocket server error: ${e.message}`));
+  server.on('clientError', (_e, socket) => socket.destroy());
   server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
     socket.on('error', () => socket.destroy());
     // Refusals complete the upgrade, then close with the taxonomy's code so browsers can read it.
     try {
-      wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws, req));
+      wss.handleUpgrade(req, socket, head, (ws) => {
+        try {
+          onConnection(ws, req);
+        } catch (e) {
+          // Nothing a client sends may take the process down: log, close this socket only.
+          log(`connection handler failed: ${(e as Error).stack ?? String(e)}`);
+          ws.terminate();
+        }
+      });
     } catch (e) {
       log(`upgrade failed: ${(e as Error).message}`);
       socket.destroy();
@@ -197,9 +234,24 @@ export async function startStreamMock(options: StreamMockOptions = {}): Promise<
       // An unknown scenario name is a test-setup mistake; fall back to the default rather than fail the socket.
       log(`unknown scenario requested; using '${defaultScenario.name}'`);
     }
-    const faults: FaultSpec = { ...(idleDefault > 0 ? { idle_timeout_ms: idleDefault } : {}), ...(options.faults ?? {}), ...(scenario.faults ?? {}), ...(allowQuery ? queryFaults(url.searchParams) : {}) };
+    const urlFaults = allowUrlFaults ? queryFaults(url.searchParams) : {};
+    const badUrl = badCloseCodes(urlFaults);
+    if (badUrl.length) return refuseFault(ws, sessionId, `mock_${badUrl[0]}`, urlFaults[badUrl[0] as 'close_code']!);
+    const scenarioFaults = { ...(scenario.faults ?? {}) };
+    for (const k of badCloseCodes(scenarioFaults)) {
+      log(`scenario '${scenario.name}': ${k} ${scenarioFaults[k as 'close_code']} cannot be sent on the wire; ignored`);
+      delete scenarioFaults[k as 'close_code'];
+    }
+    const faults: FaultSpec = { ...(idleDefault > 0 ? { idle_timeout_ms: idleDefault } : {}), ...(options.faults ?? {}), ...scenarioFaults, ...urlFaults };
     if (faults.refuse_with) return ws.close(faults.refuse_with, 'refused');
     new Connection(ws, sessionId, session, scenario, faults).start();
+  }
+
+  /** A fault close code no WebSocket may send: say so in a session.error, then close 1008 policy violation. */
+  function refuseFault(ws: WebSocket, sessionId: string, param: string, value: number) {
+    const message = `${param}=${value} is not a close code a WebSocket may send: use 1000-1003, 1007-1014 or 3000-4999.`;
+    ws.send(JSON.stringify(shape('session.error', { session_id: sessionId, code: errorCode(['invalid_request', 'invalid_message']), message, param, error: { code: errorCode(['invalid_request', 'invalid_message']), message }, timestamp: nowIso() })));
+    ws.close(1008, 'invalid_fault');
   }
 
   // Open connections per session, so a session ended over REST closes its sockets.
@@ -221,12 +273,13 @@ export async function startStreamMock(options: StreamMockOptions = {}): Promise<
     private partialsSent = 0;
     private segment = 0;
     private lastSpeaker: string | undefined;
-    private timers: NodeJS.Timeout[] = [];
+    /** Pending timers of this connection; each removes itself when it fires, all are cleared on close. */
+    private readonly timers = new Set<NodeJS.Timeout>();
     private idleTimer?: NodeJS.Timeout;
     /** performance.now() of the last client frame: one timer checks it, instead of re-arming a timer per frame. */
     private lastIn = 0;
     private readonly idleMs: number;
-    private readonly onIdleTimer = () => this.checkIdle();
+    private readonly onIdleTimer = () => this.guard(() => this.checkIdle());
     private readonly pong: string;
     private readonly pongBytes: Buffer;
     private readonly connectedAt = Date.now();
@@ -257,7 +310,7 @@ export async function startStreamMock(options: StreamMockOptions = {}): Promise<
       let set = live.get(this.sessionId);
       if (!set) live.set(this.sessionId, (set = new Set()));
       set.add(this);
-      ws.on('message', (data, isBinary) => this.onMessage(data, isBinary));
+      ws.on('message', (data, isBinary) => this.guard(() => this.onMessage(data, isBinary)));
       ws.on('close', () => this.cleanup());
       const f = this.faults;
       if (f.drop_after_ms !== undefined) this.later(f.drop_after_ms, () => this.drop());
@@ -271,8 +324,37 @@ export async function startStreamMock(options: StreamMockOptions = {}): Promise<
     }
 
     private later(ms: number, fn: () => void) {
-      const t = setTimeout(fn, ms);
-      this.timers.push(t);
+      const t = setTimeout(() => {
+        this.timers.delete(t);
+        this.guard(fn);
+      }, ms);
+      this.timers.add(t);
+    }
+
+    /** Run a handler; a bug in it closes this socket with 1011 and is logged, never thrown into the event loop. */
+    private guard(fn: () => void) {
+      try {
+        fn();
+      } catch (e) {
+        log(`session ${this.sessionId}: handler failed: ${(e as Error).stack ?? String(e)}`);
+        if (this.closed) return;
+        this.closed = true;
+        try {
+          this.ws.close(code('internal_error', 1011), 'internal_error');
+        } catch {
+          this.ws.terminate();
+        }
+      }
+    }
+
+    /** The client is not reading: stop sending, close with 1013, and cut the socket if even that is not read. */
+    private overflow() {
+      if (this.closed) return;
+      this.closed = true;
+      log(`session ${this.sessionId}: outbound buffer over ${maxBuffered} bytes (${this.ws.bufferedAmount} queued); closing with ${code('try_again_later', 1013)}`);
+      this.ws.pause();
+      this.ws.close(code('try_again_later', 1013), 'try_again_later');
+      this.later(BACKPRESSURE_GRACE_MS, () => this.ws.terminate());
     }
 
     /** Close after idleMs of client silence; if a frame arrived meanwhile, sleep for the rest of the window. */
@@ -297,6 +379,7 @@ export async function startStreamMock(options: StreamMockOptions = {}): Promise<
       if (live.get(this.sessionId)?.size === 0) live.delete(this.sessionId);
       this.closed = true;
       for (const t of this.timers) clearTimeout(t);
+      this.timers.clear();
       if (this.idleTimer) clearTimeout(this.idleTimer);
     }
 
@@ -329,6 +412,7 @@ export async function startStreamMock(options: StreamMockOptions = {}): Promise<
 
     private transmit(text: string | Buffer) {
       if (this.closed || this.ws.readyState !== OPEN) return;
+      if (this.ws.bufferedAmount > maxBuffered) return this.overflow();
       this.ws.send(text, TEXT);
       stats.framesOut++;
       this.framesOut++;

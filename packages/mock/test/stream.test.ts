@@ -5,7 +5,7 @@ import { audioFrame, connect } from './helpers/ws.js';
 
 let mock: StreamMock;
 beforeAll(async () => {
-  mock = await startStreamMock({ port: 0, selfCheck: true, log: () => undefined });
+  mock = await startStreamMock({ port: 0, selfCheck: true, allowUrlFaults: true, log: () => undefined });
 });
 afterAll(async () => {
   await mock?.close();

@@ -2,6 +2,7 @@
 // browsers (global WebSocket). Nothing here imports a Node built-in.
 import {
   KEEPALIVE_MS,
+  MAX_PAYLOAD_BYTES,
   type AudioInput,
   type ClientMessage,
   type CloseAction,
@@ -11,12 +12,13 @@ import {
   type SessionEnded,
   type SessionReady,
 } from './generated/messages.js';
-import { clientValidators, serverValidators, type ValidationError, type Validator } from './generated/validators.js';
+import { clientValidators, documentedServerValidators, serverValidators, type ValidationError, type Validator } from './generated/validators.js';
 import { base64DecodedLength, bytesToBase64 } from './internal/base64.js';
 import { encodeMulawBase64 } from './audio/wire.js';
 import { serializeAudioInput } from './internal/audio-frame.js';
 import { Emitter } from './internal/emitter.js';
-import { StreamClosedError, StreamConnectError, StreamError, closeMessage, describeClose } from './errors.js';
+import { StreamClosedError, StreamConnectError, StreamError, closeMessage, describeClose, type StreamWarning } from './errors.js';
+import { utf8Length } from './internal/utf8.js';
 
 /** The subset of the WHATWG WebSocket that the client uses; `ws` and browsers both provide it. */
 export interface WebSocketLike {
@@ -77,6 +79,11 @@ export interface ReconnectOptions {
   maxBufferedAudioMs?: number;
   /** Random source for the jitter, in [0, 1). */
   random?: () => number;
+  /**
+   * A connection counts as stable, and the attempt counter and backoff start over, once it has stayed up this
+   * long after `session.ready`. A server that accepts and then drops at once gets growing backoff. Default 10 000.
+   */
+  stableAfterMs?: number;
 }
 
 export interface ConnectStreamOptions {
@@ -90,8 +97,19 @@ export interface ConnectStreamOptions {
   WebSocket?: WebSocketConstructor;
   /** `speaker` for `sendAudio` when not given per call. Default `customer`. */
   speaker?: Speaker;
-  /** Validate every server frame (and every `send()`) against the generated schemas. Default true. */
-  validate?: boolean;
+  /**
+   * How server frames are checked (every `send()` is always checked unless this is `false`):
+   * - `true` (default): a frame whose documented fields are valid is delivered; a deviation in a part the public
+   *   docs do not confirm raises a `warning` (with the schema errors) and the frame is still delivered.
+   * - `'strict'`: any deviation from the full schema is an `error` event and the frame is dropped (contract tests).
+   * - `false`: no validation at all.
+   */
+  validate?: boolean | 'strict';
+  /**
+   * Messages a `for await` loop may fall behind by. Past it the oldest buffered message is dropped and a
+   * `warning` (`kind: 'overflow'`) reports how many were lost; listeners always get every message. Default 1000.
+   */
+  maxBufferedMessages?: number;
   /** `sendAudio` resolves once `bufferedAmount` is at or below this many bytes. Default 64 KiB. */
   highWaterMark?: number;
   /** Keepalive ping/pong; `false` turns it off. */
@@ -145,6 +163,8 @@ export interface StreamEventMap extends ServerEventMap {
   message: ServerMessage;
   unknown: UnknownMessage;
   error: StreamError;
+  /** Something is off but the stream carries on: a frame that differs from the schema in an unconfirmed part, or a `for await` buffer overflow. */
+  warning: StreamWarning;
   keepalive_timeout: KeepaliveTimeout;
   /** A socket closed (also before a reconnect). */
   close: CloseInfo;
@@ -188,6 +208,22 @@ type Outbound = { data: string; audioBytes: number; sequence?: number };
 
 const OPEN = 1;
 const AUDIO_BYTES_PER_MS = 8; // 8 kHz, one byte per μ-law sample
+
+function positiveInt(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!Number.isInteger(value) || value < 1) throw new RangeError(`connectStream: ${name} must be a positive integer`);
+  return value;
+}
+
+function describeErrors(errors: ValidationError[]): string {
+  const first = errors[0];
+  return first ? `: ${first.instancePath || '/'} ${first.message}` : '';
+}
+
+/** The error without Ajv's optional `data`/`schema` (never a copy of the payload). */
+function copyError(e: ValidationError): ValidationError {
+  return { instancePath: e.instancePath, schemaPath: e.schemaPath, keyword: e.keyword, params: e.params, ...(e.message ? { message: e.message } : {}) };
+}
 
 /** Connects to a session's stream. Returns at once; await `ready` for `session.ready`. */
 export function connectStream(options: ConnectStreamOptions): StreamClient {
@@ -240,7 +276,8 @@ class Stream implements StreamClient {
   private _state: StreamState | 'idle' = 'idle';
   private readonly events: Emitter<StreamEventMap>;
   private readonly WS: WebSocketConstructor | undefined;
-  private readonly validate: boolean;
+  private readonly validate: boolean | 'strict';
+  private readonly maxBufferedMessages: number;
   private readonly hwm: number;
   private readonly speaker: Speaker;
   private readonly keepalive: Required<KeepaliveOptions> | false;
@@ -263,6 +300,8 @@ class Stream implements StreamClient {
   private pongTimer: ReturnType<typeof setTimeout> | undefined;
   private connectTimer: ReturnType<typeof setTimeout> | undefined;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
+  private stableTimer: ReturnType<typeof setTimeout> | undefined;
+  private frameTooBig = false;
   private lastSocketError = '';
   private connectTimedOut = false;
   private lastIn = 0;
@@ -283,6 +322,7 @@ class Stream implements StreamClient {
     });
     this.WS = options.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
     this.validate = options.validate ?? true;
+    this.maxBufferedMessages = positiveInt('maxBufferedMessages', options.maxBufferedMessages, 1000);
     this.hwm = options.highWaterMark ?? 64 * 1024;
     this.speaker = options.speaker ?? ('customer' as Speaker);
     this.keepalive = options.keepalive === false ? false : { intervalMs: options.keepalive?.intervalMs ?? KEEPALIVE_MS.intervalMs, timeoutMs: options.keepalive?.timeoutMs ?? KEEPALIVE_MS.timeoutMs };
@@ -295,6 +335,7 @@ class Stream implements StreamClient {
           maxDelayMs: 8000,
           maxBufferedAudioMs: 10_000,
           random: Math.random,
+          stableAfterMs: 10_000,
           ...(r === true ? {} : r),
         };
     this.connectTimeoutMs = options.connectTimeoutMs ?? 15_000;
@@ -372,12 +413,22 @@ class Stream implements StreamClient {
         if (this.socket === ws) this.onFrame(isBinary ? data : data.toString());
       });
     } else {
+      // Browsers have no maxPayload: check the size before parsing (a string is at least 1 byte per unit).
       ws.onmessage = (ev) => {
-        if (this.socket === ws) this.onFrame(ev.data);
+        if (this.socket !== ws) return;
+        const d = ev.data as string | ArrayBuffer;
+        const size = typeof d === 'string' ? (d.length * 3 > MAX_PAYLOAD_BYTES ? utf8Length(d) : d.length) : (d?.byteLength ?? 0);
+        if (size > MAX_PAYLOAD_BYTES) this.onFrameTooBig(ws, opened, size);
+        else this.onFrame(d);
       };
     }
     ws.onerror = (ev) => {
-      const e = ev as { message?: string; error?: { message?: string } };
+      const e = ev as { message?: string; error?: { message?: string; code?: string } };
+      // `ws` (Node) enforces maxPayload itself, closes with 1009 and reports it here.
+      if ((e?.error?.code ?? (e as { code?: string }).code) === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') {
+        if (this.socket === ws) this.onFrameTooBig(ws, opened);
+        return;
+      }
       this.lastSocketError = e?.message ?? e?.error?.message ?? 'WebSocket error';
     };
     ws.onclose = (ev) => {
@@ -386,13 +437,24 @@ class Stream implements StreamClient {
     };
   }
 
+  /** A server frame over MAX_PAYLOAD_BYTES: report it (never its content) and close with 1009. */
+  private onFrameTooBig(ws: WebSocketLike, opened: boolean, size?: number): void {
+    this.events.emit('error', new StreamError('frame_too_big', `Server sent a frame over ${MAX_PAYLOAD_BYTES} bytes; closing with 1009`, { limit: MAX_PAYLOAD_BYTES, ...(size ? { size } : {}) }));
+    this.dropSocket(ws, 1009, 'inbound frame too big', opened);
+  }
+
   /** Closes a socket we gave up on without waiting for the peer, then handles it as closed with `code`. */
   private dropSocket(ws: WebSocketLike, code: number, reason: string, opened: boolean): void {
     ws.onopen = ws.onmessage = ws.onerror = ws.onclose = null;
     try {
       ws.close(code, reason);
     } catch {
-      /* already closing */
+      // Browsers only let a script send 1000 or 3000–4999.
+      try {
+        ws.close(1000, reason);
+      } catch {
+        /* already closing */
+      }
     }
     // ws waits up to 30 s for the peer's close frame; a dead peer must not keep the process alive.
     const terminate = (ws as { terminate?: () => void }).terminate;
@@ -407,7 +469,8 @@ class Stream implements StreamClient {
     clearTimeout(this.idleTimer);
     clearTimeout(this.pongTimer);
     clearTimeout(this.connectTimer);
-    this.idleTimer = this.pongTimer = this.connectTimer = undefined;
+    clearTimeout(this.stableTimer);
+    this.idleTimer = this.pongTimer = this.connectTimer = this.stableTimer = undefined;
   }
 
   private onSocketClosed(code: number, reason: string, opened: boolean): void {
@@ -444,6 +507,9 @@ class Stream implements StreamClient {
     if (canRetry) {
       this.scheduleReconnect(code, reason, action);
       return;
+    }
+    if (this.reconnect && action !== 'stop' && this.attempt > 0 && this.attempt >= this.reconnect.maxAttempts) {
+      this.events.emit('error', new StreamError('reconnect_failed', `Stream reconnect gave up after ${this.attempt} attempts (last close ${code}${reason ? ` ${reason}` : ''})`, { attempt: this.attempt, code }));
     }
     const phase = this.everReady ? 'stream' : 'handshake';
     let message = closeMessage(code, reason, phase);
@@ -535,13 +601,32 @@ class Stream implements StreamClient {
       this.events.emit('unknown', { type, data: msg as Record<string, unknown> });
       return;
     }
+    // The full schema first: a conforming frame (the usual case) costs one validation.
     if (this.validate && !validator(msg)) {
       const errors = (validator.errors ?? []) as ValidationError[];
-      const first = errors[0];
-      this.events.emit('error', new StreamError('validation', `Invalid ${type} frame from the server${first ? `: ${first.instancePath || '/'} ${first.message}` : ''}`, { type, errors, data: msg }));
-      return;
+      const documented = (documentedServerValidators as Record<string, Validator<ServerMessage>>)[type]!;
+      if (this.validate === 'strict' || !documented(msg)) {
+        const shown = this.validate === 'strict' ? errors : ((documented.errors ?? []) as ValidationError[]);
+        this.events.emit('error', new StreamError('validation', `Invalid ${type} frame from the server${describeErrors(shown)}`, { type, errors: shown, data: msg }));
+        return;
+      }
+      this.events.emit('warning', { kind: 'schema', type: type as ServerMessageType, errors: errors.map(copyError), message: `${type} frame differs from the schema in a part the public docs do not confirm${describeErrors(errors)}; delivered anyway` });
     }
     this.dispatch(msg as ServerMessage);
+  }
+
+  /** The attempt counter starts over only once a connection has stayed up for `stableAfterMs`. */
+  private armStable(): void {
+    clearTimeout(this.stableTimer);
+    if (!this.reconnect) {
+      this.attempt = 0;
+      return;
+    }
+    const ws = this.socket;
+    this.stableTimer = setTimeout(() => {
+      if (this.socket === ws) this.attempt = 0;
+    }, this.reconnect.stableAfterMs);
+    (this.stableTimer as { unref?: () => void }).unref?.();
   }
 
   private dispatch(msg: ServerMessage): void {
@@ -549,8 +634,8 @@ class Stream implements StreamClient {
       case 'session.ready':
         this.sessionReady = true;
         this.everReady = true;
-        this.attempt = 0;
         clearTimeout(this.connectTimer);
+        this.armStable();
         if (!this.readySettled) {
           this.readySettled = true;
           this.resolveReady(msg);
@@ -773,12 +858,27 @@ class Stream implements StreamClient {
     let waiter: { resolve: (r: IteratorResult<ServerMessage>) => void; reject: (e: Error) => void } | undefined;
     let done = this._state === 'closed';
     let failure: Error | undefined = done ? this.closeError : undefined;
+    const limit = this.maxBufferedMessages;
+    let totalDropped = 0;
+    let unreported = 0;
     const entry = {
       push: (m: ServerMessage) => {
         if (waiter) {
           waiter.resolve({ value: m, done: false });
           waiter = undefined;
-        } else buffered.push(m);
+          return;
+        }
+        buffered.push(m);
+        if (buffered.length <= limit) return;
+        // Drop oldest, like a live feed: the newest transcripts matter most. Reported on the first drop and then
+        // once per `limit` drops, so a stalled loop cannot flood the listeners.
+        buffered.shift();
+        totalDropped++;
+        unreported++;
+        if (totalDropped === 1 || unreported >= limit) {
+          this.events.emit('warning', { kind: 'overflow', dropped: unreported, totalDropped, limit, message: `for await fell more than ${limit} messages behind; dropped the oldest (${totalDropped} so far)` });
+          unreported = 0;
+        }
       },
       finish: (e?: Error) => {
         done = true;

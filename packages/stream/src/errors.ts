@@ -1,4 +1,5 @@
-import { CLOSE_CODES, type CloseAction } from './generated/messages.js';
+import { CLOSE_CODES, type CloseAction, type ServerMessageType } from './generated/messages.js';
+import type { ValidationError } from './generated/validators.js';
 
 /** Kinds of non-fatal problems reported through the `error` event (the stream keeps running). */
 export type StreamErrorKind =
@@ -8,7 +9,28 @@ export type StreamErrorKind =
   | 'keepalive_timeout' // no pong in time; the socket is closed right after
   | 'audio_dropped' // the reconnect buffer overflowed
   | 'listener' // one of your event listeners threw
+  | 'frame_too_big' // a server frame over the spec's limit; the socket is closed with 1009
   | 'reconnect_failed'; // fetching a fresh token or reconnecting failed (the next attempt follows)
+
+/** Reported on the `warning` event; the stream and the message flow go on. */
+export type StreamWarning =
+  | {
+      /** A frame was delivered although it differs from the full schema in a part the public docs do not confirm. */
+      kind: 'schema';
+      type: ServerMessageType;
+      message: string;
+      /** Ajv's errors against the full schema (paths and keywords, never the payload). */
+      errors: ValidationError[];
+    }
+  | {
+      /** A `for await` loop fell more than `maxBufferedMessages` behind; its oldest messages were dropped. */
+      kind: 'overflow';
+      message: string;
+      /** Messages dropped by this overflow, and in total for that loop. */
+      dropped: number;
+      totalDropped: number;
+      limit: number;
+    };
 
 /** A problem reported on the `error` event. */
 export class StreamError extends Error {
@@ -54,7 +76,7 @@ const HINTS: Record<string, string> = {
   session_ended: 'the session is already over',
   rate_limited: 'too many connections; retry later',
   try_again_later: 'the server is busy; retry later',
-  message_too_big: 'a frame exceeded the server limit (64 KiB); send smaller audio chunks',
+  message_too_big: 'a frame exceeded the 64 KiB limit (the server closes on a bigger client frame, this client on a bigger server frame)',
   keepalive_timeout: 'no pong arrived in time',
 };
 

@@ -17,7 +17,7 @@ export {
   type WebSocketLike,
   type WebSocketConstructor,
 } from './client.js';
-export { StreamError, StreamClosedError, StreamConnectError, describeClose, type StreamErrorKind } from './errors.js';
+export { StreamError, StreamClosedError, StreamConnectError, describeClose, type StreamErrorKind, type StreamWarning } from './errors.js';
 export { fetchSessionStream, sessionStreamProvider, SessionStreamError, type SessionsClientLike } from './session-stream.js';
 export { decodeClientFrame, type DecodedClientFrame, type ClientFrameErrorCode } from './inbound.js';
 export * from './generated/messages.js';

@@ -14,6 +14,7 @@ import {
   type StateChange,
   type ServerMessage,
   type UnknownMessage,
+  type StreamWarning,
 } from '../src/node.js';
 import schemas from '../src/generated/schemas.json' with { type: 'json' };
 import { startScriptedServer, behaveNormally, type ScriptedServer, type Conn } from './helpers/scripted-server.js';
@@ -261,7 +262,7 @@ describe('messages', () => {
 });
 
 describe('bad frames from the server', () => {
-  it('reports malformed and invalid frames as error events and keeps going', async () => {
+  it("reports malformed and invalid frames as error events and keeps going ('strict')", async () => {
     const srv = await server((c) => {
       behaveNormally(c);
       c.sendRaw('{not json');
@@ -273,7 +274,7 @@ describe('bad frames from the server', () => {
       c.send({ type: 'transcript.translated', text: 'from the future' });
       c.send({ type: 'pong', session_id: 'sess_test123' });
     });
-    const s = connect({ url: srv.url, token: TOKEN });
+    const s = connect({ url: srv.url, token: TOKEN, validate: 'strict' });
     const errors = collect<StreamError>(s, 'error');
     const unknown = collect<UnknownMessage>(s, 'unknown');
     await until(s, 'pong');
@@ -284,6 +285,25 @@ describe('bad frames from the server', () => {
     expect(errors[4]!.message).toMatch(/Invalid pong frame/);
     expect(unknown).toEqual([{ type: 'transcript.translated', data: { type: 'transcript.translated', text: 'from the future' } }]);
     expect(s.state).toBe('open');
+  });
+
+  it('by default refuses what breaks a documented field and delivers, with a warning, what breaks an unconfirmed one', async () => {
+    const srv = await server((c) => {
+      behaveNormally(c);
+      c.sendRaw('{not json');
+      c.send({ type: 'transcript.final', speaker: 'robot', text: 'hi' }); // speaker values are not confirmed
+      c.send({ type: 'pong' }); // the docs show pong with session_id
+      c.send({ type: 'pong', session_id: 'sess_test123' });
+    });
+    const s = connect({ url: srv.url, token: TOKEN });
+    const errors = collect<StreamError>(s, 'error');
+    const warnings = collect<StreamWarning>(s, 'warning');
+    const finals = collect<ServerMessage>(s, 'transcript.final');
+    await until(s, 'pong');
+    expect(errors.map((e) => e.kind)).toEqual(['parse', 'validation']);
+    expect(errors[1]!.message).toMatch(/Invalid pong frame/);
+    expect(finals).toEqual([{ type: 'transcript.final', speaker: 'robot', text: 'hi' }]);
+    expect(warnings.map((w) => w.kind === 'schema' && w.type)).toEqual(['transcript.final']);
   });
 
   it('delivers invalid frames when validation is off', async () => {

@@ -140,3 +140,26 @@ describe('validators', () => {
     expect(js).not.toMatch(/[^_."'\w]require\(/); // only esbuild's internal __require and Ajv's code strings
   });
 });
+
+describe('generated JSDoc', () => {
+  const comments = [...generatedTs.matchAll(/\/\*\*[\s\S]*?\*\//g)].map((m) => m[0]).join('\n');
+  const dts = readFileSync(join(pkg, 'src/generated/validators.d.ts'), 'utf8');
+  it('speaks to API users: no internal phrases or file paths', () => {
+    for (const text of [comments, dts]) {
+      expect(text).not.toMatch(/the docs\b/i);
+      expect(text).not.toMatch(/inferred/i);
+      expect(text).not.toMatch(/not visible|could not be read|spec\/README/i);
+      expect(text).not.toMatch(/[\w-]+\/[\w./-]+\.(ya?ml|json|md)\b/);
+    }
+    // The close-code table and keepalive values reach users too.
+    expect(JSON.stringify(CLOSE_CODES)).not.toMatch(/the docs\b|inferred/i);
+  });
+
+  it('tags every field the public docs do not confirm with a short @remarks', () => {
+    const block = generatedTs.slice(generatedTs.indexOf('export interface TranscriptFinal'));
+    const seq = /\/\*\*((?:(?!\*\/)[\s\S])*)\*\/\s*sequence\?: number;/.exec(block);
+    expect(seq?.[1]).toContain('@remarks Not confirmed by the public docs');
+    const text = /\/\*\*((?:(?!\*\/)[\s\S])*)\*\/\s*text: string;/.exec(block);
+    expect(text?.[1]).not.toContain('@remarks');
+  });
+});

@@ -12,13 +12,29 @@ s.on('transcript.final', (m) => {
   void text, lang;
 });
 s.on('session.ended', (m) => {
-  const reason: 'explicit_end' | 'api_end' | 'call_ended' | 'inactivity_timeout' | 'error' = m.reason;
-  void reason;
+  // The reason values beyond explicit_end are not confirmed by the public docs, so the field is optional.
+  const reason: 'explicit_end' | 'api_end' | 'call_ended' | 'inactivity_timeout' | 'error' | undefined = m.reason;
+  const id: string = m.session_id;
+  void reason, id;
 });
 // @ts-expect-error not an event
 s.on('transcript', () => {});
 s.on('unknown', (m) => void m.type.toUpperCase());
 s.on('error', (e) => void e.kind);
+s.on('warning', (w) => {
+  if (w.kind === 'schema') void w.errors[0]?.instancePath;
+  // @ts-expect-error only overflow warnings carry a count
+  else if (w.kind === 'overflow') void w.errors;
+});
+s.on('transcript.final', (m) => {
+  // Fields the public docs do not show are optional.
+  // @ts-expect-error sequence may be missing
+  const n: number = m.sequence;
+  void n;
+});
+connectStream({ url: 'wss://x/v1/sessions/sess_1/connect', token: 'kst_x', validate: 'strict', maxBufferedMessages: 100, reconnect: { stableAfterMs: 5000 } });
+// @ts-expect-error not a validation mode
+connectStream({ url: 'wss://x/v1/sessions/sess_1/connect', token: 'kst_x', validate: 'loose' });
 
 async function iterate(stream: StreamClient) {
   for await (const m of stream) {

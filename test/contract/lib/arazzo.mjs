@@ -7,7 +7,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { defaultSpecPaths } from './spec.mjs';
+import { defaultSpecPaths } from '@kallglot/contract';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const arazzoDir = join(here, '..', 'arazzo');
@@ -57,12 +57,13 @@ export async function runArazzo(o) {
 export function addArazzoChecks(report, results) {
   for (const r of results) {
     const group = `Arazzo ${r.file}`;
-    const push = (name, ok, message) => report.checks.push({ id: report.checks.length + 1, group, name, ok, message: ok ? '' : message });
+    const push = (name, ok, message) => report.checks.push({ id: report.checks.length + 1, group, name, status: ok ? 'pass' : 'fail', ok, message: ok ? '' : message });
     push(`redocly respect ${r.file} exits 0`, r.exitCode === 0, `exit ${r.exitCode}: ${r.output}`);
     for (const s of r.steps) push(`${s.workflow}/${s.step}`, s.ok, s.failed.join('; ') || 'no check ran');
   }
-  const failed = report.checks.filter((c) => !c.ok).length;
-  report.summary = { ...report.summary, checks: report.checks.length, passed: report.checks.length - failed, failed };
+  const failed = report.checks.filter((c) => c.status === 'fail').length;
+  const inferred = report.checks.filter((c) => c.status === 'inferred').length;
+  report.summary = { ...report.summary, checks: report.checks.length, passed: report.checks.length - failed - inferred, failed };
   report.arazzo = results.map((r) => `${r.file}: ${r.steps.filter((s) => s.ok).length}/${r.steps.length} steps passed (redocly respect exit ${r.exitCode})`).join('; ');
 }
 

@@ -1,0 +1,228 @@
+// The kallglot-contract command line: `test`, `proxy`, `webhooks`. Exit 0 = no violation, 1 = violation,
+// 2 = usage or connection error. Every line printed and every report written goes through the masker.
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { loadContract } from './internal/contract.js';
+import { createMasker, type Masker } from './internal/mask.js';
+import { formatProxySummary, proxyFailed, proxyJUnit, startProxy } from './proxy.js';
+import { formatJUnit, formatText, hasViolation } from './report.js';
+import { ConnectionError } from './suite.js';
+import { runContractTest, UsageError } from './test-command.js';
+import { formatWebhookTable, runWebhookTests, webhookJUnit, WebhookTargetError } from './webhooks.js';
+
+export interface Io {
+  out(line: string): void;
+  err(line: string): void;
+  /** Resolves when the proxy should stop (default: SIGINT or SIGTERM). */
+  stopSignal?: Promise<void>;
+  /** Called once the proxy listens (tests use it to learn the URL). */
+  onProxyReady?: (info: { url: string; streamUrl: string | null }) => void;
+}
+
+const USAGE = `Usage: kallglot-contract <command> [options]
+
+Commands:
+  test       Run the contract suite against a server (default: a mock it starts itself)
+  proxy      Validating proxy for REST and the stream in front of a server
+  webhooks   Test your webhook endpoint: signed events must get 2xx, bad deliveries 4xx
+
+test options:
+  --base-url URL       REST origin (KALLGLOT_BASE_URL). Without it @kallglot/mock is started (must be installed)
+  --stream-url URL     stream origin override (KALLGLOT_STREAM_URL; default: the stream.url the server returns)
+  --api-key KEY        API key (KALLGLOT_API_KEY)
+  --allow-writes       create and change things on a non-mock target (costs credits on the real API)
+  --allow-ws           accept a ws:// stream.url (local server without TLS); always on for a mock
+  --session-id ID      read-only runs: also read this existing session (KALLGLOT_SESSION_ID)
+  --prefer / --no-prefer   provoke every documented status with Prefer: code=NNN (default: on for a mock)
+  --strict             count deviations in inferred parts of the contract as violations
+  --only LIST          comma-separated operationIds, "stream", "webhooks" (repeatable)
+  --json               print the JSON report instead of text
+  --junit FILE         write a JUnit XML report     --out FILE   write the JSON report
+  --timeout MS         per request / per stream wait (default 15000)
+
+proxy options:
+  --upstream URL (KALLGLOT_BASE_URL)  --stream-upstream URL (KALLGLOT_STREAM_URL)  --port N (default 4020)
+  --host H (default 127.0.0.1)  --fail-on-violation  --strict  --allow-ws  --timeout MS (default 30000)
+  --max-body BYTES (request, default 1048576)  --json FILE  --junit FILE (summary written on exit)
+
+webhooks options:
+  --target URL  --secret S (KALLGLOT_WEBHOOK_SECRET)  --timeout MS  --json  --junit FILE
+
+Exit: 0 no violation, 1 violation, 2 usage or connection error.`;
+
+const common: ParseArgsConfig['options'] = { help: { type: 'boolean', short: 'h' }, junit: { type: 'string' }, timeout: { type: 'string' }, strict: { type: 'boolean' } };
+const OPTIONS: Record<string, ParseArgsConfig['options']> = {
+  test: {
+    ...common,
+    'base-url': { type: 'string' },
+    'stream-url': { type: 'string' },
+    'api-key': { type: 'string' },
+    'allow-writes': { type: 'boolean' },
+    'allow-ws': { type: 'boolean' },
+    'session-id': { type: 'string' },
+    'session-body': { type: 'string' },
+    prefer: { type: 'boolean' },
+    'no-prefer': { type: 'boolean' },
+    only: { type: 'string', multiple: true },
+    json: { type: 'boolean' },
+    out: { type: 'string' },
+  },
+  proxy: {
+    ...common,
+    upstream: { type: 'string' },
+    'stream-upstream': { type: 'string' },
+    port: { type: 'string' },
+    host: { type: 'string' },
+    'fail-on-violation': { type: 'boolean' },
+    'allow-ws': { type: 'boolean' },
+    'max-body': { type: 'string' },
+    json: { type: 'string' },
+  },
+  webhooks: { ...common, target: { type: 'string' }, secret: { type: 'string' }, json: { type: 'boolean' } },
+};
+
+const defaultIo: Io = { out: (l) => process.stdout.write(`${l}\n`), err: (l) => process.stderr.write(`${l}\n`) };
+
+export async function main(argv: string[] = process.argv.slice(2), env: NodeJS.ProcessEnv = process.env, io: Io = defaultIo): Promise<number> {
+  const [command, ...rest] = argv;
+  let mask: Masker = createMasker([]);
+  const out = (l: string) => io.out(mask(l));
+  const err = (l: string) => io.err(mask(l));
+  if (!command || command === '--help' || command === '-h' || command === 'help') {
+    out(USAGE);
+    return command ? 0 : 2;
+  }
+  const options = OPTIONS[command];
+  if (!options) {
+    err(`kallglot-contract: unknown command "${command}"\n\n${USAGE}`);
+    return 2;
+  }
+  let values: Record<string, string | boolean | (string | boolean)[] | undefined>;
+  try {
+    ({ values } = parseArgs({ args: rest, options, strict: true, allowPositionals: false }));
+  } catch (e) {
+    err(`kallglot-contract ${command}: ${(e as Error).message}`);
+    return 2;
+  }
+  if (values.help) {
+    out(USAGE);
+    return 0;
+  }
+  const str = (k: string) => values[k] as string | undefined;
+  const int = (k: string, dflt?: number) => {
+    const v = str(k);
+    if (v === undefined) return dflt;
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 0) throw new UsageError(`--${k} must be a non-negative integer, got "${v}"`);
+    return n;
+  };
+  const write = (file: string, text: string) => {
+    mkdirSync(dirname(resolve(file)), { recursive: true });
+    writeFileSync(file, mask(text));
+  };
+  try {
+    if (command === 'test') {
+      const apiKey = str('api-key') ?? env.KALLGLOT_API_KEY;
+      mask = createMasker([apiKey]);
+      let sessionBody;
+      const bodyFile = str('session-body');
+      if (bodyFile) {
+        try {
+          sessionBody = JSON.parse(readFileSync(bodyFile, 'utf8'));
+        } catch (e) {
+          throw new UsageError(`cannot read --session-body ${bodyFile}: ${(e as Error).message}`);
+        }
+      }
+      const only = ((values.only as string[] | undefined) ?? []).flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean);
+      const known = new Set(['stream', 'webhooks', ...loadContract().operations.map((op) => op.operationId)]);
+      const bad = only.filter((x) => !known.has(x));
+      if (bad.length) throw new UsageError(`--only: unknown ${bad.join(', ')} (use operationIds, stream, webhooks)`);
+      const report = await runContractTest({
+        baseUrl: str('base-url') ?? env.KALLGLOT_BASE_URL,
+        streamUrl: str('stream-url') ?? env.KALLGLOT_STREAM_URL,
+        apiKey,
+        allowWrites: !!values['allow-writes'],
+        allowWs: !!values['allow-ws'],
+        sessionId: str('session-id') ?? env.KALLGLOT_SESSION_ID,
+        sessionBody,
+        prefer: values['no-prefer'] ? false : values.prefer ? true : undefined,
+        strict: !!values.strict,
+        only,
+        timeoutMs: int('timeout'),
+      });
+      out(values.json ? JSON.stringify(report, null, 2) : formatText(report));
+      if (str('junit')) write(str('junit')!, formatJUnit(report));
+      if (str('out')) write(str('out')!, JSON.stringify(report, null, 2) + '\n');
+      return hasViolation(report) ? 1 : 0;
+    }
+    if (command === 'webhooks') {
+      const target = str('target');
+      const secret = str('secret') ?? env.KALLGLOT_WEBHOOK_SECRET;
+      if (!target || !secret) throw new UsageError('webhooks needs --target URL and --secret S (or KALLGLOT_WEBHOOK_SECRET)');
+      mask = createMasker([secret]);
+      try {
+        new URL(target);
+      } catch {
+        throw new UsageError(`--target "${target}" is not a URL`);
+      }
+      const report = await runWebhookTests({ target, secret, timeoutMs: int('timeout') });
+      out(values.json ? JSON.stringify(report, null, 2) : formatWebhookTable(report));
+      if (str('junit')) write(str('junit')!, webhookJUnit(report));
+      return report.summary.failed > 0 ? 1 : 0;
+    }
+    // proxy
+    const upstream = str('upstream') ?? env.KALLGLOT_BASE_URL;
+    if (!upstream) throw new UsageError('proxy needs --upstream URL');
+    for (const [k, v] of [['upstream', upstream], ['stream-upstream', str('stream-upstream')]] as const) {
+      if (v === undefined) continue;
+      try {
+        new URL(v);
+      } catch {
+        throw new UsageError(`--${k} "${v}" is not a URL`);
+      }
+    }
+    const strict = !!values.strict;
+    const proxy = await startProxy({
+      upstream,
+      streamUpstream: str('stream-upstream') ?? env.KALLGLOT_STREAM_URL,
+      host: str('host') ?? '127.0.0.1',
+      port: int('port', 4020),
+      failOnViolation: !!values['fail-on-violation'],
+      strict,
+      allowWs: !!values['allow-ws'],
+      maxRequestBytes: int('max-body'),
+      timeoutMs: int('timeout'),
+      log: err,
+    }).catch((e: Error & { code?: string }) => {
+      throw e.code === 'EADDRINUSE' || e.code === 'EACCES' ? new UsageError(`cannot listen: ${e.message}`) : e;
+    });
+    out(`kallglot-contract proxy listening on ${proxy.url}${proxy.streamUrl ? ` (stream ${proxy.streamUrl})` : ''} → ${upstream}`);
+    io.onProxyReady?.({ url: proxy.url, streamUrl: proxy.streamUrl });
+    await (io.stopSignal ?? signal());
+    const summary = await proxy.close();
+    out(formatProxySummary(summary));
+    if (str('json')) write(str('json')!, JSON.stringify(summary, null, 2) + '\n');
+    if (str('junit')) write(str('junit')!, proxyJUnit(summary, strict));
+    return proxyFailed(summary, strict) ? 1 : 0;
+  } catch (e) {
+    if (e instanceof UsageError || e instanceof ConnectionError || e instanceof WebhookTargetError) {
+      err(`kallglot-contract ${command}: ${e.message}`);
+      return 2;
+    }
+    err(`kallglot-contract ${command}: ${(e as Error).stack ?? e}`);
+    return 2;
+  }
+}
+
+function signal(): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      process.off('SIGINT', done);
+      process.off('SIGTERM', done);
+      resolve();
+    };
+    process.once('SIGINT', done);
+    process.once('SIGTERM', done);
+  });
+}
