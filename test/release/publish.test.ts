@@ -41,7 +41,7 @@ let hooksUrl = '';
 const deliveries: Array<{ body: string; signature: string }> = [];
 let mock: ChildProcess | undefined;
 let mockUrls: { rest: string; stream: string; docs?: string } = { rest: '', stream: '' };
-let pub: Ws[] = [];
+const pub: Ws[] = (publicWorkspaces() as Ws[]).filter((w) => !w.pkg.name.endsWith('-source'));
 let versions: Record<string, string> = {};
 
 function run(cmd: string, args: string[], opts: { cwd: string; env?: NodeJS.ProcessEnv; timeout?: number }) {
@@ -65,12 +65,14 @@ function runAsync(cmd: string, args: string[], opts: { cwd: string; env?: NodeJS
     });
   });
 }
-const npmEnv = () => ({ npm_config_userconfig: registry.npmrc, npm_config_registry: registry.url, npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false' });
+// Installs: @kallglot/* from the local registry (the npmrc's scope line), the rest from the default registry.
+const npmEnv = () => ({ npm_config_userconfig: registry.npmrc, npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false' });
+// Publishing (changeset publish → npm info / npm publish): everything against the local registry.
+const publishEnv = () => ({ ...npmEnv(), npm_config_registry: registry.url });
 // A PATH whose `node` is the given binary (npm and npx are JS programs that run on whatever `node` is first).
 const pathWith = (nodeBin: string) => [dirname(nodeBin), process.env.PATH].join(delimiter);
 
 beforeAll(async () => {
-  pub = (publicWorkspaces() as Ws[]).filter((w) => !w.pkg.name.endsWith('-source'));
   // dist/ must exist (turbo builds the test workspace's dependencies; a public package that is not one of them
   // is built here).
   for (const w of pub) {
@@ -110,7 +112,7 @@ beforeAll(async () => {
   symlinkSync(join(repoRoot, 'node_modules'), join(copy, 'node_modules'));
   writeFileSync(join(copy, '.changeset', 'release-test.md'), `---\n${pub.map((w) => `"${w.pkg.name}": patch`).join('\n')}\n---\n\nRelease test: published to a local registry.\n`);
   // Async: the registry runs in this process, a spawnSync would block it.
-  const rel = await runAsync(process.execPath, [join(repoRoot, 'scripts', 'release.mjs'), '--cwd', copy, '--registry', registry.url, '--no-build', '--no-lockfile', '--no-git-tag'], { cwd: copy, env: npmEnv(), timeout: 600_000 });
+  const rel = await runAsync(process.execPath, [join(repoRoot, 'scripts', 'release.mjs'), '--cwd', copy, '--registry', registry.url, '--no-build', '--no-lockfile', '--no-git-tag'], { cwd: copy, env: publishEnv(), timeout: 600_000 });
   if (rel.status !== 0) throw new Error(`release failed:\n${rel.out}`);
   versions = Object.fromEntries(pub.map((w) => [w.pkg.name, JSON.parse(readFileSync(join(copy, w.dir, 'package.json'), 'utf8')).version]));
 

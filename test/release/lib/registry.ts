@@ -1,6 +1,7 @@
 // A real npm registry on 127.0.0.1 for the publish test: Verdaccio with a temporary storage. @kallglot/* lives
-// only here (never proxied, so nothing can come from the public registry under our names); every other
-// package is proxied from the npm registry so third-party dependencies resolve.
+// only here (never proxied, so nothing can come from the public registry under our names); the npmrc it
+// writes points the @kallglot scope at it. Other packages are proxied from the npm registry too, for tools
+// that ask it for everything.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import type { AddressInfo, Server } from 'node:net';
 import { join } from 'node:path';
@@ -37,7 +38,9 @@ export async function startRegistry(dir: string, uplink = process.env.KALLGLOT_U
   const { token } = (await res.json()) as { token?: string };
   if (!res.ok || !token) throw new Error(`verdaccio adduser failed: ${res.status}`);
   const npmrc = join(dir, 'npmrc');
-  writeFileSync(npmrc, `registry=${url}\n//${url.slice('http://'.length)}:_authToken=${token}\n`);
+  // Only @kallglot/* comes from here (as a user with a private scope would set it up); everything else comes
+  // from the default registry with npm's own cache, which is faster and steadier than a proxy under load.
+  writeFileSync(npmrc, `@kallglot:registry=${url}\n//${url.slice('http://'.length)}:_authToken=${token}\n`);
   return {
     url,
     token,
