@@ -24,6 +24,7 @@ const cases: Array<{ fixture: string; rule: string; says: RegExp[] }> = [
   },
   { fixture: 'type-duplicate.yaml', rule: 'kallglot-asyncapi-message-type-unique', says: [/"hello" and "hello2" share the type const "hello"/] },
   { fixture: 'receive-not-strict.yaml', rule: 'kallglot-asyncapi-receive-strict', says: [/"hello" allows unknown fields at \(root\)/] },
+  { fixture: 'server-required-documented.yaml', rule: 'kallglot-asyncapi-server-required-documented', says: [/server message "hello": "at" is marked inferred/] },
 ];
 
 describe('AsyncAPI house rules (spec/rules/asyncapi.spectral.yaml)', () => {

@@ -24,6 +24,11 @@ const cases: Array<{ fixture: string; rule: string; says: RegExp[] }> = [
   { fixture: 'source-extension.yaml', rule: 'kallglot-component-source-extension', says: [/schemas\/SessionCreatedEvent needs/] },
   { fixture: 'inferred-marked.yaml', rule: 'kallglot-inferred-marked', says: [/says "inferred"/] },
   { fixture: 'required-defined.yaml', rule: 'kallglot-required-defined', says: [/"created" is not declared/] },
+  {
+    fixture: 'server-required-documented.yaml',
+    rule: 'kallglot-server-required-documented',
+    says: [/retrieveSession 200 response: "call_id" is marked inferred/, /webhook session\.created: "direction" is marked inferred/],
+  },
   // Split across files like the real spec: the rules must see where a resolved node was defined.
   { fixture: 'multi-file/openapi.yaml', rule: 'kallglot-error-response', says: [/404 must \$ref a shared response/] },
   { fixture: 'multi-file/openapi.yaml', rule: 'kallglot-component-source-extension', says: [/schemas\/Recording needs/] },

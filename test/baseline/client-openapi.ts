@@ -672,7 +672,7 @@ export interface components {
              * @constant
              */
             object: $Read<"agent">;
-            name: components["schemas"]["AgentName"];
+            name?: components["schemas"]["AgentName"];
             description?: components["schemas"]["AgentDescription"];
             system_prompt?: components["schemas"]["AgentSystemPrompt"];
             voice?: components["schemas"]["AgentVoice"];
@@ -684,7 +684,7 @@ export interface components {
             /** @description Your metadata, or `null`. */
             metadata?: components["schemas"]["Metadata"] | null;
             /** @description When the agent was created. */
-            created_at: $Read<components["schemas"]["Timestamp"]>;
+            created_at?: $Read<components["schemas"]["Timestamp"]>;
             /** @description When the agent was last changed. */
             updated_at?: $Read<components["schemas"]["Timestamp"]>;
         };
@@ -804,12 +804,12 @@ export interface components {
              * @description Object type, always `agent`.
              * @constant
              */
-            object: "agent";
+            object?: "agent";
             /**
              * @description Always `true`.
              * @constant
              */
-            deleted: true;
+            deleted?: true;
         };
         /**
          * UpdateAgentRequest
@@ -1082,23 +1082,23 @@ export interface components {
          *     }
          */
         Call: {
-            id: components["schemas"]["CallId"];
+            id?: components["schemas"]["CallId"];
             /**
              * @description Object type, always `call`.
              * @constant
              */
-            object: "call";
-            session_id: components["schemas"]["SessionId"];
+            object?: "call";
+            session_id?: components["schemas"]["SessionId"];
             /**
              * @description Leg state. `dialing` and `ringing` only occur for outbound legs.
              * @enum {string}
              */
-            status: "dialing" | "ringing" | "connected" | "ended" | "failed";
+            status?: "dialing" | "ringing" | "connected" | "ended" | "failed";
             /**
              * @description Who placed the leg.
              * @enum {string}
              */
-            direction: "inbound" | "outbound";
+            direction?: "inbound" | "outbound";
             /** @description Carrier that carries the leg. */
             provider?: components["schemas"]["Provider"] | null;
             /** @description Called party (E.164 number or SIP URI). */
@@ -1151,7 +1151,7 @@ export interface components {
              */
             object: "session";
             status: components["schemas"]["SessionStatus"];
-            mode: components["schemas"]["SessionMode"];
+            mode?: components["schemas"]["SessionMode"];
             /** @description Resolved carrier (`twilio`, `telnyx`, `sip`). Response only. `null` when no telephony route applies (nullability inferred, e.g. pure WebSocket sessions). */
             provider?: components["schemas"]["Provider"] | null;
             /** @description Number used for the call, if any (E.164). */
@@ -1174,7 +1174,7 @@ export interface components {
             /** @description Total duration in seconds once ended, else `null`. Inferred on this object: documented on the end summary (`duration_seconds`) and shown as `duration` in an older `session.ended` webhook example. */
             duration_seconds?: number | null;
             /** @description When the session was created. */
-            created_at: components["schemas"]["Timestamp"];
+            created_at?: components["schemas"]["Timestamp"];
             /**
              * Format: date-time
              * @description When the session became active; `null` until then.
@@ -1261,6 +1261,25 @@ export interface components {
             text: string;
         };
         /**
+         * TranscriptTurnFields
+         * @description The fields of one conversation turn.
+         */
+        TranscriptTurnFields: {
+            /**
+             * Format: int32
+             * @description 1-based position of the turn in the session. The partials and the final of one turn share it, and the turn keeps it in the REST transcript.
+             */
+            sequence?: number;
+            speaker?: components["schemas"]["Speaker"];
+            /** @description Detected language of the original text. */
+            language?: components["schemas"]["LanguageCode"];
+            /** @description Original text as spoken. */
+            text?: string;
+            translation?: components["schemas"]["TranscriptTranslation"];
+            /** @description Wall-clock time when the turn started. */
+            timestamp?: components["schemas"]["Timestamp"];
+        };
+        /**
          * TranscriptTurn
          * @description One conversation turn, in order.
          * @example {
@@ -1275,21 +1294,7 @@ export interface components {
          *       "timestamp": "2026-03-26T10:00:15Z"
          *     }
          */
-        TranscriptTurn: {
-            /**
-             * Format: int32
-             * @description 1-based position of the turn.
-             */
-            sequence: number;
-            speaker: components["schemas"]["Speaker"];
-            /** @description Detected language of the original text. */
-            language: components["schemas"]["LanguageCode"];
-            /** @description Original text as spoken. */
-            text: string;
-            translation?: components["schemas"]["TranscriptTranslation"];
-            /** @description Wall-clock time of the turn. */
-            timestamp: components["schemas"]["Timestamp"];
-        };
+        TranscriptTurn: WithRequired<components["schemas"]["TranscriptTurnFields"], "sequence" | "speaker" | "language" | "text" | "timestamp">;
         /**
          * Transcript
          * @description Transcript of a session as ordered `turns` (newest shape; the older `segments[]` shape is not used). `status` is `in_progress` while the session is active and `completed` once it ended.
@@ -1713,8 +1718,8 @@ export interface components {
          *     }
          */
         TranscriptSegment: {
-            session_id: components["schemas"]["SessionId"];
-            turn: components["schemas"]["TranscriptTurn"];
+            session_id?: components["schemas"]["SessionId"];
+            turn?: components["schemas"]["TranscriptTurn"];
         };
         /**
          * TranscriptSegmentEvent
@@ -3159,3 +3164,6 @@ export interface operations {
         };
     };
 }
+type WithRequired<T, K extends keyof T> = T & {
+    [P in K]-?: T[P];
+};

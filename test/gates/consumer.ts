@@ -50,7 +50,8 @@ export async function createAndStream(): Promise<string | undefined> {
     return `${response.status} ${text} ${wait ?? ''}`;
   }
   const id: string = data.id;
-  const created: string = data.created_at;
+  // created_at and mode became optional in the baseline of issue 11 (see baseline/NOTES.md).
+  const created: string | undefined = data.created_at;
   const kind: 'session' = data.object;
   const label = describeStatus(data.status);
   const url: string | undefined = data.stream ? `${data.stream.url}?token=${data.stream.token}` : undefined;
@@ -62,7 +63,7 @@ export async function createAndStream(): Promise<string | undefined> {
 export async function readSession(sessionId: string) {
   const { data } = await client.GET('/v1/sessions/{session_id}', { params: { path: { session_id: sessionId } } });
   if (!data) return;
-  const mode: 'bidirectional_translation' | 'assistive_translation' | 'ai_agent' | 'help_chat_voice' = data.mode;
+  const mode: 'bidirectional_translation' | 'assistive_translation' | 'ai_agent' | 'help_chat_voice' | undefined = data.mode;
   const src: string | null | undefined = data.source_language;
   return { mode, src, status: describeStatus(data.status) };
 }

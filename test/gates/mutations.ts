@@ -91,12 +91,12 @@ export const BREAKING: Mutation[] = [
     },
   },
   {
-    name: 'make a required response field optional (session.created_at)',
+    name: 'make a required response field optional (session.status)',
     expectRule: 'response-property-became-optional',
     apply: ({ openapi }) => {
       const s = responseSchema(openapi, 'retrieveSession');
-      if (!s.required.includes('created_at')) throw new Error('created_at is not required in Session');
-      s.required = s.required.filter((r: string) => r !== 'created_at');
+      if (!s.required.includes('status')) throw new Error('status is not required in Session');
+      s.required = s.required.filter((r: string) => r !== 'status');
     },
   },
   {
@@ -236,10 +236,10 @@ export const BREAKING: Mutation[] = [
     },
   },
   {
-    name: 'change a server message field type (transcript.final.sequence integer → string)',
+    name: 'change a server message field type (pong.session_id string → integer)',
     expectRule: 'response-type-widened',
     apply: ({ asyncapi }) => {
-      payload(asyncapi, 'transcript.final').properties.sequence = { type: 'string' };
+      payload(asyncapi, 'pong').properties.session_id = { type: 'integer' };
     },
   },
   {

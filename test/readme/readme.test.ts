@@ -4,7 +4,9 @@
 //  - ts: type-checks (strict) against the workspace packages;
 //  - sh: is checked with `bash -n`; a block marked `<!-- readme-test: run -->` also runs (cwd: the README's dir).
 // The line right before a block may say `<!-- readme-test: typecheck — reason -->` (type-check instead of run)
-// or `<!-- readme-test: skip — reason -->` (a reason is required). Failures name the README and the line.
+// or `<!-- readme-test: skip — reason -->` (a reason is required), or `<!-- readme-test: stateless — reason -->`
+// (runs against a second mock in example mode, `stateless: true`: for blocks that read the docs' example ids;
+// the default mock is stateful, so a block must create what it reads). Failures name the README and the line.
 import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -14,10 +16,10 @@ import { dirname, join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot, testRoot } from '../helpers/paths.ts';
 
-type Mode = 'run' | 'typecheck' | 'skip' | 'check';
+type Mode = 'run' | 'stateless' | 'typecheck' | 'skip' | 'check';
 type Block = { file: string; line: number; lang: 'js' | 'ts' | 'sh'; code: string; mode: Mode; reason?: string; id: string };
 const LANGS: Record<string, Block['lang']> = { js: 'js', javascript: 'js', mjs: 'js', ts: 'ts', typescript: 'ts', sh: 'sh', bash: 'sh', shell: 'sh' };
-const MARKER = /^<!--\s*readme-test:\s*(run|typecheck|skip)\s*(?:[—–-]+\s*(.*?))?\s*-->$/;
+const MARKER = /^<!--\s*readme-test:\s*(run|stateless|typecheck|skip)\s*(?:[—–-]+\s*(.*?))?\s*-->$/;
 
 export function readmes(): string[] {
   const out = ['README.md', 'test/README.md', 'spec/README.md'].filter((f) => existsSync(join(repoRoot, f)));
@@ -56,15 +58,17 @@ export function blocks(file: string, text: string): Block[] {
 const all = readmes().flatMap((f) => blocks(f, readFileSync(join(repoRoot, f), 'utf8')));
 const work = join(testRoot, '.readme-blocks'); // inside the repo, so @kallglot/* resolve from the workspace
 const require = createRequire(import.meta.url);
-let mock: { urls: { rest: string; stream: string }; close(): Promise<void> } | undefined;
+type Mock = { urls: { rest: string; stream: string }; close(): Promise<void> };
+let mock: Mock | undefined;
+let statelessMock: Mock | undefined;
 let receiver: Server;
 let receiverUrl = '';
 const tscErrors = new Map<string, string[]>();
 
-const substitute = (code: string) =>
+const substitute = (code: string, m = mock!) =>
   code
-    .replaceAll('http://127.0.0.1:4010', mock!.urls.rest.replace(/\/$/, ''))
-    .replaceAll('ws://127.0.0.1:4011', mock!.urls.stream.replace(/\/$/, ''))
+    .replaceAll('http://127.0.0.1:4010', m.urls.rest.replace(/\/$/, ''))
+    .replaceAll('ws://127.0.0.1:4011', m.urls.stream.replace(/\/$/, ''))
     .replaceAll('http://127.0.0.1:8080', receiverUrl);
 const env = () => ({ ...process.env, KALLGLOT_API_KEY: 'sk_test_readme_examples', KALLGLOT_BASE_URL: mock!.urls.rest.replace(/\/$/, ''), NO_COLOR: '1' });
 
@@ -91,6 +95,7 @@ beforeAll(async () => {
   copyFileSync(join(repoRoot, 'packages/stream/examples/call.wav'), join(work, 'call.wav'));
   const { startMock } = await import('@kallglot/mock');
   mock = (await startMock({ host: '127.0.0.1', restPort: 0, streamPort: 0, docsDir: false } as never)) as never;
+  if (all.some((b) => b.mode === 'stateless')) statelessMock = (await startMock({ host: '127.0.0.1', restPort: 0, streamPort: 0, docsDir: false, stateless: true } as never)) as never;
   receiver = createServer((req, res) => {
     req.resume();
     req.on('end', () => res.writeHead(200).end());
@@ -116,6 +121,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await mock?.close();
+  await statelessMock?.close();
   receiver?.close();
   rmSync(work, { recursive: true, force: true });
 });
@@ -144,7 +150,7 @@ describe.each(readmes())('%s', (file) => {
       return;
     }
     const path = join(work, `${b.id}.mjs`);
-    writeFileSync(path, substitute(b.code));
+    writeFileSync(path, substitute(b.code, b.mode === 'stateless' ? statelessMock : mock));
     const r = await runAsync(process.execPath, [path], work);
     expect(r.status, `${where} failed (run as ${relative(repoRoot, path)}):\n${r.out}`).toBe(0);
   }, 120_000);

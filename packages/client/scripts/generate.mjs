@@ -5,10 +5,12 @@
 //   idempotent.ts - "METHOD /path" of the operations that honour Idempotency-Key (retry policy)
 //   version.ts    - this package's version, sent in User-Agent / X-Kallglot-Client
 // Never edit the output by hand: `npm run generate` rewrites it.
-import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import openapiTS, { astToString } from 'openapi-typescript';
+import { withProvenanceRemarks } from './provenance.mjs';
 
 const pkgRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
 const specPath = join(pkgRoot, '..', 'spec', 'dist', 'openapi.json');
@@ -24,7 +26,11 @@ const pkg = JSON.parse(readFileSync(join(pkgRoot, 'package.json'), 'utf8'));
 
 // readWriteMarkers: readOnly/writeOnly become $Read/$Write, which openapi-fetch strips from request/response types.
 // defaultNonNullable off: a property with a default stays optional in requests, exactly as `required` says.
-const ast = await openapiTS(pathToFileURL(specPath), {
+// Generated from a copy whose inferred pieces carry a `@remarks` JSDoc line (see provenance.mjs).
+const scratch = mkdtempSync(join(tmpdir(), 'kallglot-client-generate-'));
+const annotatedPath = join(scratch, 'openapi.json');
+writeFileSync(annotatedPath, JSON.stringify(withProvenanceRemarks(doc)));
+const ast = await openapiTS(pathToFileURL(annotatedPath), {
   readWriteMarkers: true,
   defaultNonNullable: false,
   alphabetize: false,
@@ -32,6 +38,7 @@ const ast = await openapiTS(pathToFileURL(specPath), {
   emptyObjectsUnknown: true,
   silent: true,
 });
+rmSync(scratch, { recursive: true, force: true });
 const types = astToString(ast);
 
 // Idempotency: an operation honours keys when it declares an `Idempotency-Key` header parameter.

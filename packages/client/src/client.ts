@@ -1,6 +1,7 @@
 import createClient, { createQuerySerializer, type Client, type FetchResponse, type MaybeOptionalInit, type Middleware } from 'openapi-fetch';
 import type { HttpMethod, MediaType, PathsWithMethod, RequiredKeysOf, Writable } from 'openapi-typescript-helpers';
-import { errorEnvelope, KallglotApiError, KallglotConfigError, KallglotConnectionError, KallglotError, KallglotTimeoutError } from './errors.js';
+import { errorEnvelope, KallglotApiError, KallglotConfigError, KallglotConnectionError, KallglotError, KallglotInvalidResponseError, KallglotTimeoutError } from './errors.js';
+import { limitBody } from './internal/limit-body.js';
 import type { paths } from './generated/openapi.js';
 import { idempotentOperations } from './generated/idempotent.js';
 import { VERSION } from './generated/version.js';
@@ -12,6 +13,8 @@ export type { FetchLike, RetryInfo };
 export const DEFAULT_BASE_URL = 'https://api.kallglot.com';
 export const DEFAULT_MAX_RETRIES = 2;
 export const DEFAULT_TIMEOUT_MS = 60_000;
+/** Largest JSON response body read, success or error: 8 MiB. The recording download is exempt. */
+export const DEFAULT_MAX_RESPONSE_BYTES = 8 * 1024 * 1024;
 export { VERSION };
 
 export interface KallglotClientOptions {
@@ -35,6 +38,11 @@ export interface KallglotClientOptions {
   onRetry?: (info: RetryInfo) => void;
   /** Backoff tuning (defaults: 500 ms initial, 8 000 ms max, Retry-After honoured up to 60 000 ms). */
   retry?: Partial<BackoffSettings>;
+  /**
+   * Largest response body read for JSON (success and error answers), in bytes. Past it the read stops and the
+   * call throws `KallglotResponseTooLargeError`. Default 8 MiB. `downloadRecordingAudio` is not limited.
+   */
+  maxResponseBytes?: number;
 }
 
 /** Per-call overrides, accepted next to `params`/`body` in every call. */
@@ -44,6 +52,8 @@ export interface RequestOverrides {
   /** Used instead of the automatic UUID v4 on the idempotent POSTs (and sent on any other call if given). */
   idempotencyKey?: string;
   signal?: AbortSignal | null;
+  /** This call's body limit, instead of the client's `maxResponseBytes`. */
+  maxResponseBytes?: number;
 }
 
 /** Values read from the response headers of every call. */
@@ -236,6 +246,7 @@ export function createKallglotClient(options: KallglotClientOptions): KallglotCl
   if (baseUrl.includes(apiKey)) throw new KallglotConfigError('Kallglot: baseUrl must not contain the API key');
   const maxRetries = nonNegative('maxRetries', options.maxRetries, DEFAULT_MAX_RETRIES);
   const timeoutMs = nonNegative('timeoutMs', options.timeoutMs, DEFAULT_TIMEOUT_MS);
+  const maxResponseBytes = nonNegative('maxResponseBytes', options.maxResponseBytes, DEFAULT_MAX_RESPONSE_BYTES);
   const backoff = { ...DEFAULT_BACKOFF };
   for (const k in backoff) {
     const key = k as keyof BackoffSettings;
@@ -269,6 +280,9 @@ export function createKallglotClient(options: KallglotClientOptions): KallglotCl
       const ms = nonNegative('timeoutMs', init.timeoutMs, timeoutMs);
       const parent = init.signal;
       const send = (init.fetch as FetchLike | undefined) ?? baseFetch;
+      // Audio comes as a stream or as bytes the caller asked for; every other body is JSON (or an error text).
+      const limit = init.parseAs === 'stream' || init.parseAs === 'arrayBuffer' ? Infinity : nonNegative('maxResponseBytes', init.maxResponseBytes, maxResponseBytes);
+      let answer: Response | undefined;
       // Web Crypto's randomUUID: Node >= 19 and every browser in a secure context. One key for all attempts.
       let key = init.idempotencyKey ?? (keyed ? crypto.randomUUID() : undefined);
       let url = '';
@@ -282,9 +296,12 @@ export function createKallglotClient(options: KallglotClientOptions): KallglotCl
           else req.headers.set('Idempotency-Key', key);
         }
         // A LightRequest goes out as fetch(url, init): one real Request is built, as with raw fetch.
-        return (isLightRequest(req) ? send(req.url, req.init) : send(req)).catch((err: unknown) => {
-          throw new KallglotConnectionError(err, where);
-        });
+        return (isLightRequest(req) ? send(req.url, req.init) : send(req)).then(
+          (res) => (answer = limitBody(res, limit, where)),
+          (err: unknown) => {
+            throw new KallglotConnectionError(err, where);
+          },
+        );
       };
       for (let attempt = 1; ; attempt++) {
         const canRetry = attempt <= retries;
@@ -317,8 +334,13 @@ export function createKallglotClient(options: KallglotClientOptions): KallglotCl
           retry = { status, delayMs: serverRetryDelayMs(response.headers, env?.retry_after, backoff) ?? backoffDelayMs(attempt - 1, backoff) };
         } catch (err) {
           if (parent?.aborted) throw parent.reason;
-          // A timeout may also surface while the body is read, as a plain abort: name it.
-          const error = timedOut ? new KallglotTimeoutError(ms, where) : err;
+          // A timeout may also surface while the body is read, as a plain abort: name it. A 2xx body that
+          // does not parse is the server's answer, not a client bug: an API error with status and request id.
+          const error = timedOut
+            ? new KallglotTimeoutError(ms, where)
+            : err instanceof SyntaxError && answer?.ok
+              ? new KallglotInvalidResponseError({ status: answer.status, headers: answer.headers, where, cause: err })
+              : err;
           // Anything but a timeout or a network failure (a middleware error, invalid JSON) is not retried.
           if (!canRetry || !(error instanceof KallglotTimeoutError || error instanceof KallglotConnectionError) || (!safe && (error as KallglotConnectionError).errno !== 'ECONNREFUSED')) {
             throw error;

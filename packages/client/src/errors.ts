@@ -1,3 +1,10 @@
+import type { components } from './generated/openapi.js';
+
+/** A code from the spec's `ErrorCode` list, or a newer one (the list is open: new codes are additive). */
+export type KallglotErrorCode = components['schemas']['ErrorCode'] | (string & {});
+/** A type from the spec's `ErrorType` list, or a newer one. */
+export type KallglotErrorType = components['schemas']['ErrorType'] | (string & {});
+
 /** Base class of every error thrown by @kallglot/client. */
 export class KallglotError extends Error {
   override name = 'KallglotError';
@@ -11,8 +18,8 @@ export class KallglotConfigError extends KallglotError {
 /** The API's error envelope: `{ "error": { type, code, message, param?, request_id?, retry_after? } }`. */
 export interface KallglotErrorBody {
   error: {
-    type: string;
-    code: string;
+    type: KallglotErrorType;
+    code: KallglotErrorCode;
     message: string;
     param?: string | null;
     request_id?: string | null;
@@ -26,15 +33,22 @@ export interface KallglotApiErrorInit {
   headers?: Headers;
   /** `METHOD /schema/path`, used in the message. */
   where?: string;
+  /** Replaces the message built from the error envelope. */
+  message?: string;
 }
 
-/** A non-2xx answer from the API, with the fields of the error envelope lifted onto the error. */
+/**
+ * A non-2xx answer from the API, with the fields of the error envelope lifted onto the error. Subclasses cover
+ * answers that cannot be used at all: `KallglotResponseTooLargeError`, `KallglotInvalidResponseError`.
+ */
 // `declare` fields: assigned in the constructor, no extra class-field code in the bundle.
 export class KallglotApiError extends KallglotError {
   override name = 'KallglotApiError';
   declare readonly status: number;
-  declare readonly type: string | undefined;
-  declare readonly code: string | undefined;
+  /** `error.type`: compare with the spec's values (`'rate_limit_error'`, …); unknown newer values pass through. */
+  declare readonly type: KallglotErrorType | undefined;
+  /** `error.code`: compare with the spec's values (`'insufficient_api_credits'`, …); unknown newer values pass through. */
+  declare readonly code: KallglotErrorCode | undefined;
   declare readonly param: string | undefined;
   /** From the body's `request_id`, else the `X-Request-ID` header. */
   declare readonly requestId: string | undefined;
@@ -44,9 +58,9 @@ export class KallglotApiError extends KallglotError {
   declare readonly body: unknown;
   declare readonly headers: Headers | undefined;
 
-  constructor({ status, body, headers, where }: KallglotApiErrorInit) {
+  constructor({ status, body, headers, where, message }: KallglotApiErrorInit, options?: { cause?: unknown }) {
     const e: Partial<KallglotErrorBody['error']> = errorEnvelope(body) ?? {};
-    super(`${status}${e.code ? ` ${e.code}` : ''}: ${e.message ?? 'request failed'}${where ? ` (${where})` : ''}`);
+    super(message ?? `${status}${e.code ? ` ${e.code}` : ''}: ${e.message ?? 'request failed'}${where ? ` (${where})` : ''}`, options);
     Object.assign(this, {
       status,
       type: e.type,
@@ -57,6 +71,28 @@ export class KallglotApiError extends KallglotError {
       body,
       headers,
     });
+  }
+}
+
+/** A JSON body (success or error) longer than `maxResponseBytes`; reading stopped there and the body was cancelled. */
+export class KallglotResponseTooLargeError extends KallglotApiError {
+  override name = 'KallglotResponseTooLargeError';
+  /** The `maxResponseBytes` that applied. */
+  declare readonly limit: number;
+  constructor(init: { status: number; headers?: Headers; where: string; limit: number }) {
+    super({ ...init, body: undefined, message: `${init.status}: response body over maxResponseBytes (${init.limit} bytes); reading stopped (${init.where})` });
+    this.limit = init.limit;
+  }
+}
+
+/** A 2xx answer whose body is not the JSON the operation returns (an HTML error page from a proxy, a cut-off body). */
+export class KallglotInvalidResponseError extends KallglotApiError {
+  override name = 'KallglotInvalidResponseError';
+  declare readonly contentType: string | undefined;
+  constructor(init: { status: number; headers?: Headers; where: string; cause: unknown }) {
+    const contentType = init.headers?.get('content-type') ?? undefined;
+    super({ ...init, body: undefined, message: `${init.status}: response body is not JSON${contentType ? ` (content-type ${contentType})` : ''} (${init.where})` }, { cause: init.cause });
+    this.contentType = contentType;
   }
 }
 

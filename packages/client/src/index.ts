@@ -8,6 +8,7 @@ export {
   DEFAULT_BASE_URL,
   DEFAULT_MAX_RETRIES,
   DEFAULT_TIMEOUT_MS,
+  DEFAULT_MAX_RESPONSE_BYTES,
   VERSION,
 } from './client.js';
 export type {
@@ -29,8 +30,10 @@ export {
   KallglotApiError,
   KallglotTimeoutError,
   KallglotConnectionError,
+  KallglotResponseTooLargeError,
+  KallglotInvalidResponseError,
 } from './errors.js';
-export type { KallglotErrorBody } from './errors.js';
+export type { KallglotErrorBody, KallglotErrorCode, KallglotErrorType } from './errors.js';
 export { signWebhook, verifyWebhook, WebhookVerificationError, SIGNATURE_HEADER, DEFAULT_TOLERANCE_SECONDS } from './webhooks.js';
 export type { SignWebhookOptions, VerifyWebhookOptions, WebhookPayload, WebhookVerificationReason } from './webhooks.js';
 export type { paths, components, webhooks, operations, Schema, WebhookEvent, WebhookEventType, WebhookEventOf } from './types.js';

@@ -50,7 +50,7 @@ describe('README examples', () => {
   });
 
   it('errors', () => {
-    expect(runBlock(1).trim().split('\n')).toEqual([expect.stringMatching(/^404 \w+/), expect.stringMatching(/^404 \w+ \w+ req_\w+$/), 'KallglotApiError 404']);
+    expect(runBlock(1).trim().split('\n')).toEqual([expect.stringMatching(/^404 \w+/), expect.stringMatching(/^404 \w+ \w+ req_\w+$/), 'KallglotApiError 404', 'KallglotResponseTooLargeError 200 64']);
   });
 
   it('retries, idempotency keys, timeouts', () => {

@@ -4,6 +4,7 @@ import {
   createKallglotClient,
   KallglotApiError,
   KallglotConnectionError,
+  KallglotInvalidResponseError,
   KallglotTimeoutError,
   type KallglotClientOptions,
 } from '../src/index.js';
@@ -289,10 +290,12 @@ describe('timeouts', () => {
 });
 
 describe('what is not retried, and middleware', () => {
-  it('a 200 with a body that is not JSON throws the parse error once, without retrying', async () => {
+  it('a 200 with a body that is not JSON throws KallglotInvalidResponseError once, without retrying', async () => {
     server.fallback = { status: 200, headers: { 'content-type': 'application/json' }, body: '{"id": "agt_1", broken' };
     const err = await client({ maxRetries: 3 }).GET('/v1/agents').catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(SyntaxError);
+    expect(err).toBeInstanceOf(KallglotInvalidResponseError);
+    expect((err as KallglotInvalidResponseError).cause).toBeInstanceOf(SyntaxError);
+    expect((err as KallglotInvalidResponseError).requestId).toBe('req_test_1');
     expect(server.requests).toHaveLength(1);
   });
 

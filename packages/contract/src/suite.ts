@@ -19,6 +19,8 @@ export interface SuiteOptions {
   writes?: boolean;
   /** Provoke every documented status with the mock's `Prefer: code=NNN` selector. */
   prefer?: boolean;
+  /** Where the Prefer pass goes (a stateless mock), when not `baseUrl` itself. */
+  preferBaseUrl?: string;
   /** Count deviations in inferred parts of the contract as failures. */
   strict?: boolean;
   /** Narrow the run: operationIds, `stream`, `webhooks`. */
@@ -50,8 +52,10 @@ export async function runSuite(o: SuiteOptions): Promise<SuiteReport> {
   const strict = !!o.strict;
   const only = o.only ?? [];
   const waivers = o.waivers ?? [];
-  let base = String(o.baseUrl).replace(/\/+$/, '');
-  if (contract.operations.every((x) => x.path.startsWith('/v1/'))) base = base.replace(/\/v1$/, '');
+  const v1 = contract.operations.every((x) => x.path.startsWith('/v1/'));
+  const normalize = (u: string) => (v1 ? u.replace(/\/+$/, '').replace(/\/v1$/, '') : u.replace(/\/+$/, ''));
+  let base = normalize(String(o.baseUrl));
+  const mainBase = base;
 
   const checks: Check[] = [];
   const skipped: Skipped[] = [];
@@ -278,6 +282,29 @@ export async function runSuite(o: SuiteOptions): Promise<SuiteReport> {
 
   // ---------- helpers needing the closure ----------
   async function preferEveryStatus() {
+    if (o.preferBaseUrl) base = normalize(o.preferBaseUrl);
+    try {
+      if (await honoursPrefer()) await preferPass();
+      else skip('Prefer: code=NNN for every documented status', 'the target ignores the Prefer selector (a stateful mock answers from its state; start one with --stateless for this pass)');
+    } finally {
+      base = mainBase;
+    }
+  }
+
+  /** One probe outside the report: does the target answer the status Prefer asks for? */
+  async function honoursPrefer(): Promise<boolean> {
+    const op = contract.operations.find((x) => x.method === 'GET' && !x.path.includes('{') && x.responses['503']) ?? contract.operations.find((x) => x.method === 'GET' && x.responses['503']);
+    if (!op) return true;
+    try {
+      const res = await fetch(urlFor(op.path, ids), { headers: { Authorization: `Bearer ${apiKey}`, Prefer: 'code=503', Accept: 'application/json' }, signal: AbortSignal.timeout(timeoutMs) });
+      await res.arrayBuffer();
+      return res.status === 503;
+    } catch {
+      return false;
+    }
+  }
+
+  async function preferPass() {
     // Fresh things to point at: a stateful server may have forgotten the flow's agent and session by now.
     if (byId.has('createAgent') && agentOps.some(selected)) {
       const r = await call('createAgent', { label: 'for Prefer', body: body('createAgent'), headers: idem() });

@@ -39,21 +39,26 @@ export async function isMock(base: string, timeoutMs = 5000): Promise<boolean> {
 export async function runContractTest(o: TestOptions): Promise<SuiteReport> {
   const started = Date.now();
   let baseUrl = o.baseUrl;
-  let mock: { urls: { rest: string; stream: string }; close(): Promise<void>; webhookResults?: Promise<unknown>[] } | undefined;
+  let mock: RunningMock | undefined;
+  let exampleMock: RunningMock | undefined;
   let receiver: Awaited<ReturnType<typeof startReceiver>> | undefined;
   const only = [...(o.only ?? [])];
   if (only.includes('webhooks')) only.push('createSession', 'endSession');
   try {
     let isAMock: boolean;
     if (!baseUrl) {
-      let startMock: (opts: object) => Promise<NonNullable<typeof mock>>;
+      let startMock: (opts: object) => Promise<RunningMock>;
       try {
         ({ startMock } = (await import('@kallglot/mock' as string)) as { startMock: typeof startMock });
       } catch {
         throw new UsageError('no --base-url given and @kallglot/mock is not installed: pass --base-url (or KALLGLOT_BASE_URL), or `npm install -D @kallglot/mock`');
       }
       receiver = await startReceiver();
-      mock = await startMock({ host: '127.0.0.1', restPort: 0, streamPort: 0, docsDir: false, log: () => {}, webhookUrl: receiver.url, webhookSecret: WEBHOOK_SECRET });
+      const common = { host: '127.0.0.1', restPort: 0, streamPort: 0, docsDir: false, log: () => {} };
+      mock = await startMock({ ...common, webhookUrl: receiver.url, webhookSecret: WEBHOOK_SECRET });
+      // The stateful mock answers from its state; every documented status comes from a second, stateless
+      // (example-mode) mock through Prefer: code=NNN.
+      if (o.prefer !== false) exampleMock = await startMock({ ...common, stateless: true });
       baseUrl = mock.urls.rest;
       isAMock = true;
     } else {
@@ -66,11 +71,12 @@ export async function runContractTest(o: TestOptions): Promise<SuiteReport> {
     }
     const writes = isAMock || !!o.allowWrites;
     const waivers: Waiver[] = isAMock || o.allowWs ? [wsWaiver()] : [];
-    const report = await runSuite({ ...o, only, baseUrl, mock: isAMock, writes, prefer: o.prefer ?? isAMock, waivers });
+    const report = await runSuite({ ...o, only, baseUrl, mock: isAMock, writes, prefer: o.prefer ?? isAMock, preferBaseUrl: exampleMock?.urls.rest, waivers });
     report.mode.only = o.only ?? [];
     const wantWebhooks = !o.only?.length || o.only.includes('webhooks');
     if (receiver && mock && wantWebhooks) {
       await Promise.allSettled(mock.webhookResults ?? []);
+      await settle(receiver.deliveries);
       const { checks, types } = await deliveryChecks(loadContract(o.specPaths), receiver.deliveries, WEBHOOK_SECRET, !!o.strict);
       for (const c of checks) report.checks.push({ ...c, id: report.checks.length + 1 });
       report.webhooks = { deliveries: receiver.deliveries.length, types };
@@ -80,7 +86,24 @@ export async function runContractTest(o: TestOptions): Promise<SuiteReport> {
     report.summary = summarize(report, Date.now() - started);
     return report;
   } finally {
+    await exampleMock?.close();
     await mock?.close();
     await receiver?.close();
+  }
+}
+
+interface RunningMock {
+  urls: { rest: string; stream: string };
+  close(): Promise<void>;
+  webhookResults?: Promise<unknown>[];
+}
+
+/** Waits until no new delivery arrived for 300 ms (at most 5 s): a stateful mock delivers asynchronously. */
+async function settle(list: unknown[]): Promise<void> {
+  const deadline = Date.now() + 5000;
+  let n = -1;
+  while (n !== list.length && Date.now() < deadline) {
+    n = list.length;
+    await new Promise((r) => setTimeout(r, 300));
   }
 }

@@ -146,14 +146,18 @@ describe('validating proxy', { timeout: 120_000 }, () => {
     const done = run(['proxy', '--upstream', wrong.url, '--port', '0', '--json', json, '--junit', junit], {}, {
       stopSignal,
       onProxyReady: async ({ url }) => {
-        await fetch(`${url}/v1/agents/agt_x`, { headers: { Authorization: `Bearer ${KEY}` } });
+        // Create, then read: a stateful upstream knows only what was created.
+        const auth = { Authorization: `Bearer ${KEY}`, 'Content-Type': 'application/json' };
+        const created = await (await fetch(`${url}/v1/agents`, { method: 'POST', headers: auth, body: JSON.stringify({ name: 'Support', system_prompt: 'Be brief.' }) })).json();
+        await fetch(`${url}/v1/agents/${created.id}`, { headers: auth });
         stop();
       },
     });
     const r = await done;
     expect(r.code).toBe(1);
     expect(r.out).toMatch(/listening on http:\/\/127\.0\.0\.1:\d+/);
-    expect(r.err).toMatch(/→ GET \/v1\/agents\/agt_x 203 \(\d+ ms\) 1 violation/);
+    expect(r.err).toMatch(/→ POST \/v1\/agents 201 \(\d+ ms\) ok/);
+    expect(r.err).toMatch(/→ GET \/v1\/agents\/agt_\w+ 203 \(\d+ ms\) 1 violation/);
     const summary = JSON.parse(readFileSync(json, 'utf8'));
     expect(summary.violations.total).toBe(1);
     expect(readFileSync(junit, 'utf8')).toMatch(/failures="2"/);

@@ -129,7 +129,7 @@ const rows = [
     goal: '>= 0.90',
   },
   {
-    metric: 'REST mock (front + Prism) requests/s ÷ plain node:http',
+    metric: 'REST mock, stateless mode (front + Prism) requests/s ÷ plain node:http',
     ours: Math.round(rest['rest-mock']),
     reference: Math.round(rest['plain-http']),
     unit: 'req/s',

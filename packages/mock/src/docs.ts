@@ -136,6 +136,8 @@ export async function startDocsServer(opts: { dir: string; host?: string; port?:
       else res.destroy();
     });
   });
+  // A static site for one developer: a few hundred sockets is plenty, and bounds what a runaway client can hold.
+  server.maxConnections = 512;
   server.on('clientError', (_e, socket) => {
     if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
     else socket.destroy();

@@ -9,6 +9,9 @@ import { buildOpenApiModel, type OpenApiModel, type OperationSpec } from './inte
 import { supervisePrism, UpstreamError, type UpstreamResponse } from './internal/prism.js';
 import { describeAjvError, paramFromAjvError, pickAjvError, readJson, resolveSpecPath, type JsonObject } from './internal/specs.js';
 import { SessionRegistry } from './registry.js';
+import { Engine } from './engine/index.js';
+import { answerFromEngine, claimIdempotency, coerceQueryParams, failureToApiError } from './http/engine-route.js';
+import { handleControl, type ControlHooks } from './control.js';
 
 export interface RestMockOptions {
   host?: string;
@@ -35,6 +38,14 @@ export interface RestMockOptions {
   prismCacheSize?: number;
   /** Called with one line per notable event (errors inside the mock). Default: stderr. */
   log?: (line: string) => void;
+  /** Example-driven mode: every answer comes from Prism (today's behaviour). Default false (stateful sandbox). */
+  stateless?: boolean;
+  /** The sandbox engine (shared with the stream mock). Default: a new one. */
+  engine?: Engine;
+  /** Origins answered with CORS headers (the docs site). A Set is used live (it may be filled later). Default: none. */
+  corsOrigins?: string[] | Set<string>;
+  /** Extra control-plane actions (webhook log, state file) supplied by startMock. */
+  control?: ControlHooks;
 }
 
 export interface RestMock {
@@ -47,6 +58,8 @@ export interface RestMock {
   readonly prismRestarts: number;
   registry: SessionRegistry;
   model: OpenApiModel;
+  engine: Engine;
+  readonly stateless: boolean;
   close(): Promise<void>;
 }
 
@@ -114,10 +127,7 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
   });
 }
 
-const CORS = {
-  'Access-Control-Allow-Origin': '*',
-  'Access-Control-Expose-Headers': 'X-Request-ID, X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset, X-API-Credits-Remaining, X-API-Credits-Used, Retry-After',
-} as const;
+const EXPOSE = 'X-Request-ID, X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset, X-API-Credits-Remaining, X-API-Credits-Used, Retry-After, Idempotent-Replayed, Content-Disposition';
 
 interface ParsedUrl {
   pathname: string;
@@ -169,8 +179,11 @@ export async function startRestMock(options: RestMockOptions = {}): Promise<Rest
   const specPath = resolveSpecPath('openapi.json', options.openapiPath);
   const model = buildOpenApiModel(readJson(specPath));
   const vocab = new ErrorVocabulary(model.errorTypes);
-  const registry = options.registry ?? new SessionRegistry();
+  const stateless = options.stateless ?? false;
+  const engine = options.engine ?? new Engine({ streamBaseUrl: options.streamBaseUrl, credits: options.credits, rateLimit: options.rateLimit, rateWindowMs: (options.rateLimitWindowSeconds ?? 60) * 1000 });
+  const registry = options.registry ?? new SessionRegistry(engine);
   const streamBase = options.streamBaseUrl?.replace(/\/$/, '');
+  const corsOrigins = options.corsOrigins instanceof Set ? options.corsOrigins : new Set(options.corsOrigins ?? []);
   const rateLimit = options.rateLimit ?? 1000;
   const windowSec = options.rateLimitWindowSeconds ?? 60;
   let creditsRemaining = options.credits ?? 1000;
@@ -230,7 +243,12 @@ export async function startRestMock(options: RestMockOptions = {}): Promise<Rest
     if (!op.body) {
       return undefined;
     }
-    const ctype = String(req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+    const fullType = String(req.headers['content-type'] ?? '');
+    const ctype = fullType.split(';')[0]!.trim().toLowerCase();
+    const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(fullType)?.[1]?.toLowerCase();
+    if (charset && charset !== 'utf-8' && charset !== 'utf8') {
+      throw new HttpError({ status: 415, type: vocab.type('invalid_request'), code: 'unsupported_media_type|invalid_request', message: `Unsupported charset '${charset.slice(0, 40)}': send UTF-8 JSON.`, param: 'Content-Type' });
+    }
     if (raw.length === 0) {
       if (op.body.required) throw err.validation(op, undefined, 'A JSON request body is required.');
       return undefined;
@@ -506,33 +524,74 @@ export async function startRestMock(options: RestMockOptions = {}): Promise<Rest
     } catch {
       return sendError(res, reqId, { status: 400, type: vocab.type('invalid_request'), code: 'invalid_request', message: 'Malformed request URL.' });
     }
-    const cors = CORS;
+    const origin = req.headers.origin;
+    const allowOrigin = typeof origin === 'string' && corsOrigins.has(origin) ? origin : undefined;
     if (url.pathname === '/health' && (method === 'GET' || method === 'HEAD')) {
       const ph = prism.health();
       const ok = ph.state === 'up';
-      return send(res, ok ? 200 : 503, { 'Content-Type': 'application/json', 'X-Request-ID': reqId, ...cors }, JSON.stringify({ status: ok ? 'ok' : 'degraded', rest: true, prism: ph.state, prism_restarts: ph.restarts }));
+      const h: Record<string, string> = { 'Content-Type': 'application/json', 'X-Request-ID': reqId };
+      if (allowOrigin) Object.assign(h, { 'Access-Control-Allow-Origin': allowOrigin, Vary: 'Origin' });
+      return send(res, ok ? 200 : 503, h, JSON.stringify({ status: ok ? 'ok' : 'degraded', rest: true, mode: stateless ? 'stateless' : 'stateful', prism: ph.state, prism_restarts: ph.restarts }));
     }
     if (method === 'OPTIONS') {
-      res.writeHead(204, {
-        ...cors,
-        'Access-Control-Allow-Methods': 'GET, POST, PATCH, PUT, DELETE, OPTIONS',
-        'Access-Control-Allow-Headers': String(req.headers['access-control-request-headers'] ?? 'Authorization, Content-Type, Idempotency-Key, X-API-Key, Prefer'),
-        'X-Request-ID': reqId,
-      });
+      const h: Record<string, string> = { 'X-Request-ID': reqId, Vary: 'Origin' };
+      if (allowOrigin) {
+        Object.assign(h, {
+          'Access-Control-Allow-Origin': allowOrigin,
+          'Access-Control-Allow-Methods': 'GET, POST, PATCH, PUT, DELETE, OPTIONS',
+          'Access-Control-Allow-Headers': 'Authorization, Content-Type, Idempotency-Key, X-API-Key, Prefer',
+          'Access-Control-Expose-Headers': EXPOSE,
+          'Access-Control-Max-Age': '600',
+        });
+      }
+      res.writeHead(204, h);
       return res.end();
     }
-    // A literal, not `{ ...CORS }`: V8 put that spread copy in old space, so the header strings added to it below
-    // outlived young-generation GCs and every request cost a share of a full GC (measured with --trace-gc-nvp).
-    let extra: Record<string, string> = { 'Access-Control-Allow-Origin': cors['Access-Control-Allow-Origin'], 'Access-Control-Expose-Headers': cors['Access-Control-Expose-Headers'] };
+    let extra: Record<string, string> = {};
+    if (allowOrigin) {
+      extra['Access-Control-Allow-Origin'] = allowOrigin;
+      extra['Access-Control-Expose-Headers'] = EXPOSE;
+      extra.Vary = 'Origin';
+    }
+    if (url.pathname.startsWith('/_mock/') || url.pathname === '/_mock') {
+      return handleControl({ req, res, url, method, engine, hooks: options.control, readBody: () => readBody(req), extra, reqId, send, sendError, vocab });
+    }
     // HEAD is answered like GET (Node drops the body).
     const routeMethod = method === 'HEAD' ? 'GET' : method;
     const { op, params, allowed } = model.match(routeMethod, url.pathname);
+    let release = () => {};
     try {
       if (!op) {
         if (allowed.length) {
           throw new HttpError({ status: 405, type: vocab.type('invalid_request'), code: 'method_not_allowed|invalid_request', message: `${method} is not allowed here. Allowed: ${allowed.join(', ')}.`, headers: { Allow: allowed.join(', ') } });
         }
         throw new HttpError({ status: 404, type: vocab.type('not_found'), code: 'route_not_found|not_found', message: `No route ${method} ${url.pathname}.` });
+      }
+      // Auth, rate and size come before the body is read: an unauthenticated upload is never read.
+      let key = '';
+      if (op.secured) {
+        key = authenticate(req);
+        try {
+          Object.assign(extra, engine.admit(key));
+        } catch (e) {
+          throw new HttpError(failureToApiError(e));
+        }
+        if (stateless) {
+          extra['X-API-Credits-Remaining'] = String(creditsRemaining);
+          extra['X-API-Credits-Used'] = String(creditsUsed);
+        } else Object.assign(extra, engine.tenant(key).creditHeaders());
+      }
+      const declared = Number(req.headers['content-length'] ?? 0);
+      if (Number.isFinite(declared) && declared > MAX_BODY) {
+        res.setHeader('Connection', 'close');
+        throw new HttpError({ status: 400, type: vocab.type('invalid_request'), code: 'request_too_large|invalid_request', message: `Request bodies are limited to ${MAX_BODY} bytes.` });
+      }
+      // `Prefer: code=…` (Prism's example selector) asks for a documented example, not for state: Prism answers it.
+      const fromEngine = !stateless && req.headers.prefer === undefined;
+      if (fromEngine && key) {
+        const claim = claimIdempotency(engine, key, op.operationId, params, req.headers['idempotency-key']);
+        if (!claim.ok) throw new HttpError(failureToApiError(claim.error));
+        release = claim.release;
       }
       let raw: Buffer = NO_BODY;
       try {
@@ -541,14 +600,15 @@ export async function startRestMock(options: RestMockOptions = {}): Promise<Rest
       } catch {
         throw new HttpError({ status: 400, type: vocab.type('invalid_request'), code: 'request_too_large|invalid_request', message: `Request bodies are limited to ${MAX_BODY} bytes.` });
       }
-      let key = '';
-      if (op.secured) {
-        key = authenticate(req);
-        extra = rateHeaders(key, extra);
-        extra['X-API-Credits-Remaining'] = String(creditsRemaining);
-        extra['X-API-Credits-Used'] = String(creditsUsed);
-      }
       const parsed = validateRequest(op, params, url, req, raw);
+      if (fromEngine) {
+        const out = answerFromEngine(engine, op.operationId, key, params, coerceQueryParams(op, url.searchParams), parsed, req.headers['idempotency-key']);
+        release();
+        if (routeMethod !== 'GET' && !out.error) options.control?.changed?.();
+        if (out.error) return sendError(res, reqId, out.error, { ...extra, ...(out.headers ?? {}) });
+        // The engine's headers (credits after this request) win over the ones taken before it.
+        return sendWith(res, out.status, extra, out.headers, reqId, out.body!);
+      }
       if (CREDIT_OPS.has(op.operationId) && creditsRemaining <= 0) {
         throw new HttpError({ status: 402, type: vocab.type('permission'), code: 'insufficient_api_credits', message: 'The organization has no API credits left.' });
       }
@@ -663,6 +723,7 @@ export async function startRestMock(options: RestMockOptions = {}): Promise<Rest
       }
       return sendWith(res, up.status, outHeaders, extra, reqId, outBody);
     } catch (e) {
+      release();
       if (e instanceof HttpError) return sendError(res, reqId, e.api, extra);
       log(`internal error on ${method} ${url.pathname}: ${(e as Error).stack ?? String(e)}`);
       return sendError(res, reqId, { status: 500, type: vocab.type('api'), code: 'internal_error', message: 'The mock hit an internal error.' }, extra);
@@ -707,6 +768,8 @@ export async function startRestMock(options: RestMockOptions = {}): Promise<Rest
     },
     registry,
     model,
+    engine,
+    stateless,
     async close() {
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -65,6 +65,9 @@ const SESSION_ID = /^sess_[A-Za-z0-9]+$/;
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 const OPEN = 1;
 export const MAX_BUFFERED_BYTES = 1024 * 1024;
+// Invalid client frames answered per connection: a burst, then a steady rate; past that the socket gets 4029.
+export const INVALID_FRAME_BURST = 256;
+export const INVALID_FRAME_RATE = 64;
 // Largest fault value taken from a URL (ms or counts): ten minutes.
 const MAX_FAULT_VALUE = 600_000;
 // A socket over its outbound cap gets this long to take the 1013 close frame before it is cut.
@@ -214,7 +217,12 @@ export async function startStreamMock(options: StreamMockOptions = {}): Promise<
       return ws.close(code('session_not_found', 4004), 'session_not_found');
     }
     const m = PATH.exec(url.pathname);
-    const sessionId = m ? decodeURIComponent(m[1]!) : '';
+    let sessionId = '';
+    try {
+      sessionId = m ? decodeURIComponent(m[1]!) : '';
+    } catch {
+      // A malformed escape names no session.
+    }
     if (!m || !SESSION_ID.test(sessionId)) return ws.close(code('session_not_found', 4004), 'session_not_found');
     const token = url.searchParams.get('token');
     if (!token || !TOKEN_PATTERN.test(token)) return ws.close(code('token_invalid', 4001), 'token_invalid');
@@ -275,6 +283,9 @@ export async function startStreamMock(options: StreamMockOptions = {}): Promise<
     private lastSpeaker: string | undefined;
     /** Pending timers of this connection; each removes itself when it fires, all are cleared on close. */
     private readonly timers = new Set<NodeJS.Timeout>();
+    private errorBudget = INVALID_FRAME_BURST;
+    private limited = false;
+    private errorAt = performance.now();
     private idleTimer?: NodeJS.Timeout;
     /** performance.now() of the last client frame: one timer checks it, instead of re-arming a timer per frame. */
     private lastIn = 0;
@@ -347,12 +358,31 @@ export async function startStreamMock(options: StreamMockOptions = {}): Promise<
       }
     }
 
+    /**
+     * Token bucket over the session.error replies: a client that keeps sending invalid frames faster than
+     * INVALID_FRAME_RATE per second (after a burst) is closed with 4029 rate_limited instead of being answered.
+     */
+    private spendErrorBudget(): boolean {
+      const now = performance.now();
+      this.errorBudget = Math.min(INVALID_FRAME_BURST, this.errorBudget + ((now - this.errorAt) / 1000) * INVALID_FRAME_RATE);
+      this.errorAt = now;
+      if (this.errorBudget >= 1) {
+        this.errorBudget--;
+        return true;
+      }
+      if (!this.closed && !this.limited) {
+        this.limited = true;
+        log(`session ${this.sessionId}: over ${INVALID_FRAME_RATE} invalid frames/s; closing with ${code('rate_limited', 4029)}`);
+        this.closeWith(code('rate_limited', 4029), 'rate_limited');
+      }
+      return false;
+    }
+
     /** The client is not reading: stop sending, close with 1013, and cut the socket if even that is not read. */
     private overflow() {
       if (this.closed) return;
       this.closed = true;
       log(`session ${this.sessionId}: outbound buffer over ${maxBuffered} bytes (${this.ws.bufferedAmount} queued); closing with ${code('try_again_later', 1013)}`);
-      this.ws.pause();
       this.ws.close(code('try_again_later', 1013), 'try_again_later');
       this.later(BACKPRESSURE_GRACE_MS, () => this.ws.terminate());
     }
@@ -435,6 +465,7 @@ export async function startStreamMock(options: StreamMockOptions = {}): Promise<
     }
 
     private error(codeName: string, message: string, param?: string) {
+      if (!this.spendErrorBudget()) return;
       this.send(
         shape('session.error', {
           session_id: this.sessionId,
@@ -511,6 +542,8 @@ export async function startStreamMock(options: StreamMockOptions = {}): Promise<
       }
       const bytes = (p.length / 4) * 3 - (p.endsWith('==') ? 2 : p.endsWith('=') ? 1 : 0);
       if (typeof msg.speaker === 'string') this.lastSpeaker = msg.speaker;
+      // sandbox: the audio is kept for the session's recording.
+      if (this.session) registry.audio(this.sessionId, p);
       this.audioMs += bytes / 8;
       this.advance();
     }
@@ -546,6 +579,7 @@ export async function startStreamMock(options: StreamMockOptions = {}): Promise<
         if (this.audioMs < this.uttStartMs + need) return;
         this.segment++;
         const translation = this.translationFor(u);
+        const timestamp = nowIso();
         this.send(
           shape('transcript.final', {
             session_id: this.sessionId,
@@ -555,9 +589,11 @@ export async function startStreamMock(options: StreamMockOptions = {}): Promise<
             segment_id: `seg_${this.segment}`,
             sequence: this.segment,
             translation,
-            timestamp: nowIso(),
+            timestamp,
           }),
         );
+        // sandbox: every final the client received becomes a transcript turn.
+        if (this.session) registry.final(this.sessionId, { sequence: this.segment, speaker, language: lang, text: u.text, translation, timestamp });
         this.uttStartMs += need;
         this.uttIndex++;
         this.partialsSent = 0;

@@ -32,7 +32,7 @@ beforeAll(async () => {
   });
   await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', () => r()));
   const hook = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`;
-  mock = await startMock({ restPort: 0, streamPort: 0, docsDir: false, webhookUrl: hook, webhookSecret: SECRET, selfCheck: true, log: () => undefined });
+  mock = await startMock({ stateless: true, restPort: 0, streamPort: 0, docsDir: false, webhookUrl: hook, webhookSecret: SECRET, selfCheck: true, log: () => undefined });
 });
 afterAll(async () => {
   await mock?.close();

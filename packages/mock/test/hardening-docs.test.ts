@@ -1,5 +1,6 @@
 // Docs server hardening: no way out of the root (symlinks included), no crash on files that vanish or cannot be
 // read (a docs rebuild), only GET/HEAD, bounded URLs, right content types.
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -75,6 +76,10 @@ describe('docs server', () => {
 
   it('a directory named like a file, a NUL byte, a bad escape: 4xx, no crash', async () => {
     expect((await raw('GET', '/looks-like.js')).status).toBe(404);
+    // A FIFO must not block the server (opening one for reading waits for a writer unless non-blocking).
+    execFileSync('mkfifo', [join(root, 'pipe.html')]);
+    expect((await raw('GET', '/pipe.html')).status).toBe(404);
+    expect((await raw('GET', '/pipe')).status).toBe(404);
     expect((await raw('GET', '/a%00b')).status).toBe(400);
     expect((await raw('GET', '/%E0%A4%A')).status).toBe(400);
   });

@@ -36,7 +36,7 @@ describe('Prism is never orphaned', () => {
       cli.child.kill('SIGKILL');
       if (prismPid && running(prismPid)) process.kill(prismPid, 'SIGKILL');
     }
-  });
+  }, 60_000);
 });
 
 describe('/health reports Prism', () => {
@@ -126,7 +126,8 @@ describe('the Prism pool cannot be exhausted forever', () => {
   });
 
   it('64 concurrent charset=utf-16 POSTs (which Prism never answers) do not wedge the REST mock', async () => {
-    const mock = await startRestMock({ port: 0, upstreamTimeoutMs: 1500, log: () => undefined });
+    // Stateless: every answer comes from Prism, so the forwarding path is what is under test.
+    const mock = await startRestMock({ port: 0, stateless: true, upstreamTimeoutMs: 1500, log: () => undefined } as Parameters<typeof startRestMock>[0]);
     try {
       const answers = await Promise.all(
         Array.from({ length: 64 }, () =>

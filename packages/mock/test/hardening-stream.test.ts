@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStreamMock, type StreamMock } from '../src/index.js';
 import { isSendableCloseCode } from '../src/stream.js';
 import { RawWs, startCli, waitFor } from './hardening-helpers.js';
+import { validateServerFrame } from './helpers/spec.js';
 import { connect } from './helpers/ws.js';
 
 const BAD_CODES = ['1004', '1005', '1006', '1015', '999', '5000', '0', '65535', '1e3', 'garbage', '-1', '4000.5'];
@@ -29,7 +30,7 @@ describe('URL faults through the real CLI process', () => {
       cli.child.kill('SIGTERM');
       await cli.exit;
     }
-  });
+  }, 60_000);
 
   it('--allow-url-faults: every unsendable code is refused with session.error + 1008, and nothing crashes', async () => {
     const cli = await startCli(['--allow-url-faults']);
@@ -44,6 +45,7 @@ describe('URL faults through the real CLI process', () => {
             const err = JSON.parse(c.frames[0]!);
             expect(err.type).toBe('session.error');
             expect(err.param).toBe(param);
+            expect(validateServerFrame(c.frames[0]!).ok, c.frames[0]).toBe(true);
           } else {
             expect((await c.next()).type, `${param}=${bad}`).toBe('session.ready');
             c.ws.close();
@@ -121,6 +123,8 @@ describe('in-process stream mock', () => {
       await new Promise((r) => setTimeout(r, 30));
       ws.destroy();
     }
+    // Bad input is answered as bad input (a close code), not logged as a failure of the mock.
+    expect(logs.filter((l) => l.includes('handler failed'))).toEqual([]);
     // Still serving.
     const t = mock.issueToken();
     const c = connect(`${t.url}?token=${t.token}`);
@@ -129,10 +133,10 @@ describe('in-process stream mock', () => {
   });
 });
 
-describe('outbound backpressure', () => {
-  it('a client that sends bad frames and never reads is closed with 1013 (logged); other sockets keep working', async () => {
+describe('outbound backpressure and inbound bounds', () => {
+  it('a client that keeps asking and never reads is closed with 1013 (logged); other sockets keep working', async () => {
     const logs: string[] = [];
-    const mock = await startStreamMock({ port: 0, log: (l) => logs.push(l) });
+    const mock = await startStreamMock({ port: 0, idleTimeoutMs: 0, log: (l) => logs.push(l) });
     try {
       const t = mock.issueToken();
       const abuser = await RawWs.open(`${t.url}?token=${t.token}`);
@@ -140,12 +144,11 @@ describe('outbound backpressure', () => {
       const t2 = mock.issueToken();
       const ok = connect(`${t2.url}?token=${t2.token}`);
       expect((await ok.next()).type).toBe('session.ready');
-      // Each bad frame earns a ~300-byte session.error: 60 000 of them are ~18 MB the client never reads.
-      const bad = RawWs.frame('not json');
-      const batch = Buffer.concat(Array.from({ length: 1000 }, () => bad));
-      for (let i = 0; i < 60 && !logs.some((l) => l.includes('outbound buffer')); i++) {
+      // Every ping earns a pong: 1000 pings a batch, far more bytes than the kernel buffers take, never read.
+      const batch = Buffer.concat(Array.from({ length: 1000 }, () => RawWs.frame('{"type":"ping"}')));
+      for (let i = 0; i < 400 && !logs.some((l) => l.includes('outbound buffer')); i++) {
         abuser.socket.write(batch);
-        await new Promise((r) => setTimeout(r, 10));
+        await new Promise((r) => setTimeout(r, 5));
       }
       await waitFor(() => logs.some((l) => l.includes('outbound buffer') && l.includes('1013')), 'the 1013 log line', 20_000);
       // The healthy socket still gets answers while the abuser is being cut off.
@@ -161,4 +164,31 @@ describe('outbound backpressure', () => {
       await mock.close();
     }
   }, 60_000);
+
+  it('a flood of invalid frames is answered up to a budget, then closed with 4029 rate_limited (logged)', async () => {
+    const logs: string[] = [];
+    const mock = await startStreamMock({ port: 0, log: (l) => logs.push(l) });
+    try {
+      const t = mock.issueToken();
+      const c = connect(`${t.url}?token=${t.token}`);
+      await c.next((f) => f.type === 'session.ready');
+      for (let i = 0; i < 2000; i++) c.ws.send('not json');
+      expect((await c.closed).code).toBe(4029);
+      const errors = c.frames.filter((f) => f.includes('session.error')).length;
+      expect(errors).toBeGreaterThan(100);
+      expect(errors).toBeLessThan(600);
+      expect(logs.some((l) => l.includes('invalid frames/s') && l.includes('4029'))).toBe(true);
+      // A client that makes a few mistakes is still answered every time.
+      const t2 = mock.issueToken();
+      const c2 = connect(`${t2.url}?token=${t2.token}`);
+      await c2.next((f) => f.type === 'session.ready');
+      for (let i = 0; i < 20; i++) c2.ws.send('not json');
+      c2.send({ type: 'ping' });
+      await c2.next((f) => f.type === 'pong');
+      expect(c2.frames.filter((f) => f.includes('session.error')).length).toBe(20);
+      c2.ws.close();
+    } finally {
+      await mock.close();
+    }
+  });
 });

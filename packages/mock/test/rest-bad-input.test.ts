@@ -5,7 +5,7 @@ import { errorValidator, openapi } from './helpers/spec.js';
 
 let mock: RestMock;
 beforeAll(async () => {
-  mock = await startRestMock({ port: 0, streamBaseUrl: 'ws://127.0.0.1:4999', log: () => undefined });
+  mock = await startRestMock({ stateless: true, port: 0, streamBaseUrl: 'ws://127.0.0.1:4999', log: () => undefined });
 });
 afterAll(async () => {
   await mock?.close();

@@ -7,8 +7,8 @@ let cached: RestMock;
 let uncached: RestMock;
 beforeAll(async () => {
   [cached, uncached] = await Promise.all([
-    startRestMock({ port: 0, streamBaseUrl: 'ws://127.0.0.1:4999', log: () => undefined }),
-    startRestMock({ port: 0, streamBaseUrl: 'ws://127.0.0.1:4999', prismCacheSize: 0, log: () => undefined }),
+    startRestMock({ stateless: true, port: 0, streamBaseUrl: 'ws://127.0.0.1:4999', log: () => undefined }),
+    startRestMock({ stateless: true, port: 0, streamBaseUrl: 'ws://127.0.0.1:4999', prismCacheSize: 0, log: () => undefined }),
   ]);
 });
 afterAll(async () => {

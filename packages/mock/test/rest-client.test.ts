@@ -8,7 +8,7 @@ let mock: RestMock;
 let client: KallglotClient;
 
 beforeAll(async () => {
-  mock = await startRestMock({ port: 0, streamBaseUrl: 'ws://127.0.0.1:4999', log: () => undefined });
+  mock = await startRestMock({ stateless: true, port: 0, streamBaseUrl: 'ws://127.0.0.1:4999', log: () => undefined });
   client = createKallglotClient({ apiKey: 'sk_test_mock_123', baseUrl: mock.url, maxRetries: 0 });
 });
 afterAll(async () => {

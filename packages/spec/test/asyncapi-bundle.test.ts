@@ -39,7 +39,7 @@ const messages = Object.values(doc.components.messages) as Message[];
 function makeAjv(Ctor: typeof Ajv | typeof Ajv2020) {
   const ajv = new Ctor({ allErrors: true, strict: true, strictTypes: false });
   addFormats(ajv);
-  for (const keyword of ['x-kallglot-source', 'x-parser-schema-id']) ajv.addKeyword({ keyword });
+  for (const keyword of ['x-kallglot-source', 'x-kallglot-inferred', 'x-parser-schema-id']) ajv.addKeyword({ keyword });
   return ajv;
 }
 const dialects = { 'draft-07': makeAjv(Ajv), '2020-12': makeAjv(Ajv2020) };
@@ -185,7 +185,10 @@ describe('bundled AsyncAPI document', () => {
     expect(serverMessage({ type: 'session.error', code: 'teapot', message: 'x' })).toBe(false);
     expect(serverMessage({ type: 'session.ended', session_id: 'sess_1', reason: 'explicit_end' })).toBe(true);
     expect(serverMessage({ type: 'session.ended', session_id: 'sess_1' })).toBe(false);
-    expect(serverMessage({ type: 'transcript.final', speaker: 'customer', text: 'hi' })).toBe(false);
+    // The docs show only speaker, text and an optional translation: that is enough for a transcript.final.
+    expect(serverMessage({ type: 'transcript.final', speaker: 'customer', text: 'hi' })).toBe(true);
+    expect(serverMessage({ type: 'transcript.final', speaker: 'customer' })).toBe(false);
+    expect(serverMessage({ type: 'transcript.partial', text: 'hi' })).toBe(false);
     expect(serverMessage({ type: 'pong' })).toBe(false);
   });
 
@@ -216,7 +219,11 @@ describe('bundled AsyncAPI document', () => {
       expect(doc.components.schemas[name], name).toEqual(parseYaml(readFileSync(join(openapiSchemas, `${name}.yaml`), 'utf8')));
     }
     expect(doc.components.schemas.AudioInput.properties.speaker).toEqual(doc.components.schemas.Speaker);
-    expect(doc.components.schemas.TranscriptFinal.properties.translation).toEqual(doc.components.schemas.TranscriptTranslation);
+    // The transcript messages reuse the shared turn fields by reference (allOf), not by copy.
+    for (const name of ['TranscriptFinal', 'TranscriptPartial']) {
+      expect(doc.components.schemas[name].allOf, name).toEqual([doc.components.schemas.TranscriptTurnFields]);
+      expect(doc.components.schemas[name].allOf[0].properties.translation).toEqual(doc.components.schemas.TranscriptTranslation);
+    }
   });
 
   describe('bundleAsyncApi refuses broken sources', () => {

@@ -190,7 +190,9 @@ describe('bundled openapi.json', () => {
       const schema = doc.components.schemas[name];
       expect(schema.additionalProperties, name).toBeUndefined();
       expect(schema.unevaluatedProperties, name).toBeUndefined();
-      expect(schema.required?.length, name).toBeGreaterThan(0);
+      // Call is designed here as a whole, so none of its fields is required (liberal on what the server sends).
+      if (name === 'Call') expect(schema.required, name).toBeUndefined();
+      else expect(schema.required?.length, name).toBeGreaterThan(0);
     }
     for (const field of ['id', 'object', 'created_at', 'updated_at']) expect(doc.components.schemas.Agent.properties[field].readOnly, field).toBe(true);
   });

@@ -26,6 +26,8 @@ try {
   });
   stream.on('session.error', (m) => console.error(`session.error ${m.code}: ${m.message}`));
   stream.on('error', (e) => console.error(`stream error (${e.kind}): ${e.message}`));
+  // A frame that differs from the schema only where the public docs are silent is still delivered, with a warning.
+  stream.on('warning', (w) => console.error(`stream warning (${w.kind}): ${w.message}`));
 
   await stream.ready;
   // Any 16-bit PCM or μ-law WAV, any rate: converted to what the stream accepts (μ-law, 8 kHz, mono).

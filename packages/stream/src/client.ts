@@ -410,7 +410,11 @@ class Stream implements StreamClient {
     if (typeof emitterApi.on === 'function') {
       // `ws` in Node: its EventEmitter API skips building a MessageEvent per frame.
       emitterApi.on('message', (data, isBinary) => {
-        if (this.socket === ws) this.onFrame(isBinary ? data : data.toString());
+        if (this.socket !== ws) return;
+        // The default entry sets maxPayload; a `ws` class passed in may not, so check (a Buffer's length is bytes).
+        const size = (data as { length?: number }).length ?? 0;
+        if (size > MAX_PAYLOAD_BYTES) this.onFrameTooBig(ws, opened, size);
+        else this.onFrame(isBinary ? data : data.toString());
       });
     } else {
       // Browsers have no maxPayload: check the size before parsing (a string is at least 1 byte per unit).

@@ -14,6 +14,13 @@ let srv: ScriptedServer;
 beforeAll(async () => {
   srv = await startScriptedServer((c) => {
     if (c.token === 'kst_test_bad') return c.close(4001, 'token_invalid');
+    if (c.token === 'kst_test_big') {
+      behaveNormally(c);
+      // Shaped like the docs' quickstart frame, then one frame over the 64 KiB limit.
+      c.send({ type: 'transcript.final', session_id: c.sessionId, speaker: 'customer', text: 'Hallo', translation: { language: 'en', text: 'Hello' } });
+      c.send({ type: 'transcript.final', speaker: 'customer', text: 'x'.repeat(70_000) });
+      return;
+    }
     behaveNormally(c);
     c.send({ type: 'transcript.partial', sequence: 1, speaker: 'customer', language: 'en', text: 'hel', timestamp: '2026-01-01T00:00:00Z' });
     c.sendRaw('{oops');
@@ -35,6 +42,17 @@ beforeAll(async () => {
           const ended = await s.end();
           await done;
           return { seen, errors, ended, hasBuffer: typeof Buffer !== 'undefined', expected: Array.from(encodeMulaw(pcm)) };
+        };
+        window.bigStream = async (url) => {
+          const s = connectStream({ url, token: 'kst_test_big', keepalive: false });
+          const errors = [];
+          const warnings = [];
+          const finals = [];
+          s.on('error', (e) => errors.push({ kind: e.kind, details: JSON.stringify(e.details) }));
+          s.on('warning', (w) => warnings.push(w.kind));
+          s.on('transcript.final', (m) => finals.push(m.text));
+          const closed = await new Promise((resolve) => s.on('closed', resolve));
+          return { errors, warnings, finals, code: closed.code, closeName: closed.error && closed.error.closeName };
         };
         window.failStream = async (url) => {
           const err = await connectStream({ url, token: 'kst_test_bad', keepalive: false }).ready.catch((e) => e);
@@ -76,6 +94,15 @@ describe('in Chromium (global WebSocket, no Buffer)', () => {
     expect([...Buffer.from(audio[0].audio.payload, 'base64')]).toEqual(r.expected);
     expect([...Buffer.from(audio[1].audio.payload, 'base64')]).toEqual([0, 1, 2, 3, 250, 255]);
     expect(r.expected).toEqual([...encodeMulaw(Int16Array.from({ length: 160 }, (_, i) => Math.round(7000 * Math.sin(i / 4))))]);
+  });
+
+  it('delivers the docs-shaped transcript.final and closes on a frame over 64 KiB without reporting its content', async () => {
+    const r = await page.evaluate((url) => (window as any).bigStream(url), srv.url);
+    expect(r.finals).toEqual(['Hallo']);
+    expect(r.warnings.every((k: string) => k === 'schema')).toBe(true);
+    expect(r.errors.map((e: { kind: string }) => e.kind)).toEqual(['frame_too_big']);
+    expect(r.errors[0].details).not.toContain('xxx');
+    expect(r).toMatchObject({ code: 1009, closeName: 'message_too_big' });
   });
 
   it('reads the close code of a refused handshake', async () => {

@@ -66,7 +66,7 @@ describe('generated types', () => {
     } finally {
       rmSync(out, { recursive: true, force: true });
     }
-  });
+  }, 180_000); // one generator run; slow on a loaded machine
 });
 
 describe('validators', () => {

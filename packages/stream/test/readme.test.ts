@@ -30,19 +30,21 @@ describe('README example', () => {
       c.ws.on('message', (data) => {
         const m = JSON.parse(data.toString());
         if (m.type === 'audio.input' && ++n === 2) {
-          c.send({ type: 'transcript.final', sequence: 1, speaker: 'customer', language: 'en', text: 'hello there', translation: { language: 'es', text: 'hola' }, timestamp: '2026-01-01T00:00:00Z' });
+          // Shaped like the docs' quickstart frame: no sequence, language or timestamp.
+          c.send({ type: 'transcript.final', session_id: c.sessionId, speaker: 'customer', text: 'hello there', translation: { language: 'es', text: 'hola' } });
         }
       });
     });
     const wav = join(dir, 'call.wav');
     const pcm = Int16Array.from({ length: 16000 * 0.35 }, (_, i) => Math.round(8000 * Math.sin(i / 9)));
     writeFileSync(wav, writeWav(pcm, 16000));
-    const { stdout } = await run(process.execPath, [join(pkg, 'examples/stream-wav.mjs'), wav], {
+    const { stdout, stderr } = await run(process.execPath, [join(pkg, 'examples/stream-wav.mjs'), wav], {
       cwd: pkg,
       env: { ...process.env, KALLGLOT_STREAM_URL: srv.url, KALLGLOT_STREAM_TOKEN: 'kst_test_readme' },
       timeout: 20_000,
     });
     expect(stdout).toContain('customer: hello there  →  hola');
+    expect(stderr).not.toMatch(/stream error/);
     expect(stdout).toContain('session ended: explicit_end');
     const received = srv.connections[0]!.received;
     const audio = received.filter((m) => m.type === 'audio.input');

@@ -3,6 +3,8 @@
 import type { Writable } from 'openapi-typescript-helpers';
 import {
   createKallglotClient,
+  KallglotApiError,
+  KallglotResponseTooLargeError,
   unwrap,
   verifyWebhook,
   type components,
@@ -115,3 +117,34 @@ export type ReadmeSession = Schema<'Session'>;
 export type ReadmeEnded = WebhookEventOf<'session.ended'>;
 export type ReadmeAgent = ListItem<'/v1/agents'>;
 export type ReadmePaths = keyof import('../../src/index.js').paths;
+
+// Thrown errors carry the spec's unions, kept open for codes a newer server may add.
+type Equals<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
+export function thrownErrors(err: unknown) {
+  if (!(err instanceof KallglotApiError)) return;
+  const exactCode: Equals<typeof err.code, components['schemas']['ErrorCode'] | (string & {}) | undefined> = true;
+  const exactType: Equals<typeof err.type, components['schemas']['ErrorType'] | (string & {}) | undefined> = true;
+  // The known values are part of the type (so they autocomplete and narrow), not swallowed by `string`.
+  const known: Extract<Exclude<typeof err.code, undefined>, 'insufficient_api_credits'> = 'insufficient_api_credits';
+  const knownType: Extract<Exclude<typeof err.type, undefined>, 'rate_limit_error'> = 'rate_limit_error';
+  // @ts-expect-error a value outside the spec's list is not one of the known literals
+  const unknownLiteral: Extract<Exclude<typeof err.code, undefined>, 'not_a_spec_code'> = 'not_a_spec_code';
+  // Comparing narrows away the other known codes.
+  if (err.code === 'insufficient_api_credits') {
+    // @ts-expect-error after the check the code can no longer be rate_limit_exceeded
+    const other: Extract<typeof err.code, 'rate_limit_exceeded'> = 'rate_limit_exceeded';
+    void other;
+  }
+  // Lists of codes can be checked against the spec.
+  const retryable = ['rate_limit_exceeded', 'service_unavailable'] as const satisfies readonly components['schemas']['ErrorCode'][];
+  // @ts-expect-error a misspelled code is caught
+  const typo = ['rate_limit_exeeded'] as const satisfies readonly components['schemas']['ErrorCode'][];
+  void retryable, typo;
+  // A code from a newer server still compares and assigns to string.
+  const future: boolean = err.code === 'some_future_code';
+  const asString: string | undefined = err.code;
+  // @ts-expect-error code is a string union, not a number
+  const asNumber: number = err.code;
+  if (err instanceof KallglotResponseTooLargeError) void (err.limit satisfies number);
+  void exactCode, exactType, known, knownType, unknownLiteral, future, asString, asNumber;
+}

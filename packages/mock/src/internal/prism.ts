@@ -42,17 +42,22 @@ function prismBin(): string {
 }
 
 /** True when something answers HTTP on host:port within timeoutMs (any status). */
-export function probe(host: string, port: number, timeoutMs = 1000): Promise<boolean> {
+export async function probe(host: string, port: number, timeoutMs = 1000): Promise<boolean> {
+  return (await probeState(host, port, timeoutMs)) === 'up';
+}
+
+/** `up` (answered), `refused` (nothing listens: the process is gone or going), or `silent` (no answer in time). */
+export function probeState(host: string, port: number, timeoutMs = 1000): Promise<'up' | 'refused' | 'silent'> {
   return new Promise((resolve) => {
     // A fresh connection (no agent): a wedged keep-alive pool must not make a live Prism look dead, or vice versa.
     const req = request({ host, port, path: '/__kallglot_mock_probe', method: 'GET', agent: false, timeout: timeoutMs }, (res) => {
       res.resume();
-      resolve(true);
+      resolve('up');
     });
-    req.on('error', () => resolve(false));
+    req.on('error', (e: NodeJS.ErrnoException) => resolve(e.code === 'ECONNREFUSED' ? 'refused' : 'silent'));
     req.on('timeout', () => {
+      resolve('silent');
       req.destroy();
-      resolve(false);
     });
     req.end();
   });
@@ -246,6 +251,9 @@ export async function supervisePrism(opts: SupervisorOptions): Promise<PrismSupe
   let failures = 0;
   let probing = false;
   let retryTimer: NodeJS.Timeout | undefined;
+  // A Prism that dies soon after starting is crash-looping: each such death doubles the wait before the next start.
+  let upSince = Date.now();
+  let loopDelay = 0;
 
   const watch = (p: PrismProcess) => {
     p.child.once('exit', (code, signal) => {
@@ -253,7 +261,8 @@ export async function supervisePrism(opts: SupervisorOptions): Promise<PrismSupe
       lastExit ??= signal ?? `exit ${code}`;
       state = 'down';
       if (opts.restart === false) return log(`Prism exited (${lastExit})`);
-      log(`Prism exited (${lastExit}); restarting`);
+      loopDelay = Date.now() - upSince < 10_000 ? Math.min(Math.max(loopDelay * 2, 500), 10_000) : 0;
+      log(`Prism exited (${lastExit}); restarting${loopDelay ? ` in ${loopDelay} ms` : ''}`);
       restarts++;
       const retry = (delay: number) => {
         state = 'starting';
@@ -261,6 +270,7 @@ export async function supervisePrism(opts: SupervisorOptions): Promise<PrismSupe
           (np) => {
             if (closing) return void np.close();
             prism = np;
+            upSince = Date.now();
             state = 'up';
             failures = 0;
             lastExit = undefined;
@@ -273,25 +283,27 @@ export async function supervisePrism(opts: SupervisorOptions): Promise<PrismSupe
           },
         );
       };
-      retry(500);
+      if (loopDelay) (retryTimer = setTimeout(() => retry(500), loopDelay)).unref();
+      else retry(500);
     });
   };
   watch(prism);
 
   const tick = async () => {
-    if (closing || probing || state !== 'up' && state !== 'unresponsive') return;
+    if (closing || probing || state === 'starting') return;
     probing = true;
     const p = prism;
-    const ok = await probe(p.host, p.port, opts.healthTimeoutMs ?? 1000);
+    const seen = await probeState(p.host, p.port, opts.healthTimeoutMs ?? 1000);
     probing = false;
     if (closing || p !== prism || p.child.exitCode !== null || p.child.signalCode !== null) return;
-    if (ok) {
+    if (seen === 'up') {
       failures = 0;
       state = 'up';
       return;
     }
     failures++;
-    state = 'unresponsive';
+    // Refused: nothing listens any more (usually a death whose exit event is still on its way).
+    state = seen === 'refused' ? 'down' : 'unresponsive';
     if (failures >= unresponsiveAfter) {
       log(`Prism failed ${failures} health probes; killing it`);
       lastExit = 'unresponsive';

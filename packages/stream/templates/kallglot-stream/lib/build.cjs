@@ -46,6 +46,52 @@ function cleanSchema(schema, seen = new Map(), forValidator = false) {
   return out;
 }
 
+/**
+ * Merges an `allOf` of plain object schemas (a shared part plus the message's own fields) into one object, so the
+ * types stay one interface per message and Ajv's discriminator sees `properties.type`. Left alone when a member
+ * is closed (`additionalProperties: false`) or is not a plain object, where merging would change the meaning.
+ */
+function flattenAllOf(schema) {
+  if (!schema || typeof schema !== 'object' || !Array.isArray(schema.allOf)) return schema;
+  const members = schema.allOf.map(flattenAllOf);
+  const plain = (m) => m && typeof m === 'object' && !m.allOf && !m.oneOf && !m.anyOf && !m.not && m.additionalProperties !== false && (m.type === undefined || m.type === 'object');
+  if (!members.every(plain) || schema.additionalProperties === false) return schema;
+  const { allOf, ...rest } = schema;
+  // The message's own fields first (its `type`), then the shared ones in their order, with stubs merged in.
+  const shared = new Set(members.flatMap((m) => Object.keys(m.properties || {})));
+  const properties = Object.fromEntries(Object.entries(rest.properties || {}).filter(([k]) => !shared.has(k)));
+  const own = rest.properties || {};
+  const required = new Set(rest.required || []);
+  for (const m of members) {
+    for (const [k, v] of Object.entries(m.properties || {})) {
+      const base = properties[k] ?? own[k];
+      properties[k] = base ? mergeProperty(base, v, k) : v;
+    }
+    for (const r of m.required || []) required.add(r);
+  }
+  return { ...rest, type: 'object', properties, ...(required.size ? { required: [...required] } : {}) };
+}
+
+/**
+ * One property defined by two allOf members, typically the shared definition and a stub on the message that adds
+ * only provenance (`x-kallglot-source: inferred`). Keywords must not disagree; an inferred mark on either side wins.
+ */
+function mergeProperty(a, b, name) {
+  const out = { ...b };
+  for (const [k, v] of Object.entries(a)) {
+    if (k === 'x-parser-schema-id') {
+      if (isAnonymous(out[k])) out[k] = v;
+    } else if (k === 'x-kallglot-source') {
+      out[k] = v === 'inferred' || out[k] === 'inferred' ? 'inferred' : out[k] ?? v;
+    } else if (k in out && JSON.stringify(out[k]) !== JSON.stringify(v) && !k.startsWith('x-') && k !== 'description') {
+      throw new Error(`allOf members disagree on ${k} of property ${name}; cannot merge`);
+    } else if (!(k in out) || k === 'description') {
+      out[k] = v; // the message's own description is the more specific one
+    }
+  }
+  return out;
+}
+
 function discriminatorValue(schema, where) {
   const t = schema && schema.properties && schema.properties.type;
   if (t && t.const !== undefined) return t.const;
@@ -127,6 +173,26 @@ function docComment(schema, indent) {
   return `${indent}/**\n${lines.map((l) => `${indent} * ${l}`.trimEnd()).join('\n')}\n${indent} */\n`;
 }
 
+/**
+ * An object schema built from `allOf` object parts plus its own properties (transcript messages reuse the
+ * shared turn fields this way) becomes one flat object, so the TypeScript type keeps every field and `type`.
+ * Own property entries that only add vendor marks keep the definition pulled in from the parts.
+ */
+function flattenAllOf(s) {
+  if (!s || typeof s !== 'object' || !Array.isArray(s.allOf)) return s;
+  const parts = s.allOf.map(flattenAllOf);
+  if (!parts.every((p) => p && typeof p === 'object' && (p.type === 'object' || p.properties) && !p.oneOf && !p.anyOf && !p.allOf)) return s;
+  const { allOf: _drop, ...own } = s;
+  const properties = {};
+  for (const p of parts) Object.assign(properties, p.properties || {});
+  for (const [k, v] of Object.entries(own.properties || {})) {
+    const marksOnly = v && typeof v === 'object' && Object.keys(v).every((key) => key.startsWith('x-'));
+    properties[k] = marksOnly && properties[k] ? { ...properties[k], ...v } : v;
+  }
+  const required = [...new Set([...parts.flatMap((p) => p.required || []), ...(own.required || [])])];
+  return { ...own, type: 'object', properties, ...(required.length ? { required } : {}) };
+}
+
 function makeTsEmitter() {
   const named = new Map(); // raw schema object → type name
   const byShape = new Map(); // title + cleaned JSON → type name
@@ -163,6 +229,7 @@ function makeTsEmitter() {
   }
 
   function inline(s, indent) {
+    s = flattenAllOf(s);
     if (s.const !== undefined) return tsLiteral(s.const);
     if (Array.isArray(s.enum)) return s.enum.map(tsLiteral).join(' | ');
     if (Array.isArray(s.oneOf)) return s.oneOf.map((x) => paren(typeOf(x, indent))).join(' | ');
@@ -206,6 +273,7 @@ function makeTsEmitter() {
   }
 
   function render(name, raw, asInterface) {
+    raw = flattenAllOf(raw);
     const isObj = (raw.type === 'object' || (!raw.type && raw.properties)) && !raw.oneOf && !raw.anyOf && !raw.allOf;
     if (asInterface && isObj) return `${docComment(raw, '')}export interface ${name} ${objectType(raw, '')}\n`;
     return `${docComment(raw, '')}export type ${name} = ${inline(raw, '')};\n`;
@@ -228,7 +296,7 @@ async function buildOutputs(asyncapi) {
       seenMsg.add(key);
       const payload = msg.payload();
       if (!payload) throw new Error(`message ${msg.id()} has no payload`);
-      const raw = payload.json();
+      const raw = flattenAllOf(payload.json());
       const schemaId = payload.id();
       const name = !isAnonymous(schemaId) && /^[A-Za-z_$][\w$]*$/.test(schemaId) ? schemaId : pascal(msg.id());
       const format = String(msg.schemaFormat() || '');
@@ -308,18 +376,18 @@ export interface CloseCodeInfo {
   readonly action: CloseAction;
   readonly description?: string;
 }
-/** The close-code table from \`x-kallglot-close-codes\`. */
+/** The close-code table of the stream channel: what each close code means and what a client should do. */
 export const CLOSE_CODES = {
 ${closeLines}
 } as const satisfies Record<number, CloseCodeInfo>;
 export type KnownCloseCode = keyof typeof CLOSE_CODES;
 
-/** Keepalive settings from \`x-kallglot-keepalive\`, as written in the document. */
+/** Keepalive settings of the stream channel, as written in the document. */
 export const KEEPALIVE = ${JSON.stringify(keepalive, null, 2)} as const;
 /** The same settings in milliseconds: ping after \`intervalMs\` without inbound traffic, give up after \`timeoutMs\` without a pong. */
 export const KEEPALIVE_MS = { intervalMs: ${keepaliveMs.intervalMs}, timeoutMs: ${keepaliveMs.timeoutMs} } as const;
 
-/** Largest frame, in bytes, either side may send (\`x-kallglot-max-payload-bytes\`); a bigger one closes the socket with 1009. */
+/** Largest frame, in bytes, either side may send; a bigger one closes the socket with 1009. */
 export const MAX_PAYLOAD_BYTES = ${maxPayloadBytes};
 
 /** Version of the AsyncAPI document these types were generated from. */
