@@ -6,12 +6,16 @@
 //   test/baseline/baseline.json     <- when, from what (sha256 of each file)
 // Run it after a release (or when a breaking change is accepted on purpose):
 //   npx turbo run build --filter=@kallglot/client... && node scripts/update-baseline.mjs
+// scripts/release.mjs runs it on every release (the baseline moves with the published versions, which
+// baseline.json records). `--root DIR` works on another copy of the repository (the release test uses it).
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { publicWorkspaces } from './lib/workspaces.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const rootArg = process.argv.indexOf('--root');
+const root = rootArg > 0 ? process.argv[rootArg + 1] : join(dirname(fileURLToPath(import.meta.url)), '..');
 const out = join(root, 'test', 'baseline');
 const files = [
   ['packages/spec/dist/openapi.json', 'openapi.json'],
@@ -41,4 +45,8 @@ for (const [src, dest] of files) {
 }
 const spec = JSON.parse(readFileSync(join(out, 'openapi.json'), 'utf8'));
 meta.openapi_version = spec.info?.version ?? null;
+// The package versions this baseline was released with.
+meta.released = Object.fromEntries(
+  publicWorkspaces(root).map((w) => [w.pkg.name, w.pkg.version]),
+);
 writeFileSync(join(out, 'baseline.json'), JSON.stringify(meta, null, 2) + '\n');

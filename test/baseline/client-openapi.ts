@@ -24,13 +24,15 @@ export interface paths {
         };
         /**
          * List AI agents
-         * @description Returns a page of your AI agents, newest first (ordering inferred). Cursor pagination: pass a page's `next_cursor` as `starting_after`.
+         * @description Returns a page of your AI agents, newest first. Cursor pagination: pass a page's `next_cursor` as `starting_after`.
+         *     @remarks Some details are not confirmed by the public docs.
          */
         get: operations["listAgents"];
         put?: never;
         /**
          * Create an AI agent
-         * @description Saves an AI agent configuration that sessions reference by id (`ai_agent.agent_id`). Honors `Idempotency-Key`. The Agents API page could not be read: the body, the 201 status and the response are inferred.
+         * @description Saves an AI agent configuration that sessions reference by id (`ai_agent.agent_id`). Honors `Idempotency-Key`. Answers 201 with the new agent.
+         *     @remarks Not confirmed by the public docs.
          */
         post: operations["createAgent"];
         delete?: never;
@@ -51,21 +53,24 @@ export interface paths {
         };
         /**
          * Retrieve an AI agent
-         * @description Returns one agent. Unknown ids give 404 `agent_not_found`. Response shape inferred.
+         * @description Returns one agent. Unknown ids give 404 `agent_not_found`.
+         *     @remarks Not confirmed by the public docs.
          */
         get: operations["retrieveAgent"];
         put?: never;
         post?: never;
         /**
          * Delete an AI agent
-         * @description Deletes the agent. Sessions that later reference it get 404 `ai_agent_not_found`. Returns 200 with a deletion confirmation (status and body inferred, in the style of the other endpoints that always return JSON).
+         * @description Deletes the agent. Sessions that later reference it get 404 `ai_agent_not_found`. Returns 200 with a deletion confirmation.
+         *     @remarks Not confirmed by the public docs.
          */
         delete: operations["deleteAgent"];
         options?: never;
         head?: never;
         /**
          * Update an AI agent
-         * @description Changes only the fields you send (merge semantics, inferred); send `null` to clear a nullable field. Does not honor `Idempotency-Key` (a PATCH with the same body is naturally repeatable).
+         * @description Changes only the fields you send; send `null` to clear a nullable field. Does not honor `Idempotency-Key` (a PATCH with the same body is naturally repeatable).
+         *     @remarks Not confirmed by the public docs.
          */
         patch: operations["updateAgent"];
         trace?: never;
@@ -82,6 +87,7 @@ export interface paths {
         /**
          * Create a session
          * @description Creates a real-time voice session and returns its stream token. Uses 1 API credit per successful request. Telephony is chosen with `routing` (omit it for the default route); never send a top-level `provider` object, which exists only in responses. Honors `Idempotency-Key`.
+         *     @remarks Some details are not confirmed by the public docs.
          */
         post: operations["createSession"];
         delete?: never;
@@ -128,6 +134,7 @@ export interface paths {
         /**
          * End a session
          * @description Disconnects calls, stops recording, finalizes the transcript and stops billing. Naturally idempotent: ending an ended session returns the existing summary. Also honors `Idempotency-Key`. No request body.
+         *     @remarks Some details are not confirmed by the public docs.
          */
         post: operations["endSession"];
         delete?: never;
@@ -150,7 +157,8 @@ export interface paths {
         put?: never;
         /**
          * Dial an outbound call leg
-         * @description Starts an outbound SIP dial for a session (create the session with SIP routing first). Honors `Idempotency-Key`. Availability is account-specific (403 `feature_not_available`); a failed dial gives 502 `dial_failed`. The dial page could not be read: the body and the response are inferred.
+         * @description Starts an outbound SIP dial for a session (create the session with SIP routing first). Honors `Idempotency-Key`. Availability is account-specific (403 `feature_not_available`); a failed dial gives 502 `dial_failed`.
+         *     @remarks Not confirmed by the public docs.
          */
         post: operations["dialSession"];
         delete?: never;
@@ -173,7 +181,8 @@ export interface paths {
         put?: never;
         /**
          * Hang up the call leg
-         * @description Hangs up the active SIP/PSTN leg of a session; the session itself stays open until ended. Does not honor `Idempotency-Key`, so tolerate duplicates. The hangup page could not be read: no request body and the response are inferred.
+         * @description Hangs up the active SIP/PSTN leg of a session; the session itself stays open until ended. Takes no body. Does not honor `Idempotency-Key`, so tolerate duplicates.
+         *     @remarks Not confirmed by the public docs.
          */
         post: operations["hangupSession"];
         delete?: never;
@@ -263,7 +272,8 @@ export interface paths {
         };
         /**
          * Download recording audio
-         * @description Streams the recording as MP3 bytes (`audio/mpeg`; source audio is 8 kHz mono). Call it with your normal API key; there is no separate download token. A recording that is still processing gives 409 `recording_not_ready` (inferred; an older page used 202).
+         * @description Streams the recording as MP3 bytes (`audio/mpeg`; source audio is 8 kHz mono). Call it with your normal API key; there is no separate download token. A recording that is still processing gives 409 `recording_not_ready`.
+         *     @remarks Some details are not confirmed by the public docs.
          */
         get: operations["downloadRecordingAudio"];
         put?: never;
@@ -289,6 +299,7 @@ export interface paths {
         /**
          * Queue a session analysis
          * @description Queues a post-call AI analysis and answers 202 with the analysis in `processing`. Needs the session transcript to be available (409 `transcript_not_available` otherwise). Uses 1 API credit per successful request. Honors `Idempotency-Key`. The body may be omitted.
+         *     @remarks Some details are not confirmed by the public docs.
          */
         post: operations["createSessionAnalysis"];
         delete?: never;
@@ -393,7 +404,8 @@ export interface webhooks {
         put?: never;
         /**
          * Transcript ready
-         * @description Kallglot POSTs this `transcript.ready` event to your HTTPS endpoint. The full transcript is available (`status: completed`). The data shape (the Transcript object) is inferred. Verify `Kallglot-Signature` against the raw body, answer 2xx within 30 seconds, process asynchronously and deduplicate by event `id`.
+         * @description Kallglot POSTs this `transcript.ready` event to your HTTPS endpoint. The full transcript is available (`status: completed`). Verify `Kallglot-Signature` against the raw body, answer 2xx within 30 seconds, process asynchronously and deduplicate by event `id`.
+         *     @remarks Not confirmed by the public docs.
          */
         post: operations["transcriptReadyWebhook"];
         delete?: never;
@@ -413,7 +425,8 @@ export interface webhooks {
         put?: never;
         /**
          * Transcript segment
-         * @description Kallglot POSTs this `transcript.segment` event to your HTTPS endpoint. A new realtime transcript turn. The data shape is inferred. Verify `Kallglot-Signature` against the raw body, answer 2xx within 30 seconds, process asynchronously and deduplicate by event `id`.
+         * @description Kallglot POSTs this `transcript.segment` event to your HTTPS endpoint. A new realtime transcript turn. Verify `Kallglot-Signature` against the raw body, answer 2xx within 30 seconds, process asynchronously and deduplicate by event `id`.
+         *     @remarks Not confirmed by the public docs.
          */
         post: operations["transcriptSegmentWebhook"];
         delete?: never;
@@ -433,7 +446,8 @@ export interface webhooks {
         put?: never;
         /**
          * Recording ready
-         * @description Kallglot POSTs this `recording.ready` event to your HTTPS endpoint. A recording is downloadable (`status: ready`). The data shape (the Recording object) is inferred. Verify `Kallglot-Signature` against the raw body, answer 2xx within 30 seconds, process asynchronously and deduplicate by event `id`.
+         * @description Kallglot POSTs this `recording.ready` event to your HTTPS endpoint. A recording is downloadable (`status: ready`). Verify `Kallglot-Signature` against the raw body, answer 2xx within 30 seconds, process asynchronously and deduplicate by event `id`.
+         *     @remarks Not confirmed by the public docs.
          */
         post: operations["recordingReadyWebhook"];
         delete?: never;
@@ -453,7 +467,8 @@ export interface webhooks {
         put?: never;
         /**
          * Recording failed
-         * @description Kallglot POSTs this `recording.failed` event to your HTTPS endpoint. Recording generation failed (`status: failed`). The data shape (the Recording object) is inferred. Verify `Kallglot-Signature` against the raw body, answer 2xx within 30 seconds, process asynchronously and deduplicate by event `id`.
+         * @description Kallglot POSTs this `recording.failed` event to your HTTPS endpoint. Recording generation failed (`status: failed`). Verify `Kallglot-Signature` against the raw body, answer 2xx within 30 seconds, process asynchronously and deduplicate by event `id`.
+         *     @remarks Not confirmed by the public docs.
          */
         post: operations["recordingFailedWebhook"];
         delete?: never;
@@ -473,7 +488,8 @@ export interface webhooks {
         put?: never;
         /**
          * Analysis complete
-         * @description Kallglot POSTs this `analysis.complete` event to your HTTPS endpoint. Analysis results are ready. Note the event name says `complete` while the analysis `status` is `completed`. The data shape (the Analysis object) is inferred. Verify `Kallglot-Signature` against the raw body, answer 2xx within 30 seconds, process asynchronously and deduplicate by event `id`.
+         * @description Kallglot POSTs this `analysis.complete` event to your HTTPS endpoint. Analysis results are ready. The event name says `complete` while the analysis `status` is `completed`. Verify `Kallglot-Signature` against the raw body, answer 2xx within 30 seconds, process asynchronously and deduplicate by event `id`.
+         *     @remarks Not confirmed by the public docs.
          */
         post: operations["analysisCompleteWebhook"];
         delete?: never;
@@ -493,7 +509,8 @@ export interface webhooks {
         put?: never;
         /**
          * Analysis failed
-         * @description Kallglot POSTs this `analysis.failed` event to your HTTPS endpoint. The analysis failed; `error` says why. The data shape (the Analysis object) is inferred. Verify `Kallglot-Signature` against the raw body, answer 2xx within 30 seconds, process asynchronously and deduplicate by event `id`.
+         * @description Kallglot POSTs this `analysis.failed` event to your HTTPS endpoint. The analysis failed; `error` says why. Verify `Kallglot-Signature` against the raw body, answer 2xx within 30 seconds, process asynchronously and deduplicate by event `id`.
+         *     @remarks Not confirmed by the public docs.
          */
         post: operations["analysisFailedWebhook"];
         delete?: never;
@@ -513,7 +530,8 @@ export interface webhooks {
         put?: never;
         /**
          * Provider call leg connected
-         * @description Kallglot POSTs this `session.provider.connected` event to your HTTPS endpoint. A provider (PSTN/SIP) call leg connected. The data shape (the inferred Call object) is inferred. Verify `Kallglot- Signature` against the raw body, answer 2xx within 30 seconds, process asynchronously and deduplicate by event `id`.
+         * @description Kallglot POSTs this `session.provider.connected` event to your HTTPS endpoint. A provider (PSTN/SIP) call leg connected; `data` is the call leg. Verify `Kallglot-Signature` against the raw body, answer 2xx within 30 seconds, process asynchronously and deduplicate by event `id`.
+         *     @remarks Not confirmed by the public docs.
          */
         post: operations["sessionProviderConnectedWebhook"];
         delete?: never;
@@ -533,7 +551,8 @@ export interface webhooks {
         put?: never;
         /**
          * Provider call leg disconnected
-         * @description Kallglot POSTs this `session.provider.disconnected` event to your HTTPS endpoint. A provider call leg disconnected. The data shape (the inferred Call object) is inferred. Verify `Kallglot-Signature` against the raw body, answer 2xx within 30 seconds, process asynchronously and deduplicate by event `id`.
+         * @description Kallglot POSTs this `session.provider.disconnected` event to your HTTPS endpoint. A provider call leg disconnected; `data` is the call leg. Verify `Kallglot-Signature` against the raw body, answer 2xx within 30 seconds, process asynchronously and deduplicate by event `id`.
+         *     @remarks Not confirmed by the public docs.
          */
         post: operations["sessionProviderDisconnectedWebhook"];
         delete?: never;
@@ -548,18 +567,21 @@ export interface components {
         /**
          * AgentId
          * @description AI agent identifier, prefixed `agt_`. Issued by Kallglot.
+         *     @remarks Some details are not confirmed by the public docs.
          * @example agt_01HXYZ123456789
          */
         AgentId: string;
         /**
          * AgentName
          * @description Display name of the agent.
+         *     @remarks Not confirmed by the public docs.
          * @example Support
          */
         AgentName: string;
         /**
          * AgentDescription
          * @description Free-text note for your team, or `null`.
+         *     @remarks Not confirmed by the public docs.
          * @example First-line support in English and Spanish.
          */
         AgentDescription: string | null;
@@ -571,19 +593,21 @@ export interface components {
         AgentSystemPrompt: string;
         /**
          * AgentVoice
-         * @description Voice id. Documented voices include `alloy` (neutral, professional), `echo` (warm, friendly), `fable` (expressive, narrative), `onyx` (deep, authoritative) and `nova` (energetic); the list in the docs is cut off, so other ids may be valid and only the id syntax is enforced.
+         * @description Voice id. Voices include `alloy` (neutral, professional), `echo` (warm, friendly), `fable` (expressive, narrative), `onyx` (deep, authoritative) and `nova` (energetic); more may be available, so any id of this syntax is accepted.
          * @example nova
          */
         AgentVoice: string;
         /**
          * AgentTemperature
-         * @description Sampling temperature; lower is more deterministic. The range is inferred (the docs show 0.7).
+         * @description Sampling temperature from 0 to 2 (for example 0.7); lower is more deterministic.
+         *     @remarks Some details are not confirmed by the public docs.
          * @example 0.7
          */
         AgentTemperature: number;
         /**
          * KnowledgeBaseId
-         * @description Knowledge base identifier, prefixed `kb_` in the docs' examples.
+         * @description Knowledge base identifier, prefixed `kb_` (for example `kb_01ABC123`).
+         *     @remarks Not confirmed by the public docs.
          * @example kb_01ABC123
          */
         KnowledgeBaseId: string;
@@ -631,7 +655,8 @@ export interface components {
         };
         /**
          * Metadata
-         * @description Free-form key/value pairs you attach to an object; echoed back unchanged. The docs do not state limits: the string values, the 50-key limit and the key and value lengths are inferred.
+         * @description Free-form key/value pairs you attach to an object; echoed back unchanged. String values, at most 50 keys, keys up to 40 and values up to 500 characters.
+         *     @remarks Not confirmed by the public docs.
          * @example {
          *       "customer_id": "cus_123",
          *       "ticket": "4711"
@@ -649,7 +674,8 @@ export interface components {
         Timestamp: string;
         /**
          * Agent
-         * @description A saved AI agent configuration, referenced from sessions as `ai_agent.agent_id`. The Agents API pages could not be read: the fields come from the inline agent config in the guides and are inferred. The writable fields are reused by the create/update request bodies; `id`, `object`, `created_at` and `updated_at` are read-only.
+         * @description A saved AI agent configuration, referenced from sessions as `ai_agent.agent_id`. The create and update request bodies use the same writable fields; `id`, `object`, `created_at` and `updated_at` are read-only.
+         *     @remarks Not confirmed by the public docs.
          * @example {
          *       "id": "agt_01HXYZ123456789",
          *       "object": "agent",
@@ -677,20 +703,35 @@ export interface components {
             system_prompt?: components["schemas"]["AgentSystemPrompt"];
             voice?: components["schemas"]["AgentVoice"];
             temperature?: components["schemas"]["AgentTemperature"];
-            /** @description Knowledge base to ground answers in, or `null`. */
+            /**
+             * @description Knowledge base to ground answers in, or `null`.
+             *     @remarks Not confirmed by the public docs.
+             */
             knowledge_base_id?: components["schemas"]["KnowledgeBaseId"] | null;
-            /** @description Functions the agent may call. */
+            /**
+             * @description Functions the agent may call.
+             *     @remarks Not confirmed by the public docs.
+             */
             tools?: components["schemas"]["AgentTool"][];
-            /** @description Your metadata, or `null`. */
+            /**
+             * @description Your metadata, or `null`.
+             *     @remarks Not confirmed by the public docs.
+             */
             metadata?: components["schemas"]["Metadata"] | null;
-            /** @description When the agent was created. */
+            /**
+             * @description When the agent was created.
+             *     @remarks Not confirmed by the public docs.
+             */
             created_at?: $Read<components["schemas"]["Timestamp"]>;
-            /** @description When the agent was last changed. */
+            /**
+             * @description When the agent was last changed.
+             *     @remarks Not confirmed by the public docs.
+             */
             updated_at?: $Read<components["schemas"]["Timestamp"]>;
         };
         /**
          * AgentList
-         * @description A page of agents (cursor pagination). `has_more`, `next_cursor` and `url` are documented for list envelopes, but the docs warn they may be absent on some list routes.
+         * @description A page of agents (cursor pagination). `has_more`, `next_cursor` and `url` may be absent; treat a missing `has_more` as `false`.
          * @example {
          *       "object": "list",
          *       "data": [
@@ -726,14 +767,16 @@ export interface components {
         };
         /**
          * ErrorType
-         * @description Broad error category. Documented: `authentication_error`, `permission_error`, `invalid_request_error`, `validation_error`, `rate_limit_error`. Inferred (the docs' tables for them were unreadable): `not_found_error`, `conflict_error`, `api_error`.
+         * @description Broad error category: `authentication_error`, `permission_error`, `invalid_request_error`, `validation_error`, `not_found_error`, `conflict_error`, `rate_limit_error`, `api_error`. New types may be added; treat unknown ones by the HTTP status.
+         *     @remarks Some details are not confirmed by the public docs.
          * @example invalid_request_error
          * @enum {string}
          */
         ErrorType: "authentication_error" | "permission_error" | "invalid_request_error" | "validation_error" | "not_found_error" | "conflict_error" | "rate_limit_error" | "api_error";
         /**
          * ErrorCode
-         * @description Machine-readable code; branch on the HTTP status plus this code. Documented codes: `invalid_request`, `idempotency_mismatch` (400), `insufficient_api_credits` (402), `organization_inactive` (403), `agent_not_found`, `ai_agent_not_found` (404), `idempotency_conflict` (409), `rate_limit_exceeded` (429). From the older errors page: `invalid_api_key`, `expired_api_key`, `revoked_api_key` (401), `insufficient_permissions`, `feature_not_available` (403). The rest are inferred for statuses whose code tables could not be read.
+         * @description Machine-readable code; branch on the HTTP status plus this code, and treat unknown codes by their HTTP status (new codes may be added). For example `invalid_request`, `idempotency_mismatch` (400), `invalid_api_key` (401), `insufficient_api_credits` (402), `organization_inactive` (403), `agent_not_found`, `ai_agent_not_found` (404), `idempotency_conflict` (409), `rate_limit_exceeded` (429).
+         *     @remarks Some details are not confirmed by the public docs.
          * @example invalid_request
          * @enum {string}
          */
@@ -769,6 +812,7 @@ export interface components {
         /**
          * CreateAgentRequest
          * @description Body of `POST /v1/agents`. Read-only agent fields and unknown fields are refused.
+         *     @remarks Not confirmed by the public docs.
          * @example {
          *       "name": "Support",
          *       "system_prompt": "You are a friendly support agent for Acme. Keep answers short.",
@@ -791,7 +835,8 @@ export interface components {
         };
         /**
          * DeletedAgent
-         * @description Confirmation returned by `DELETE /v1/agents/{agent_id}` (shape inferred).
+         * @description Confirmation returned by `DELETE /v1/agents/{agent_id}`.
+         *     @remarks Not confirmed by the public docs.
          * @example {
          *       "id": "agt_01HXYZ123456789",
          *       "object": "agent",
@@ -802,18 +847,21 @@ export interface components {
             id: components["schemas"]["AgentId"];
             /**
              * @description Object type, always `agent`.
+             *     @remarks Not confirmed by the public docs.
              * @constant
              */
             object?: "agent";
             /**
              * @description Always `true`.
+             *     @remarks Not confirmed by the public docs.
              * @constant
              */
             deleted?: true;
         };
         /**
          * UpdateAgentRequest
-         * @description Body of `PATCH /v1/agents/{agent_id}`: only the fields you send change (merge semantics, inferred). Send `null` to clear a nullable field.
+         * @description Body of `PATCH /v1/agents/{agent_id}`: only the fields you send change. Send `null` to clear a nullable field.
+         *     @remarks Not confirmed by the public docs.
          * @example {
          *       "temperature": 0.4,
          *       "voice": "echo"
@@ -856,7 +904,8 @@ export interface components {
         PhoneNumber: string;
         /**
          * ConnectionId
-         * @description External routing/provider connection created in the Developer Portal, prefixed `pcon_` in the docs' examples (the prefix itself is not listed among the documented id formats).
+         * @description External routing/provider connection created in the Developer Portal, prefixed `pcon_` (for example `pcon_01HXYZ`).
+         *     @remarks Not confirmed by the public docs.
          * @example pcon_01HXYZ
          */
         ConnectionId: string;
@@ -873,7 +922,10 @@ export interface components {
         SipRouting: {
             /** @description SIP From URI, if known when the session is created. */
             from_uri?: string;
-            /** @description Arbitrary SIP `X-` headers attached to the dialog. The field name is not visible in the docs (`headers` is inferred); the docs describe the content. */
+            /**
+             * @description Arbitrary SIP `X-` headers attached to the dialog.
+             *     @remarks Not confirmed by the public docs.
+             */
             headers?: {
                 [key: string]: string;
             };
@@ -914,7 +966,8 @@ export interface components {
         };
         /**
          * AudioHints
-         * @description Transport hints for the audio leg; omit unless needed. The docs describe the three hints and their defaults, but the object and field names were not visible, so `audio`, `sample_rate`, `encoding` and `channels` are inferred.
+         * @description Transport hints for the audio leg; omit unless needed. Defaults: 8000 Hz, `mulaw`, one channel.
+         *     @remarks Not confirmed by the public docs.
          * @example {
          *       "sample_rate": 8000,
          *       "encoding": "mulaw",
@@ -943,7 +996,8 @@ export interface components {
         };
         /**
          * AgentOverrides
-         * @description Per-session overrides of a saved agent's settings. Remove the object entirely when not needed. Field names follow the agent object and are inferred.
+         * @description Per-session overrides of a saved agent's settings, named like the agent fields. Leave the object out entirely when not needed.
+         *     @remarks Not confirmed by the public docs.
          * @example {
          *       "temperature": 0.3,
          *       "voice": "nova"
@@ -960,7 +1014,8 @@ export interface components {
         };
         /**
          * SessionAiAgent
-         * @description AI agent for `ai_agent` (required) and `help_chat_voice` (optional) sessions: a saved agent (`agt_…`) plus optional per-session `overrides`. The newest guide documents this shape; its exact field names were not visible, so `agent_id` and `overrides` are inferred. The older inline config (`system_prompt`, `voice`, ... at this level) is refused.
+         * @description AI agent for `ai_agent` (required) and `help_chat_voice` (optional) sessions: a saved agent (`agt_…`) plus optional per-session `overrides`. Inline agent settings (`system_prompt`, `voice`, … at this level) are refused: save them as an agent.
+         *     @remarks Not confirmed by the public docs.
          * @example {
          *       "agent_id": "agt_01HXYZ123456789"
          *     }
@@ -979,14 +1034,15 @@ export interface components {
          */
         RecordingSettings: {
             /**
-             * @description Record the session. The default when omitted is not documented; `false` is inferred.
+             * @description Record the session (default `false`).
+             *     @remarks Some details are not confirmed by the public docs.
              * @default false
              */
             enabled?: boolean;
         };
         /**
          * CreateSessionRequest
-         * @description Body of `POST /v1/sessions`. Unknown fields are refused; in particular a top-level `provider` object (an older request shape) is rejected: `provider` exists only in responses.
+         * @description Body of `POST /v1/sessions`. Unknown fields are refused; in particular a top-level `provider` object is rejected: `provider` exists only in responses. Do not copy response or webhook fields into a request.
          * @example {
          *       "mode": "bidirectional_translation",
          *       "source_language": "en",
@@ -1029,7 +1085,7 @@ export interface components {
         SessionStatus: "created" | "active" | "ended";
         /**
          * Provider
-         * @description Carrier the session's telephony route resolved to. Response only: never send a `provider` object in a request. The docs list `twilio`, `telnyx` and `sip` ("etc."), so treat unknown values gracefully.
+         * @description Carrier the session's telephony route resolved to, for example `twilio`, `telnyx` or `sip`; treat unknown values gracefully. Response only: never send a `provider` object in a request.
          * @example twilio
          * @enum {string}
          */
@@ -1061,13 +1117,15 @@ export interface components {
         };
         /**
          * CallId
-         * @description Identifier of a provider call leg. The docs reference a linked call id (Analysis `call_id`) but never show its format, so only a safe character set is enforced.
+         * @description Identifier of a provider call leg (letters, digits, `_` and `-`).
+         *     @remarks Not confirmed by the public docs.
          * @example call_01HXYZ123456789
          */
         CallId: string;
         /**
          * Call
-         * @description A provider call leg of a session (PSTN or SIP). The docs mention call legs (`session.provider.*` events, dial/hangup, the session's `call` field, the analysis' `call_id`) but never show their fields: this whole object is inferred.
+         * @description A provider call leg of a session (PSTN or SIP): the session's `call`, the dial and hang-up responses and the `session.provider.*` events carry it.
+         *     @remarks Not confirmed by the public docs.
          * @example {
          *       "id": "call_01HXYZ123456789",
          *       "object": "call",
@@ -1085,40 +1143,54 @@ export interface components {
             id?: components["schemas"]["CallId"];
             /**
              * @description Object type, always `call`.
+             *     @remarks Not confirmed by the public docs.
              * @constant
              */
             object?: "call";
             session_id?: components["schemas"]["SessionId"];
             /**
              * @description Leg state. `dialing` and `ringing` only occur for outbound legs.
+             *     @remarks Not confirmed by the public docs.
              * @enum {string}
              */
             status?: "dialing" | "ringing" | "connected" | "ended" | "failed";
             /**
              * @description Who placed the leg.
+             *     @remarks Not confirmed by the public docs.
              * @enum {string}
              */
             direction?: "inbound" | "outbound";
-            /** @description Carrier that carries the leg. */
+            /**
+             * @description Carrier that carries the leg.
+             *     @remarks Not confirmed by the public docs.
+             */
             provider?: components["schemas"]["Provider"] | null;
-            /** @description Called party (E.164 number or SIP URI). */
+            /**
+             * @description Called party (E.164 number or SIP URI).
+             *     @remarks Not confirmed by the public docs.
+             */
             to?: string | null;
-            /** @description Calling party (E.164 number or SIP URI). */
+            /**
+             * @description Calling party (E.164 number or SIP URI).
+             *     @remarks Not confirmed by the public docs.
+             */
             from?: string | null;
             /**
              * Format: date-time
              * @description When the leg was answered; `null` until then.
+             *     @remarks Not confirmed by the public docs.
              */
             connected_at?: string | null;
             /**
              * Format: date-time
              * @description When the leg ended; `null` while up.
+             *     @remarks Not confirmed by the public docs.
              */
             ended_at?: string | null;
         };
         /**
          * Session
-         * @description A real-time voice processing session. Fields the docs mark as conditional are nullable or optional as noted. Open to new fields: ignore what you do not know.
+         * @description A real-time voice processing session. Conditional fields are nullable or optional as noted. Open to new fields: ignore what you do not know.
          * @example {
          *       "id": "sess_01HXYZ123456789",
          *       "object": "session",
@@ -1152,7 +1224,10 @@ export interface components {
             object: "session";
             status: components["schemas"]["SessionStatus"];
             mode?: components["schemas"]["SessionMode"];
-            /** @description Resolved carrier (`twilio`, `telnyx`, `sip`). Response only. `null` when no telephony route applies (nullability inferred, e.g. pure WebSocket sessions). */
+            /**
+             * @description Resolved carrier (`twilio`, `telnyx`, `sip`). Response only. `null` when no telephony route applies (for example a WebSocket-only session).
+             *     @remarks Some details are not confirmed by the public docs.
+             */
             provider?: components["schemas"]["Provider"] | null;
             /** @description Number used for the call, if any (E.164). */
             phone_number?: string | null;
@@ -1167,11 +1242,20 @@ export interface components {
                 /** @description Whether the session is recorded. */
                 enabled: boolean;
             };
-            /** @description The provider call leg, or `null` when there is none. Seen only as `null` in the docs; the shape is the inferred Call object. */
+            /**
+             * @description The provider call leg, or `null` when there is none.
+             *     @remarks Not confirmed by the public docs.
+             */
             call?: components["schemas"]["Call"] | null;
-            /** @description Your metadata, or `null` when none was sent. */
+            /**
+             * @description Your metadata, or `null` when none was sent.
+             *     @remarks Some details are not confirmed by the public docs.
+             */
             metadata?: components["schemas"]["Metadata"] | null;
-            /** @description Total duration in seconds once ended, else `null`. Inferred on this object: documented on the end summary (`duration_seconds`) and shown as `duration` in an older `session.ended` webhook example. */
+            /**
+             * @description Total duration in seconds once ended, else `null` (the same value as `duration_seconds` of the end summary).
+             *     @remarks Not confirmed by the public docs.
+             */
             duration_seconds?: number | null;
             /** @description When the session was created. */
             created_at?: components["schemas"]["Timestamp"];
@@ -1216,7 +1300,8 @@ export interface components {
         };
         /**
          * DialSessionRequest
-         * @description Body of `POST /v1/sessions/{session_id}/dial`: place an outbound call leg for a session created with SIP (or connection) routing. The dial page could not be read; this body is inferred.
+         * @description Body of `POST /v1/sessions/{session_id}/dial`: place an outbound call leg for a session created with SIP (or connection) routing.
+         *     @remarks Not confirmed by the public docs.
          * @example {
          *       "to": "+4930123456",
          *       "timeout_seconds": 30
@@ -1236,13 +1321,15 @@ export interface components {
         };
         /**
          * TranscriptId
-         * @description Transcript identifier: `trn_` followed by the session id (for example `trn_sess_01HXYZ123456789`). Seen only in examples; the format is inferred from them.
+         * @description Transcript identifier: `trn_` followed by the session id (for example `trn_sess_01HXYZ123456789`).
+         *     @remarks Not confirmed by the public docs.
          * @example trn_sess_01HXYZ123456789
          */
         TranscriptId: string;
         /**
          * Speaker
-         * @description Which party of the conversation spoke. The docs show `agent` and `customer`; the closed enum is inferred.
+         * @description Which party of the conversation spoke: `agent` or `customer`.
+         *     @remarks Not confirmed by the public docs.
          * @example customer
          * @enum {string}
          */
@@ -1297,7 +1384,7 @@ export interface components {
         TranscriptTurn: WithRequired<components["schemas"]["TranscriptTurnFields"], "sequence" | "speaker" | "language" | "text" | "timestamp">;
         /**
          * Transcript
-         * @description Transcript of a session as ordered `turns` (newest shape; the older `segments[]` shape is not used). `status` is `in_progress` while the session is active and `completed` once it ended.
+         * @description Transcript of a session as ordered `turns`. `status` is `in_progress` while the session is active and `completed` once it ended.
          * @example {
          *       "id": "trn_sess_01HXYZ123456789",
          *       "object": "transcript",
@@ -1357,6 +1444,7 @@ export interface components {
         /**
          * RecordingId
          * @description Recording identifier, prefixed `rec_`.
+         *     @remarks Some details are not confirmed by the public docs.
          * @example rec_01HXYZ123456789
          */
         RecordingId: string;
@@ -1484,7 +1572,10 @@ export interface components {
              * @description Bits per sample.
              */
             bit_depth?: number;
-            /** @description Relative API path of the audio (`/v1/recordings/{id}/audio`), called on `https://api.kallglot.com` with your API key. `null` until the recording is ready (inferred). */
+            /**
+             * @description Relative API path of the audio (`/v1/recordings/{id}/audio`), called on `https://api.kallglot.com` with your API key; `null` until the recording is ready.
+             *     @remarks Some details are not confirmed by the public docs.
+             */
             download_url?: string | null;
             /** @description When the recording was created. */
             created_at: components["schemas"]["Timestamp"];
@@ -1503,7 +1594,7 @@ export interface components {
         AnalysisInclude: "summary" | "sentiment" | "compliance" | "keywords" | "performance";
         /**
          * CreateAnalysisRequest
-         * @description Body of `POST /v1/sessions/{session_id}/analysis` (may be omitted). The older body (`analyses`, `language`, `webhook_url`, `custom_prompts`) is refused.
+         * @description Body of `POST /v1/sessions/{session_id}/analysis` (may be omitted). Unknown fields, such as `analyses`, `language`, `webhook_url` or `custom_prompts` of an earlier API version, are refused.
          * @example {
          *       "profile": "default",
          *       "include": [
@@ -1525,12 +1616,14 @@ export interface components {
         /**
          * AnalysisId
          * @description Analysis identifier, prefixed `anl_`.
+         *     @remarks Some details are not confirmed by the public docs.
          * @example anl_01HXYZ123456789
          */
         AnalysisId: string;
         /**
          * Analysis
          * @description AI analysis of a session. Created `processing` (202); poll `GET /v1/analyses/{analysis_id}` or wait for the `analysis.complete` / `analysis.failed` webhook until `status` is `completed` or `failed`.
+         *     @remarks Some details are not confirmed by the public docs.
          * @example {
          *       "id": "anl_01HXYZ123456789",
          *       "object": "analysis",
@@ -1588,7 +1681,10 @@ export interface components {
                 /** @description Compliance issues found. */
                 flags?: string[];
             };
-            /** @description Keywords, when requested with `include`. Not shown in the docs' examples; inferred. */
+            /**
+             * @description Keywords found in the conversation, when requested with `include`.
+             *     @remarks Not confirmed by the public docs.
+             */
             keywords?: string[];
             /** @description Agent performance. */
             performance?: {
@@ -1608,17 +1704,20 @@ export interface components {
         /**
          * EventId
          * @description Webhook event identifier, prefixed `evt_`. Use it to deduplicate deliveries.
+         *     @remarks Some details are not confirmed by the public docs.
          * @example evt_01HXYZ123456789
          */
         EventId: string;
         /**
          * SessionCreatedEvent
          * @description Webhook event `session.created`: A session was created (status `created`).
+         *     @remarks Some details are not confirmed by the public docs.
          */
         SessionCreatedEvent: {
             id: components["schemas"]["EventId"];
             /**
-             * @description Object type `webhook_event` (listed among the documented object types; its presence in the payload is inferred).
+             * @description Object type, always `webhook_event`.
+             *     @remarks Not confirmed by the public docs.
              * @constant
              */
             object?: "webhook_event";
@@ -1636,11 +1735,13 @@ export interface components {
         /**
          * SessionStartedEvent
          * @description Webhook event `session.started`: The session became active: audio is flowing (`started_at` set).
+         *     @remarks Some details are not confirmed by the public docs.
          */
         SessionStartedEvent: {
             id: components["schemas"]["EventId"];
             /**
-             * @description Object type `webhook_event` (listed among the documented object types; its presence in the payload is inferred).
+             * @description Object type, always `webhook_event`.
+             *     @remarks Not confirmed by the public docs.
              * @constant
              */
             object?: "webhook_event";
@@ -1658,11 +1759,13 @@ export interface components {
         /**
          * SessionEndedEvent
          * @description Webhook event `session.ended`: The session ended (`ended_at` and `duration_seconds` set). Recordings and the final transcript follow.
+         *     @remarks Some details are not confirmed by the public docs.
          */
         SessionEndedEvent: {
             id: components["schemas"]["EventId"];
             /**
-             * @description Object type `webhook_event` (listed among the documented object types; its presence in the payload is inferred).
+             * @description Object type, always `webhook_event`.
+             *     @remarks Not confirmed by the public docs.
              * @constant
              */
             object?: "webhook_event";
@@ -1679,12 +1782,14 @@ export interface components {
         };
         /**
          * TranscriptReadyEvent
-         * @description Webhook event `transcript.ready`: The full transcript is available (`status: completed`). The data shape (the Transcript object) is inferred.
+         * @description Webhook event `transcript.ready`: the full transcript is available (`status: completed`).
+         *     @remarks Some details are not confirmed by the public docs.
          */
         TranscriptReadyEvent: {
             id: components["schemas"]["EventId"];
             /**
-             * @description Object type `webhook_event` (listed among the documented object types; its presence in the payload is inferred).
+             * @description Object type, always `webhook_event`.
+             *     @remarks Not confirmed by the public docs.
              * @constant
              */
             object?: "webhook_event";
@@ -1701,7 +1806,8 @@ export interface components {
         };
         /**
          * TranscriptSegment
-         * @description Data of the `transcript.segment` webhook: one new transcript turn of a session. Per-event payloads are not documented; this shape (the session id plus a transcript turn) is inferred.
+         * @description Data of the `transcript.segment` webhook: the session id and the new transcript turn.
+         *     @remarks Not confirmed by the public docs.
          * @example {
          *       "session_id": "sess_01HXYZ123456789",
          *       "turn": {
@@ -1723,12 +1829,14 @@ export interface components {
         };
         /**
          * TranscriptSegmentEvent
-         * @description Webhook event `transcript.segment`: A new realtime transcript turn. The data shape is inferred.
+         * @description Webhook event `transcript.segment`: a new realtime transcript turn.
+         *     @remarks Some details are not confirmed by the public docs.
          */
         TranscriptSegmentEvent: {
             id: components["schemas"]["EventId"];
             /**
-             * @description Object type `webhook_event` (listed among the documented object types; its presence in the payload is inferred).
+             * @description Object type, always `webhook_event`.
+             *     @remarks Not confirmed by the public docs.
              * @constant
              */
             object?: "webhook_event";
@@ -1745,12 +1853,14 @@ export interface components {
         };
         /**
          * RecordingReadyEvent
-         * @description Webhook event `recording.ready`: A recording is downloadable (`status: ready`). The data shape (the Recording object) is inferred.
+         * @description Webhook event `recording.ready`: a recording is downloadable (`status: ready`).
+         *     @remarks Some details are not confirmed by the public docs.
          */
         RecordingReadyEvent: {
             id: components["schemas"]["EventId"];
             /**
-             * @description Object type `webhook_event` (listed among the documented object types; its presence in the payload is inferred).
+             * @description Object type, always `webhook_event`.
+             *     @remarks Not confirmed by the public docs.
              * @constant
              */
             object?: "webhook_event";
@@ -1767,12 +1877,14 @@ export interface components {
         };
         /**
          * RecordingFailedEvent
-         * @description Webhook event `recording.failed`: Recording generation failed (`status: failed`). The data shape (the Recording object) is inferred.
+         * @description Webhook event `recording.failed`: recording generation failed (`status: failed`).
+         *     @remarks Some details are not confirmed by the public docs.
          */
         RecordingFailedEvent: {
             id: components["schemas"]["EventId"];
             /**
-             * @description Object type `webhook_event` (listed among the documented object types; its presence in the payload is inferred).
+             * @description Object type, always `webhook_event`.
+             *     @remarks Not confirmed by the public docs.
              * @constant
              */
             object?: "webhook_event";
@@ -1789,12 +1901,14 @@ export interface components {
         };
         /**
          * AnalysisCompleteEvent
-         * @description Webhook event `analysis.complete`: Analysis results are ready. Note the event name says `complete` while the analysis `status` is `completed`. The data shape (the Analysis object) is inferred.
+         * @description Webhook event `analysis.complete`: analysis results are ready. The event name says `complete` while the analysis `status` is `completed`.
+         *     @remarks Some details are not confirmed by the public docs.
          */
         AnalysisCompleteEvent: {
             id: components["schemas"]["EventId"];
             /**
-             * @description Object type `webhook_event` (listed among the documented object types; its presence in the payload is inferred).
+             * @description Object type, always `webhook_event`.
+             *     @remarks Not confirmed by the public docs.
              * @constant
              */
             object?: "webhook_event";
@@ -1811,12 +1925,14 @@ export interface components {
         };
         /**
          * AnalysisFailedEvent
-         * @description Webhook event `analysis.failed`: The analysis failed; `error` says why. The data shape (the Analysis object) is inferred.
+         * @description Webhook event `analysis.failed`: the analysis failed; `error` says why.
+         *     @remarks Some details are not confirmed by the public docs.
          */
         AnalysisFailedEvent: {
             id: components["schemas"]["EventId"];
             /**
-             * @description Object type `webhook_event` (listed among the documented object types; its presence in the payload is inferred).
+             * @description Object type, always `webhook_event`.
+             *     @remarks Not confirmed by the public docs.
              * @constant
              */
             object?: "webhook_event";
@@ -1833,12 +1949,14 @@ export interface components {
         };
         /**
          * SessionProviderConnectedEvent
-         * @description Webhook event `session.provider.connected`: A provider (PSTN/SIP) call leg connected. The data shape (the inferred Call object) is inferred.
+         * @description Webhook event `session.provider.connected`: a provider (PSTN/SIP) call leg connected. `data` is the call leg.
+         *     @remarks Some details are not confirmed by the public docs.
          */
         SessionProviderConnectedEvent: {
             id: components["schemas"]["EventId"];
             /**
-             * @description Object type `webhook_event` (listed among the documented object types; its presence in the payload is inferred).
+             * @description Object type, always `webhook_event`.
+             *     @remarks Not confirmed by the public docs.
              * @constant
              */
             object?: "webhook_event";
@@ -1855,12 +1973,14 @@ export interface components {
         };
         /**
          * SessionProviderDisconnectedEvent
-         * @description Webhook event `session.provider.disconnected`: A provider call leg disconnected. The data shape (the inferred Call object) is inferred.
+         * @description Webhook event `session.provider.disconnected`: a provider call leg disconnected. `data` is the call leg.
+         *     @remarks Some details are not confirmed by the public docs.
          */
         SessionProviderDisconnectedEvent: {
             id: components["schemas"]["EventId"];
             /**
-             * @description Object type `webhook_event` (listed among the documented object types; its presence in the payload is inferred).
+             * @description Object type, always `webhook_event`.
+             *     @remarks Not confirmed by the public docs.
              * @constant
              */
             object?: "webhook_event";
@@ -1935,7 +2055,10 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description The request was rejected by validation before the handler ran: a missing required field, an unknown field (such as a top-level `provider` object), a wrong type or enum value, or a routing that resolves to no valid telephony route. */
+        /**
+         * @description The request was rejected by validation before the handler ran: a missing required field, an unknown field (such as a top-level `provider` object), a wrong type or enum value, or a routing that resolves to no valid telephony route.
+         *     @remarks Some details are not confirmed by the public docs.
+         */
         UnprocessableEntity: {
             headers: {
                 "X-Request-ID": components["headers"]["XRequestId"];
@@ -2050,7 +2173,10 @@ export interface components {
         AgentsStartingAfter: components["schemas"]["AgentId"];
         /** @description Cursor for backward pagination; an agent id. */
         AgentsEndingBefore: components["schemas"]["AgentId"];
-        /** @description Opaque key (a UUID is recommended) so that a retried POST is processed once. Scoped to your organization and kept about 24 hours. The same key with the same JSON body replays the first response; with a different body it gives 400 `idempotency_mismatch`; while the first request is still running it gives 409 `idempotency_conflict`. The maximum length is not documented (255 is inferred). */
+        /**
+         * @description Opaque key (a UUID is recommended) so that a retried POST is processed once. Scoped to your organization and kept about 24 hours. The same key with the same JSON body replays the first response; with a different body it gives 400 `idempotency_mismatch`; while the first request is still running it gives 409 `idempotency_conflict`. At most 255 printable ASCII characters.
+         *     @remarks Some details are not confirmed by the public docs.
+         */
         IdempotencyKey: string;
         /** @description Agent id (`agt_…`). */
         AgentIdPath: components["schemas"]["AgentId"];
@@ -2064,7 +2190,10 @@ export interface components {
         RecordingIdPath: components["schemas"]["RecordingId"];
         /** @description Analysis id (`anl_…`) from the create call. */
         AnalysisIdPath: components["schemas"]["AnalysisId"];
-        /** @description `t=<unix seconds>,v1=<hex>`: split on `,`, then each part on the first `=`. `v1` is the lowercase hex HMAC-SHA256 of `"{t}.{raw body}"` with your endpoint's signing secret, computed over the raw bytes before JSON parsing. Compare in constant time and reject stale `t` values (the docs state no tolerance; 5 minutes is the usual choice). */
+        /**
+         * @description `t=<unix seconds>,v1=<hex>`: split on `,`, then each part on the first `=`. `v1` is the lowercase hex HMAC-SHA256 of `"{t}.{raw body}"` with your endpoint's signing secret, computed over the raw bytes before JSON parsing. Compare in constant time and reject stale `t` values (5 minutes is a good tolerance).
+         *     @remarks Some details are not confirmed by the public docs.
+         */
         KallglotSignature: string;
         /** @description Delivery id (`wh_del_…`), the same across retries of one delivery. */
         KallglotWebhookId: string;
@@ -2143,7 +2272,10 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Opaque key (a UUID is recommended) so that a retried POST is processed once. Scoped to your organization and kept about 24 hours. The same key with the same JSON body replays the first response; with a different body it gives 400 `idempotency_mismatch`; while the first request is still running it gives 409 `idempotency_conflict`. The maximum length is not documented (255 is inferred). */
+                /**
+                 * @description Opaque key (a UUID is recommended) so that a retried POST is processed once. Scoped to your organization and kept about 24 hours. The same key with the same JSON body replays the first response; with a different body it gives 400 `idempotency_mismatch`; while the first request is still running it gives 409 `idempotency_conflict`. At most 255 printable ASCII characters.
+                 *     @remarks Some details are not confirmed by the public docs.
+                 */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path?: never;
@@ -2301,7 +2433,10 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Opaque key (a UUID is recommended) so that a retried POST is processed once. Scoped to your organization and kept about 24 hours. The same key with the same JSON body replays the first response; with a different body it gives 400 `idempotency_mismatch`; while the first request is still running it gives 409 `idempotency_conflict`. The maximum length is not documented (255 is inferred). */
+                /**
+                 * @description Opaque key (a UUID is recommended) so that a retried POST is processed once. Scoped to your organization and kept about 24 hours. The same key with the same JSON body replays the first response; with a different body it gives 400 `idempotency_mismatch`; while the first request is still running it gives 409 `idempotency_conflict`. At most 255 printable ASCII characters.
+                 *     @remarks Some details are not confirmed by the public docs.
+                 */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path?: never;
@@ -2381,7 +2516,10 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Opaque key (a UUID is recommended) so that a retried POST is processed once. Scoped to your organization and kept about 24 hours. The same key with the same JSON body replays the first response; with a different body it gives 400 `idempotency_mismatch`; while the first request is still running it gives 409 `idempotency_conflict`. The maximum length is not documented (255 is inferred). */
+                /**
+                 * @description Opaque key (a UUID is recommended) so that a retried POST is processed once. Scoped to your organization and kept about 24 hours. The same key with the same JSON body replays the first response; with a different body it gives 400 `idempotency_mismatch`; while the first request is still running it gives 409 `idempotency_conflict`. At most 255 printable ASCII characters.
+                 *     @remarks Some details are not confirmed by the public docs.
+                 */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
@@ -2422,7 +2560,10 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Opaque key (a UUID is recommended) so that a retried POST is processed once. Scoped to your organization and kept about 24 hours. The same key with the same JSON body replays the first response; with a different body it gives 400 `idempotency_mismatch`; while the first request is still running it gives 409 `idempotency_conflict`. The maximum length is not documented (255 is inferred). */
+                /**
+                 * @description Opaque key (a UUID is recommended) so that a retried POST is processed once. Scoped to your organization and kept about 24 hours. The same key with the same JSON body replays the first response; with a different body it gives 400 `idempotency_mismatch`; while the first request is still running it gives 409 `idempotency_conflict`. At most 255 printable ASCII characters.
+                 *     @remarks Some details are not confirmed by the public docs.
+                 */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
@@ -2666,7 +2807,10 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Opaque key (a UUID is recommended) so that a retried POST is processed once. Scoped to your organization and kept about 24 hours. The same key with the same JSON body replays the first response; with a different body it gives 400 `idempotency_mismatch`; while the first request is still running it gives 409 `idempotency_conflict`. The maximum length is not documented (255 is inferred). */
+                /**
+                 * @description Opaque key (a UUID is recommended) so that a retried POST is processed once. Scoped to your organization and kept about 24 hours. The same key with the same JSON body replays the first response; with a different body it gives 400 `idempotency_mismatch`; while the first request is still running it gives 409 `idempotency_conflict`. At most 255 printable ASCII characters.
+                 *     @remarks Some details are not confirmed by the public docs.
+                 */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
@@ -2749,7 +2893,10 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description `t=<unix seconds>,v1=<hex>`: split on `,`, then each part on the first `=`. `v1` is the lowercase hex HMAC-SHA256 of `"{t}.{raw body}"` with your endpoint's signing secret, computed over the raw bytes before JSON parsing. Compare in constant time and reject stale `t` values (the docs state no tolerance; 5 minutes is the usual choice). */
+                /**
+                 * @description `t=<unix seconds>,v1=<hex>`: split on `,`, then each part on the first `=`. `v1` is the lowercase hex HMAC-SHA256 of `"{t}.{raw body}"` with your endpoint's signing secret, computed over the raw bytes before JSON parsing. Compare in constant time and reject stale `t` values (5 minutes is a good tolerance).
+                 *     @remarks Some details are not confirmed by the public docs.
+                 */
                 "Kallglot-Signature": components["parameters"]["KallglotSignature"];
                 /** @description Delivery id (`wh_del_…`), the same across retries of one delivery. */
                 "Kallglot-Webhook-Id"?: components["parameters"]["KallglotWebhookId"];
@@ -2774,7 +2921,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Your endpoint rejected the signature (the docs' receiver example answers 401 "Invalid signature"). The delivery counts as failed and is retried. */
+            /** @description Your endpoint rejected the signature (answer 401, for example "Invalid signature"). The delivery counts as failed and is retried. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2787,7 +2934,10 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description `t=<unix seconds>,v1=<hex>`: split on `,`, then each part on the first `=`. `v1` is the lowercase hex HMAC-SHA256 of `"{t}.{raw body}"` with your endpoint's signing secret, computed over the raw bytes before JSON parsing. Compare in constant time and reject stale `t` values (the docs state no tolerance; 5 minutes is the usual choice). */
+                /**
+                 * @description `t=<unix seconds>,v1=<hex>`: split on `,`, then each part on the first `=`. `v1` is the lowercase hex HMAC-SHA256 of `"{t}.{raw body}"` with your endpoint's signing secret, computed over the raw bytes before JSON parsing. Compare in constant time and reject stale `t` values (5 minutes is a good tolerance).
+                 *     @remarks Some details are not confirmed by the public docs.
+                 */
                 "Kallglot-Signature": components["parameters"]["KallglotSignature"];
                 /** @description Delivery id (`wh_del_…`), the same across retries of one delivery. */
                 "Kallglot-Webhook-Id"?: components["parameters"]["KallglotWebhookId"];
@@ -2812,7 +2962,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Your endpoint rejected the signature (the docs' receiver example answers 401 "Invalid signature"). The delivery counts as failed and is retried. */
+            /** @description Your endpoint rejected the signature (answer 401, for example "Invalid signature"). The delivery counts as failed and is retried. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2825,7 +2975,10 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description `t=<unix seconds>,v1=<hex>`: split on `,`, then each part on the first `=`. `v1` is the lowercase hex HMAC-SHA256 of `"{t}.{raw body}"` with your endpoint's signing secret, computed over the raw bytes before JSON parsing. Compare in constant time and reject stale `t` values (the docs state no tolerance; 5 minutes is the usual choice). */
+                /**
+                 * @description `t=<unix seconds>,v1=<hex>`: split on `,`, then each part on the first `=`. `v1` is the lowercase hex HMAC-SHA256 of `"{t}.{raw body}"` with your endpoint's signing secret, computed over the raw bytes before JSON parsing. Compare in constant time and reject stale `t` values (5 minutes is a good tolerance).
+                 *     @remarks Some details are not confirmed by the public docs.
+                 */
                 "Kallglot-Signature": components["parameters"]["KallglotSignature"];
                 /** @description Delivery id (`wh_del_…`), the same across retries of one delivery. */
                 "Kallglot-Webhook-Id"?: components["parameters"]["KallglotWebhookId"];
@@ -2850,7 +3003,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Your endpoint rejected the signature (the docs' receiver example answers 401 "Invalid signature"). The delivery counts as failed and is retried. */
+            /** @description Your endpoint rejected the signature (answer 401, for example "Invalid signature"). The delivery counts as failed and is retried. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2863,7 +3016,10 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description `t=<unix seconds>,v1=<hex>`: split on `,`, then each part on the first `=`. `v1` is the lowercase hex HMAC-SHA256 of `"{t}.{raw body}"` with your endpoint's signing secret, computed over the raw bytes before JSON parsing. Compare in constant time and reject stale `t` values (the docs state no tolerance; 5 minutes is the usual choice). */
+                /**
+                 * @description `t=<unix seconds>,v1=<hex>`: split on `,`, then each part on the first `=`. `v1` is the lowercase hex HMAC-SHA256 of `"{t}.{raw body}"` with your endpoint's signing secret, computed over the raw bytes before JSON parsing. Compare in constant time and reject stale `t` values (5 minutes is a good tolerance).
+                 *     @remarks Some details are not confirmed by the public docs.
+                 */
                 "Kallglot-Signature": components["parameters"]["KallglotSignature"];
                 /** @description Delivery id (`wh_del_…`), the same across retries of one delivery. */
                 "Kallglot-Webhook-Id"?: components["parameters"]["KallglotWebhookId"];
@@ -2888,7 +3044,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Your endpoint rejected the signature (the docs' receiver example answers 401 "Invalid signature"). The delivery counts as failed and is retried. */
+            /** @description Your endpoint rejected the signature (answer 401, for example "Invalid signature"). The delivery counts as failed and is retried. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2901,7 +3057,10 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description `t=<unix seconds>,v1=<hex>`: split on `,`, then each part on the first `=`. `v1` is the lowercase hex HMAC-SHA256 of `"{t}.{raw body}"` with your endpoint's signing secret, computed over the raw bytes before JSON parsing. Compare in constant time and reject stale `t` values (the docs state no tolerance; 5 minutes is the usual choice). */
+                /**
+                 * @description `t=<unix seconds>,v1=<hex>`: split on `,`, then each part on the first `=`. `v1` is the lowercase hex HMAC-SHA256 of `"{t}.{raw body}"` with your endpoint's signing secret, computed over the raw bytes before JSON parsing. Compare in constant time and reject stale `t` values (5 minutes is a good tolerance).
+                 *     @remarks Some details are not confirmed by the public docs.
+                 */
                 "Kallglot-Signature": components["parameters"]["KallglotSignature"];
                 /** @description Delivery id (`wh_del_…`), the same across retries of one delivery. */
                 "Kallglot-Webhook-Id"?: components["parameters"]["KallglotWebhookId"];
@@ -2926,7 +3085,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Your endpoint rejected the signature (the docs' receiver example answers 401 "Invalid signature"). The delivery counts as failed and is retried. */
+            /** @description Your endpoint rejected the signature (answer 401, for example "Invalid signature"). The delivery counts as failed and is retried. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2939,7 +3098,10 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description `t=<unix seconds>,v1=<hex>`: split on `,`, then each part on the first `=`. `v1` is the lowercase hex HMAC-SHA256 of `"{t}.{raw body}"` with your endpoint's signing secret, computed over the raw bytes before JSON parsing. Compare in constant time and reject stale `t` values (the docs state no tolerance; 5 minutes is the usual choice). */
+                /**
+                 * @description `t=<unix seconds>,v1=<hex>`: split on `,`, then each part on the first `=`. `v1` is the lowercase hex HMAC-SHA256 of `"{t}.{raw body}"` with your endpoint's signing secret, computed over the raw bytes before JSON parsing. Compare in constant time and reject stale `t` values (5 minutes is a good tolerance).
+                 *     @remarks Some details are not confirmed by the public docs.
+                 */
                 "Kallglot-Signature": components["parameters"]["KallglotSignature"];
                 /** @description Delivery id (`wh_del_…`), the same across retries of one delivery. */
                 "Kallglot-Webhook-Id"?: components["parameters"]["KallglotWebhookId"];
@@ -2964,7 +3126,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Your endpoint rejected the signature (the docs' receiver example answers 401 "Invalid signature"). The delivery counts as failed and is retried. */
+            /** @description Your endpoint rejected the signature (answer 401, for example "Invalid signature"). The delivery counts as failed and is retried. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2977,7 +3139,10 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description `t=<unix seconds>,v1=<hex>`: split on `,`, then each part on the first `=`. `v1` is the lowercase hex HMAC-SHA256 of `"{t}.{raw body}"` with your endpoint's signing secret, computed over the raw bytes before JSON parsing. Compare in constant time and reject stale `t` values (the docs state no tolerance; 5 minutes is the usual choice). */
+                /**
+                 * @description `t=<unix seconds>,v1=<hex>`: split on `,`, then each part on the first `=`. `v1` is the lowercase hex HMAC-SHA256 of `"{t}.{raw body}"` with your endpoint's signing secret, computed over the raw bytes before JSON parsing. Compare in constant time and reject stale `t` values (5 minutes is a good tolerance).
+                 *     @remarks Some details are not confirmed by the public docs.
+                 */
                 "Kallglot-Signature": components["parameters"]["KallglotSignature"];
                 /** @description Delivery id (`wh_del_…`), the same across retries of one delivery. */
                 "Kallglot-Webhook-Id"?: components["parameters"]["KallglotWebhookId"];
@@ -3002,7 +3167,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Your endpoint rejected the signature (the docs' receiver example answers 401 "Invalid signature"). The delivery counts as failed and is retried. */
+            /** @description Your endpoint rejected the signature (answer 401, for example "Invalid signature"). The delivery counts as failed and is retried. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3015,7 +3180,10 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description `t=<unix seconds>,v1=<hex>`: split on `,`, then each part on the first `=`. `v1` is the lowercase hex HMAC-SHA256 of `"{t}.{raw body}"` with your endpoint's signing secret, computed over the raw bytes before JSON parsing. Compare in constant time and reject stale `t` values (the docs state no tolerance; 5 minutes is the usual choice). */
+                /**
+                 * @description `t=<unix seconds>,v1=<hex>`: split on `,`, then each part on the first `=`. `v1` is the lowercase hex HMAC-SHA256 of `"{t}.{raw body}"` with your endpoint's signing secret, computed over the raw bytes before JSON parsing. Compare in constant time and reject stale `t` values (5 minutes is a good tolerance).
+                 *     @remarks Some details are not confirmed by the public docs.
+                 */
                 "Kallglot-Signature": components["parameters"]["KallglotSignature"];
                 /** @description Delivery id (`wh_del_…`), the same across retries of one delivery. */
                 "Kallglot-Webhook-Id"?: components["parameters"]["KallglotWebhookId"];
@@ -3040,7 +3208,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Your endpoint rejected the signature (the docs' receiver example answers 401 "Invalid signature"). The delivery counts as failed and is retried. */
+            /** @description Your endpoint rejected the signature (answer 401, for example "Invalid signature"). The delivery counts as failed and is retried. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3053,7 +3221,10 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description `t=<unix seconds>,v1=<hex>`: split on `,`, then each part on the first `=`. `v1` is the lowercase hex HMAC-SHA256 of `"{t}.{raw body}"` with your endpoint's signing secret, computed over the raw bytes before JSON parsing. Compare in constant time and reject stale `t` values (the docs state no tolerance; 5 minutes is the usual choice). */
+                /**
+                 * @description `t=<unix seconds>,v1=<hex>`: split on `,`, then each part on the first `=`. `v1` is the lowercase hex HMAC-SHA256 of `"{t}.{raw body}"` with your endpoint's signing secret, computed over the raw bytes before JSON parsing. Compare in constant time and reject stale `t` values (5 minutes is a good tolerance).
+                 *     @remarks Some details are not confirmed by the public docs.
+                 */
                 "Kallglot-Signature": components["parameters"]["KallglotSignature"];
                 /** @description Delivery id (`wh_del_…`), the same across retries of one delivery. */
                 "Kallglot-Webhook-Id"?: components["parameters"]["KallglotWebhookId"];
@@ -3078,7 +3249,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Your endpoint rejected the signature (the docs' receiver example answers 401 "Invalid signature"). The delivery counts as failed and is retried. */
+            /** @description Your endpoint rejected the signature (answer 401, for example "Invalid signature"). The delivery counts as failed and is retried. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3091,7 +3262,10 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description `t=<unix seconds>,v1=<hex>`: split on `,`, then each part on the first `=`. `v1` is the lowercase hex HMAC-SHA256 of `"{t}.{raw body}"` with your endpoint's signing secret, computed over the raw bytes before JSON parsing. Compare in constant time and reject stale `t` values (the docs state no tolerance; 5 minutes is the usual choice). */
+                /**
+                 * @description `t=<unix seconds>,v1=<hex>`: split on `,`, then each part on the first `=`. `v1` is the lowercase hex HMAC-SHA256 of `"{t}.{raw body}"` with your endpoint's signing secret, computed over the raw bytes before JSON parsing. Compare in constant time and reject stale `t` values (5 minutes is a good tolerance).
+                 *     @remarks Some details are not confirmed by the public docs.
+                 */
                 "Kallglot-Signature": components["parameters"]["KallglotSignature"];
                 /** @description Delivery id (`wh_del_…`), the same across retries of one delivery. */
                 "Kallglot-Webhook-Id"?: components["parameters"]["KallglotWebhookId"];
@@ -3116,7 +3290,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Your endpoint rejected the signature (the docs' receiver example answers 401 "Invalid signature"). The delivery counts as failed and is retried. */
+            /** @description Your endpoint rejected the signature (answer 401, for example "Invalid signature"). The delivery counts as failed and is retried. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3129,7 +3303,10 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description `t=<unix seconds>,v1=<hex>`: split on `,`, then each part on the first `=`. `v1` is the lowercase hex HMAC-SHA256 of `"{t}.{raw body}"` with your endpoint's signing secret, computed over the raw bytes before JSON parsing. Compare in constant time and reject stale `t` values (the docs state no tolerance; 5 minutes is the usual choice). */
+                /**
+                 * @description `t=<unix seconds>,v1=<hex>`: split on `,`, then each part on the first `=`. `v1` is the lowercase hex HMAC-SHA256 of `"{t}.{raw body}"` with your endpoint's signing secret, computed over the raw bytes before JSON parsing. Compare in constant time and reject stale `t` values (5 minutes is a good tolerance).
+                 *     @remarks Some details are not confirmed by the public docs.
+                 */
                 "Kallglot-Signature": components["parameters"]["KallglotSignature"];
                 /** @description Delivery id (`wh_del_…`), the same across retries of one delivery. */
                 "Kallglot-Webhook-Id"?: components["parameters"]["KallglotWebhookId"];
@@ -3154,7 +3331,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Your endpoint rejected the signature (the docs' receiver example answers 401 "Invalid signature"). The delivery counts as failed and is retried. */
+            /** @description Your endpoint rejected the signature (answer 401, for example "Invalid signature"). The delivery counts as failed and is retried. */
             401: {
                 headers: {
                     [name: string]: unknown;

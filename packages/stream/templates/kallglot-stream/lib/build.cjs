@@ -209,7 +209,6 @@ function makeTsEmitter() {
   }
 
   function inline(s, indent) {
-    s = flattenAllOf(s);
     if (s.const !== undefined) return tsLiteral(s.const);
     if (Array.isArray(s.enum)) return s.enum.map(tsLiteral).join(' | ');
     if (Array.isArray(s.oneOf)) return s.oneOf.map((x) => paren(typeOf(x, indent))).join(' | ');
@@ -253,7 +252,6 @@ function makeTsEmitter() {
   }
 
   function render(name, raw, asInterface) {
-    raw = flattenAllOf(raw);
     const isObj = (raw.type === 'object' || (!raw.type && raw.properties)) && !raw.oneOf && !raw.anyOf && !raw.allOf;
     if (asInterface && isObj) return `${docComment(raw, '')}export interface ${name} ${objectType(raw, '')}\n`;
     return `${docComment(raw, '')}export type ${name} = ${inline(raw, '')};\n`;
