@@ -89,7 +89,7 @@ describe('the whole life of a session in the sandbox', () => {
     const after = await client.GET('/v1/sessions/{session_id}', { params: { path: { session_id: session.id } } });
     expectValid('GET', `/v1/sessions/${session.id}`, { status: 200, body: after.data });
     expect(after.data!.status).toBe('ended');
-    expect(Date.parse(after.data!.created_at)).toBeLessThanOrEqual(Date.parse(after.data!.started_at!));
+    expect(Date.parse(after.data!.created_at!)).toBeLessThanOrEqual(Date.parse(after.data!.started_at!));
     expect(Date.parse(after.data!.started_at!)).toBeLessThanOrEqual(Date.parse(after.data!.ended_at!));
     const done = await client.GET('/v1/sessions/{session_id}/transcript', { params: { path: { session_id: session.id } } });
     expect(done.data!.status).toBe('completed');
