@@ -1,6 +1,6 @@
 // Every inbound path is bounded: frame size (the spec's x-kallglot-max-payload-bytes), the `for await` buffer,
 // and reconnect attempts against a server that accepts and then drops at once.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import {
   connectStream,
@@ -13,29 +13,10 @@ import {
   type WebSocketConstructor,
 } from '../src/node.js';
 import bundled from '../../spec/dist/asyncapi.json' with { type: 'json' };
-import { startScriptedServer, behaveNormally, type ScriptedServer, type Conn } from './helpers/scripted-server.js';
+import { behaveNormally, type Conn } from './helpers/scripted-server.js';
+import { collect, useStreamFixture } from './helpers/stream-fixture.js';
 
-const servers: ScriptedServer[] = [];
-const streams: StreamClient[] = [];
-afterEach(async () => {
-  await Promise.all(streams.splice(0).map((s) => s.close()));
-  await Promise.all(servers.splice(0).map((s) => s.close()));
-});
-async function server(handler: (c: Conn) => void) {
-  const s = await startScriptedServer(handler);
-  servers.push(s);
-  return s;
-}
-function connect(opts: Omit<Parameters<typeof connectStream>[0], 'token'>) {
-  const s = connectStream({ keepalive: false, token: 'kst_test_bounds', ...opts });
-  streams.push(s);
-  return s;
-}
-function collect<T>(s: StreamClient, event: Parameters<StreamClient['on']>[0]): T[] {
-  const out: T[] = [];
-  s.on(event, (p: any) => out.push(p));
-  return out;
-}
+const { server, connect } = useStreamFixture({ token: 'kst_test_bounds' });
 const closed = (s: StreamClient) => new Promise<StateChange>((resolve) => s.on('closed', resolve));
 
 /** The WHATWG surface of `ws` only (no `.on`, no maxPayload): the code path browsers take. */

@@ -1,9 +1,8 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { WebSocketServer } from 'ws';
 import type { AddressInfo } from 'node:net';
 import {
-  connectStream,
   StreamConnectError,
   StreamClosedError,
   StreamError,
@@ -17,41 +16,11 @@ import {
   type StreamWarning,
 } from '../src/node.js';
 import schemas from '../src/generated/schemas.json' with { type: 'json' };
-import { startScriptedServer, behaveNormally, type ScriptedServer, type Conn } from './helpers/scripted-server.js';
+import { behaveNormally, type Conn } from './helpers/scripted-server.js';
+import { collect, until, useStreamFixture } from './helpers/stream-fixture.js';
 import { arbitraryFor } from './helpers/arbitraries.js';
 
-const servers: ScriptedServer[] = [];
-const streams: StreamClient[] = [];
-afterEach(async () => {
-  await Promise.all(streams.splice(0).map((s) => s.close()));
-  await Promise.all(servers.splice(0).map((s) => s.close()));
-});
-
-async function server(handler: (c: Conn) => void, opts?: Parameters<typeof startScriptedServer>[1]) {
-  const s = await startScriptedServer(handler, opts);
-  servers.push(s);
-  return s;
-}
-function connect(opts: Parameters<typeof connectStream>[0]) {
-  const s = connectStream({ keepalive: false, ...opts });
-  streams.push(s);
-  return s;
-}
-function until<T>(s: StreamClient, event: Parameters<StreamClient['on']>[0], pred: (p: any) => boolean = () => true): Promise<T> {
-  return new Promise((resolve) => {
-    const off = s.on(event, (p: any) => {
-      if (pred(p)) {
-        off();
-        resolve(p);
-      }
-    });
-  });
-}
-function collect<T>(s: StreamClient, event: Parameters<StreamClient['on']>[0]): T[] {
-  const out: T[] = [];
-  s.on(event, (p: any) => out.push(p));
-  return out;
-}
+const { server, connect } = useStreamFixture();
 const tick = () => new Promise((r) => setImmediate(r));
 const TOKEN = 'kst_test_abc123';
 

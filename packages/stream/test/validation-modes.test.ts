@@ -1,9 +1,8 @@
 // Validation modes: by default a server frame whose documented fields are valid is delivered, and a deviation
 // in a part the public docs do not confirm is a `warning`; 'strict' turns that into an `error`; false skips it.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createRequire } from 'node:module';
 import {
-  connectStream,
   documentedServerValidators,
   serverValidators,
   type StreamClient,
@@ -11,39 +10,14 @@ import {
   type StreamWarning,
   type TranscriptFinal,
 } from '../src/node.js';
-import { startScriptedServer, behaveNormally, type ScriptedServer, type Conn } from './helpers/scripted-server.js';
+import { behaveNormally, type Conn } from './helpers/scripted-server.js';
+import { collect, until, useStreamFixture } from './helpers/stream-fixture.js';
 
 const require = createRequire(import.meta.url);
 const { documentedView } = require('../templates/kallglot-stream/lib/build.cjs') as { documentedView: (s: unknown, o?: unknown) => any };
 
-const servers: ScriptedServer[] = [];
-const streams: StreamClient[] = [];
-afterEach(async () => {
-  await Promise.all(streams.splice(0).map((s) => s.close()));
-  await Promise.all(servers.splice(0).map((s) => s.close()));
-});
-async function server(handler: (c: Conn) => void) {
-  const s = await startScriptedServer(handler);
-  servers.push(s);
-  return s;
-}
-function connect(opts: Omit<Parameters<typeof connectStream>[0], 'token'>) {
-  const s = connectStream({ keepalive: false, token: 'kst_test_modes', ...opts });
-  streams.push(s);
-  return s;
-}
-function collect<T>(s: StreamClient, event: Parameters<StreamClient['on']>[0]): T[] {
-  const out: T[] = [];
-  s.on(event, (p: any) => out.push(p));
-  return out;
-}
-const next = <T>(s: StreamClient, event: Parameters<StreamClient['on']>[0]) =>
-  new Promise<T>((resolve) => {
-    const off = s.on(event, (p: any) => {
-      off();
-      resolve(p);
-    });
-  });
+const { server, connect } = useStreamFixture({ token: 'kst_test_modes' });
+const next = <T>(s: StreamClient, event: Parameters<StreamClient['on']>[0]) => until<T>(s, event);
 
 // The quickstart's frame: no sequence, language or timestamp.
 const DOCS_FINAL = { type: 'transcript.final', session_id: 'sess_01HXYZ123456789', speaker: 'customer', text: 'Hallo', translation: { language: 'en', text: 'Hello' } };
