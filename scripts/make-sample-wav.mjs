@@ -1,47 +1,46 @@
 #!/usr/bin/env node
-// Writes packages/stream/examples/call.wav: 1.6 s of 8 kHz mono μ-law (about 13 KB), a soft two-tone
-// "voice-like" signal. Long enough for the mock's first transcript.final (1.5 s of audio). Deterministic:
-// running it again gives the same bytes.
-import { writeFileSync } from 'node:fs';
+// Writes packages/stream/examples/call.wav: a short support call as real synthetic speech, 8 kHz mono μ-law, the
+// format the stream takes. The three phrases are the default sandbox scenario's lines, so the sandbox's
+// transcript reads what the sample says: 1 s of silence, then each phrase followed by 1.2 s of silence.
+// Needs espeak-ng and sox (Debian: `apt-get install espeak-ng sox`). Deterministic for a given espeak-ng and sox:
+// sox runs with dither off (-D), so running it again gives the same bytes (test/audio/sample.test.ts checks it).
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const rate = 8000;
-const seconds = 1.6;
-const n = Math.round(rate * seconds);
-// G.711 μ-law encode (the stream package has a tested encoder; this script must not need a build).
-function mulaw(sample) {
-  const BIAS = 0x84;
-  let s = Math.max(-32635, Math.min(32635, sample));
-  const sign = s < 0 ? 0x80 : 0;
-  if (sign) s = -s;
-  s += BIAS;
-  let exp = 7;
-  for (let mask = 0x4000; (s & mask) === 0 && exp > 0; mask >>= 1) exp--;
-  const mant = (s >> (exp + 3)) & 0x0f;
-  return ~(sign | (exp << 4) | mant) & 0xff;
+export const PHRASES = [
+  { voice: 'en-us', text: 'Hello, I need help with my order.' },
+  { voice: 'en-gb', text: 'Of course. Could you give me the order number?' },
+  { voice: 'en-us', text: 'It is four five six seven.' },
+];
+export const LEAD_SILENCE_S = 1.0;
+export const GAP_SILENCE_S = 1.2;
+
+export function makeSampleWav(out) {
+  const dir = mkdtempSync(join(tmpdir(), 'kallglot-sample-'));
+  try {
+    const silence = (name, seconds) => {
+      const file = join(dir, name);
+      execFileSync('sox', ['-D', '-n', '-r', '22050', '-c', '1', '-b', '16', file, 'trim', '0', String(seconds)]);
+      return file;
+    };
+    const parts = [silence('lead.wav', LEAD_SILENCE_S)];
+    const gap = silence('gap.wav', GAP_SILENCE_S);
+    PHRASES.forEach(({ voice, text }, i) => {
+      const file = join(dir, `p${i}.wav`);
+      execFileSync('espeak-ng', ['-v', voice, '-s', '150', '-w', file, text]);
+      parts.push(file, gap);
+    });
+    execFileSync('sox', ['-D', ...parts, '-r', '8000', '-c', '1', '-e', 'mu-law', out]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
-const data = Buffer.alloc(n);
-for (let i = 0; i < n; i++) {
-  const t = i / rate;
-  const env = Math.sin(Math.PI * ((t * 2.5) % 1)) ** 2; // syllable-like envelope
-  data[i] = mulaw(Math.round(6000 * env * (Math.sin(2 * Math.PI * 220 * t) + 0.5 * Math.sin(2 * Math.PI * 660 * t))));
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const out = process.argv[2] ?? join(dirname(fileURLToPath(import.meta.url)), '..', 'packages', 'stream', 'examples', 'call.wav');
+  makeSampleWav(out);
+  console.log(`wrote ${out}`);
 }
-const header = Buffer.alloc(46);
-header.write('RIFF', 0);
-header.writeUInt32LE(38 + n, 4);
-header.write('WAVE', 8);
-header.write('fmt ', 12);
-header.writeUInt32LE(18, 16); // fmt chunk size (non-PCM formats carry cbSize)
-header.writeUInt16LE(7, 20); // WAVE_FORMAT_MULAW
-header.writeUInt16LE(1, 22); // mono
-header.writeUInt32LE(rate, 24);
-header.writeUInt32LE(rate, 28); // byte rate
-header.writeUInt16LE(1, 32); // block align
-header.writeUInt16LE(8, 34); // bits per sample
-header.writeUInt16LE(0, 36); // cbSize
-header.write('data', 38);
-header.writeUInt32LE(n, 42);
-const out = join(dirname(fileURLToPath(import.meta.url)), '..', 'packages', 'stream', 'examples', 'call.wav');
-writeFileSync(out, Buffer.concat([header, data]));
-console.log(`wrote ${out} (${header.length + n} bytes)`);

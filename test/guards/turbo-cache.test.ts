@@ -16,6 +16,7 @@ const EXPECTED: [string, string, string][] = [
   ['@kallglot/spec#bundle', 'packages/spec', 'dist'],
   ['@kallglot/client#generate', 'packages/client', 'src/generated'],
   ['@kallglot/stream#generate', 'packages/stream', 'src/generated'],
+  ['@kallglot/mock#generate', 'packages/mock', 'src/generated'],
   ['@kallglot/client#build', 'packages/client', 'dist'],
   ['@kallglot/stream#build', 'packages/stream', 'dist'],
   ['@kallglot/mock#build', 'packages/mock', 'dist'],
