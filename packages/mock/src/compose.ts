@@ -4,7 +4,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startDocsServer, type DocsServer } from './docs.js';
 import { SessionRegistry, type RegistryEvent } from './registry.js';
-import { startRestMock, type RestMock, type RestMockOptions } from './rest.js';
+import { startRestMock, type RestMock, type RestMockOptions } from './node/server.js';
 import type { FaultSpec, Scenario } from './scenario.js';
 import { startStreamMock, type StreamMock } from './stream.js';
 import { loadOpenApiModel, sendWebhook, type WebhookResult } from './webhook.js';

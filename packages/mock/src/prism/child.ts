@@ -154,7 +154,7 @@ export interface ForwardRequest {
   method: string;
   path: string;
   headers: Record<string, string>;
-  body?: Buffer;
+  body?: Uint8Array;
 }
 
 export interface ForwardOptions {
