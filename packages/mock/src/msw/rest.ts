@@ -29,7 +29,8 @@ async function readBounded(body: ReadableStream<Uint8Array>, limit: number): Pro
     if (done) break;
     size += value.length;
     if (size > limit) {
-      await reader.cancel().catch(() => undefined);
+      // Not awaited: cancelling one branch of a tee'd body (MSW clones requests) settles only once both are.
+      reader.cancel().catch(() => undefined);
       throw new BodyTooLarge();
     }
     chunks.push(value);

@@ -10,7 +10,7 @@ import { buildOpenApiModel, type OpenApiModel } from '../internal/openapi-model.
 import { readJson, resolveSpecPath } from '../internal/specs.js';
 import { createPipeline, type Pipeline } from '../pipeline/pipeline.js';
 import { createRestRules, MAX_BODY, type RestRules } from '../pipeline/rules.js';
-import { supervisePrism, type PrismSupervisor } from '../prism/child.js';
+import { supervisePrism, type PrismSupervisor } from '../prism/supervisor.js';
 import { createPrismBackend } from '../prism/forward.js';
 import { SessionRegistry } from '../registry.js';
 import { parseUrl, plainRequest, readBody, send, sendPlain, type ParsedUrl } from './http.js';

@@ -6,7 +6,8 @@ import type { OpenApiModel, OperationSpec } from '../internal/openapi-model.js';
 import type { JsonObject } from '../internal/schema.js';
 import type { HeaderBag } from '../pipeline/types.js';
 import type { SessionRegistry } from '../registry.js';
-import { UpstreamError, type PrismSupervisor, type UpstreamResponse } from './child.js';
+import { UpstreamError, type UpstreamResponse } from './child.js';
+import type { PrismSupervisor } from './supervisor.js';
 import { createRewriter } from './rewrite.js';
 import { preferWithExample, translateProblem } from './translate.js';
 
