@@ -1,7 +1,9 @@
 // The ONE request pipeline, over plain objects, used by the node:http and MSW adapters alike:
-//   route → auth → admit (rate) → credits → declared size → lazy body → idempotency → validate
-//   → engine | prism → envelope.
-// The body is read only after auth and the declared-size check: an unauthenticated upload is never read.
+//   route → auth → admit (rate) → credits → declared size → idempotency claim → lazy body → validate
+//   → idempotency replay → engine | prism → envelope.
+// The body is read only after auth and the declared-size check: an unauthenticated upload is never read. The
+// Idempotency-Key is claimed before the body arrives, so a retry sent while an upload is still in flight gets
+// 409 idempotency_conflict (as before); the replay itself is decided on the parsed body.
 // Stateless mode (and `Prefer: code=…`) answers from Prism's examples through the same steps, with the engine's
 // credits and idempotency records: there is one copy of each.
 import type { Engine, EngineResponse } from '../engine/index.js';
