@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { startMock, type MockOptions } from './mock.js';
+import { startMock, type MockOptions } from './compose.js';
 import type { FaultSpec } from './scenario.js';
 import { isSendableCloseCode } from './stream.js';
 import { loadOpenApiModel, sendWebhook, webhookEventTypes } from './webhook.js';

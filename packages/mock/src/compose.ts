@@ -1,10 +1,11 @@
-// startMock: REST mock + stream mock (+ docs site) over one sandbox engine, with signed webhooks and a control plane.
+// startMock (wiring only): REST mock + stream mock (+ docs site) over one sandbox engine, with signed webhooks, a
+// control plane, an optional state file and the ticker that runs due clock tasks.
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startDocsServer, type DocsServer } from './docs.js';
 import { SessionRegistry, type RegistryEvent } from './registry.js';
-import { startRestMock, type RestMock, type RestMockOptions } from './rest.js';
+import { startRestMock, type RestMock, type RestMockOptions } from './node/server.js';
 import type { FaultSpec, Scenario } from './scenario.js';
 import { startStreamMock, type StreamMock } from './stream.js';
 import { loadOpenApiModel, sendWebhook, type WebhookResult } from './webhook.js';
@@ -88,11 +89,7 @@ function writeAtomic(path: string, data: string) {
   renameSync(tmp, path);
 }
 
-export async function startMock(options: MockOptions = {}): Promise<RunningMock> {
-  const host = options.host ?? '127.0.0.1';
-  const log = options.log;
-  const stateless = options.stateless ?? false;
-  const docsPort = options.docsPort ?? 4012;
+function createEngine(options: MockOptions): Engine {
   const engine = new Engine({
     clock: { scale: options.timeScale ?? 1 },
     credits: options.credits,
@@ -106,23 +103,22 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
   if (restored) engine.load(JSON.parse(readFileSync(options.stateFile!, 'utf8')) as StateFile);
   // A restored state already holds what the seed put there on the first start.
   if (options.seed && !restored) engine.seed(readSeed(options.seed));
-  const registry = new SessionRegistry(engine);
-  const urls = [...(options.webhookUrls ?? []), ...(options.webhookUrl ? [options.webhookUrl] : [])];
-  const secret = options.webhookSecret ?? 'whsec_kallglot_mock';
-  const webhooks = new WebhookDispatcher(engine, { urls: stateless ? [] : urls, secret, log });
+  return engine;
+}
 
+/** The state file: saved after changes (coalesced: at most one write per 250 ms) and on close. */
+function statePersistence(engine: Engine, stateFile: string | undefined, log: (line: string) => void) {
   let saveTimer: NodeJS.Timeout | undefined;
   const saveState = () => {
-    if (!options.stateFile) return;
+    if (!stateFile) return;
     try {
-      writeAtomic(options.stateFile, JSON.stringify(engine.dump()));
+      writeAtomic(stateFile, JSON.stringify(engine.dump()));
     } catch (e) {
-      (log ?? console.error)(`state file not written: ${(e as Error).message}`);
+      log(`state file not written: ${(e as Error).message}`);
     }
   };
-  // Coalesce saves: at most one write per 250 ms of changes.
   const changed = () => {
-    if (!options.stateFile || saveTimer) return;
+    if (!stateFile || saveTimer) return;
     saveTimer = setTimeout(() => {
       saveTimer = undefined;
       saveState();
@@ -130,7 +126,109 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
     saveTimer.unref();
   };
   const offChanged = engine.onEvent(changed);
+  const stop = () => {
+    if (saveTimer) clearTimeout(saveTimer);
+    offChanged();
+    if (stateFile) saveState();
+  };
+  return { saveState, changed, stop };
+}
 
+/** The docs site, when there is one to serve; its real origins join the CORS list once it listens. */
+async function startDocs(options: MockOptions, host: string, docsPort: number, corsOrigins: Set<string>, log: (line: string) => void): Promise<DocsServer | undefined> {
+  const docsDir = options.docsDir === false ? undefined : (options.docsDir ?? (existsSync(DEFAULT_DOCS_DIR) ? DEFAULT_DOCS_DIR : undefined));
+  if (!docsDir) return undefined;
+  if (!existsSync(docsDir)) {
+    log(`docs directory ${docsDir} does not exist; docs server not started`);
+    return undefined;
+  }
+  const docs = await startDocsServer({ dir: docsDir, host, port: docsPort });
+  if (!options.corsOrigins) for (const h of ['127.0.0.1', 'localhost']) corsOrigins.add(`http://${h}:${docs.port}`);
+  return docs;
+}
+
+/** Stateless mode: lifecycle events become webhooks shaped like the spec's examples, sent with sendWebhook. */
+function statelessWebhooks(registry: SessionRegistry, options: MockOptions, urls: string[], secret: string, signal: AbortSignal): Promise<WebhookResult>[] {
+  const results: Promise<WebhookResult>[] = [];
+  const model = loadOpenApiModel(options.openapiPath);
+  registry.on('event', (ev: RegistryEvent) => {
+    if (!model.webhookExamples.has(ev.type)) return;
+    const s = ev.session;
+    const iso = (d?: Date) => (d ? d.toISOString().replace(/\.\d{3}Z$/, 'Z') : undefined);
+    const candidate: Record<string, unknown> = {
+      id: s.id,
+      session_id: s.id,
+      status: s.status,
+      mode: s.mode,
+      source_language: s.sourceLanguage,
+      target_language: s.targetLanguage,
+      metadata: s.metadata,
+      created_at: iso(s.createdAt),
+      started_at: iso(s.startedAt) ?? null,
+      ended_at: iso(s.endedAt) ?? null,
+    };
+    const exampleData = (model.webhookExamples.get(ev.type)?.data ?? {}) as Record<string, unknown>;
+    const data: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(candidate)) if (k in exampleData && v !== undefined) data[k] = v;
+    for (const url of urls) {
+      const p = sendWebhook({ url, event: ev.type, secret, model, data, timeScale: options.webhookTimeScale ?? 1, signal });
+      p.catch(() => undefined);
+      results.push(p);
+    }
+  });
+  return results;
+}
+
+/** The adapter, not the engine, owns real time: due clock tasks run every 50 ms. */
+function startTicker(engine: Engine, log: (line: string) => void): NodeJS.Timeout {
+  const ticker = setInterval(() => {
+    try {
+      engine.clock.runDue();
+    } catch (e) {
+      log(`clock task failed: ${(e as Error).message}`);
+    }
+  }, 50);
+  ticker.unref();
+  return ticker;
+}
+
+function restOptions(options: MockOptions, host: string, parts: { registry: SessionRegistry; engine: Engine; streamUrl: string; corsOrigins: Set<string>; webhooks: WebhookDispatcher; changed(): void }): RestMockOptions {
+  const { webhooks } = parts;
+  return {
+    host,
+    port: options.restPort ?? 4010,
+    openapiPath: options.openapiPath,
+    registry: parts.registry,
+    engine: parts.engine,
+    stateless: options.stateless ?? false,
+    streamBaseUrl: parts.streamUrl,
+    credits: options.credits,
+    rateLimit: options.rateLimit,
+    corsOrigins: parts.corsOrigins,
+    control: {
+      webhooks: (f) => webhooks.list(f),
+      sizes: () => ({ webhook_records: webhooks.size }),
+      changed: parts.changed,
+      reset: () => webhooks.clear(),
+    },
+    upstreamTimeoutMs: options.upstreamTimeoutMs,
+    log: options.log,
+  };
+}
+
+/** Start the whole sandbox: wiring only (engine, stream mock, REST mock, docs, webhooks, state file, ticker). */
+export async function startMock(options: MockOptions = {}): Promise<RunningMock> {
+  const host = options.host ?? '127.0.0.1';
+  const log = options.log;
+  const logLine = log ?? console.error;
+  const stateless = options.stateless ?? false;
+  const docsPort = options.docsPort ?? 4012;
+  const engine = createEngine(options);
+  const registry = new SessionRegistry(engine);
+  const urls = [...(options.webhookUrls ?? []), ...(options.webhookUrl ? [options.webhookUrl] : [])];
+  const secret = options.webhookSecret ?? 'whsec_kallglot_mock';
+  const webhooks = new WebhookDispatcher(engine, { urls: stateless ? [] : urls, secret, log });
+  const state = statePersistence(engine, options.stateFile, logLine);
   const stream = await startStreamMock({
     host,
     port: options.streamPort ?? 4011,
@@ -145,91 +243,26 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
     log,
   });
   engine.settings.streamBaseUrl = stream.url;
-  // The docs site's origins; with port 0 they are known only once the docs server listens (added below).
+  // The docs site's origins; with port 0 they are known only once the docs server listens (added in startDocs).
   const corsOrigins = new Set(options.corsOrigins ?? (docsPort ? [`http://127.0.0.1:${docsPort}`, `http://localhost:${docsPort}`] : []));
   let rest: RestMock;
   try {
-    const restOpts: RestMockOptions = {
-      host,
-      port: options.restPort ?? 4010,
-      openapiPath: options.openapiPath,
-      registry,
-      engine,
-      stateless,
-      streamBaseUrl: stream.url,
-      credits: options.credits,
-      rateLimit: options.rateLimit,
-      corsOrigins,
-      control: {
-        webhooks: (f) => webhooks.list(f),
-        sizes: () => ({ webhook_records: webhooks.size }),
-        changed,
-        reset: () => webhooks.clear(),
-      },
-      upstreamTimeoutMs: options.upstreamTimeoutMs,
-      log,
-    };
-    rest = await startRestMock(restOpts);
+    rest = await startRestMock(restOptions(options, host, { registry, engine, streamUrl: stream.url, corsOrigins, webhooks, changed: state.changed }));
   } catch (e) {
     await stream.close();
     throw e;
   }
   let docs: DocsServer | undefined;
-  const docsDir = options.docsDir === false ? undefined : (options.docsDir ?? (existsSync(DEFAULT_DOCS_DIR) ? DEFAULT_DOCS_DIR : undefined));
-  if (docsDir) {
-    if (!existsSync(docsDir)) {
-      (log ?? console.error)(`docs directory ${docsDir} does not exist; docs server not started`);
-    } else {
-      try {
-        docs = await startDocsServer({ dir: docsDir, host, port: docsPort });
-        if (!options.corsOrigins) for (const h of ['127.0.0.1', 'localhost']) corsOrigins.add(`http://${h}:${docs.port}`);
-      } catch (e) {
-        await rest.close();
-        await stream.close();
-        throw e;
-      }
-    }
+  try {
+    docs = await startDocs(options, host, docsPort, corsOrigins, logLine);
+  } catch (e) {
+    await rest.close();
+    await stream.close();
+    throw e;
   }
-  // The adapter, not the engine, owns real time: due clock tasks run every 50 ms.
-  const ticker = setInterval(() => {
-    try {
-      engine.clock.runDue();
-    } catch (e) {
-      (log ?? console.error)(`clock task failed: ${(e as Error).message}`);
-    }
-  }, 50);
-  ticker.unref();
-
-  const webhookResults: Promise<WebhookResult>[] = [];
+  const ticker = startTicker(engine, logLine);
   const controller = new AbortController();
-  if (stateless && urls.length) {
-    const model = loadOpenApiModel(options.openapiPath);
-    registry.on('event', (ev: RegistryEvent) => {
-      if (!model.webhookExamples.has(ev.type)) return;
-      const s = ev.session;
-      const iso = (d?: Date) => (d ? d.toISOString().replace(/\.\d{3}Z$/, 'Z') : undefined);
-      const candidate: Record<string, unknown> = {
-        id: s.id,
-        session_id: s.id,
-        status: s.status,
-        mode: s.mode,
-        source_language: s.sourceLanguage,
-        target_language: s.targetLanguage,
-        metadata: s.metadata,
-        created_at: iso(s.createdAt),
-        started_at: iso(s.startedAt) ?? null,
-        ended_at: iso(s.endedAt) ?? null,
-      };
-      const exampleData = (model.webhookExamples.get(ev.type)?.data ?? {}) as Record<string, unknown>;
-      const data: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(candidate)) if (k in exampleData && v !== undefined) data[k] = v;
-      for (const url of urls) {
-        const p = sendWebhook({ url, event: ev.type, secret, model, data, timeScale: options.webhookTimeScale ?? 1, signal: controller.signal });
-        p.catch(() => undefined);
-        webhookResults.push(p);
-      }
-    });
-  }
+  const webhookResults = stateless && urls.length ? statelessWebhooks(registry, options, urls, secret, controller.signal) : [];
 
   return {
     urls: { rest: rest.url, stream: stream.url, docs: docs?.url, health: `${rest.url}/health`, control: `${rest.url}/_mock` },
@@ -240,13 +273,11 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
     engine,
     webhooks,
     webhookResults,
-    saveState,
+    saveState: state.saveState,
     async close() {
       controller.abort();
       clearInterval(ticker);
-      if (saveTimer) clearTimeout(saveTimer);
-      offChanged();
-      if (options.stateFile) saveState();
+      state.stop();
       webhooks.close();
       await Promise.allSettled([rest.close(), stream.close(), docs?.close()]);
     },
