@@ -8,9 +8,12 @@ import { buildAsyncApiModel, CLIENT_TYPES, type AsyncApiModel } from './internal
 import { readJson, resolveSpecPath } from './internal/specs.js';
 import { SessionRegistry, type IssuedToken } from './registry.js';
 import { BUILTIN_SCENARIOS_DIR, loadScenarios, resolveScenario, type FaultSpec, type Scenario } from './scenario.js';
-import { badCloseCodes, createStreamProtocol, type StreamConnection, type StreamPort } from './core/stream-protocol.js';
+import { badCloseCodes } from './stream/faults.js';
+import { createStreamProtocol } from './stream/protocol.js';
+import type { StreamConnection, StreamPort } from './stream/types.js';
 
-export { badCloseCodes, INVALID_FRAME_BURST, INVALID_FRAME_RATE, isSendableCloseCode, MAX_BUFFERED_BYTES } from './core/stream-protocol.js';
+export { badCloseCodes, isSendableCloseCode } from './stream/faults.js';
+export { INVALID_FRAME_BURST, INVALID_FRAME_RATE, MAX_BUFFERED_BYTES } from './stream/backpressure.js';
 
 export const MAX_PAYLOAD = 64 * 1024;
 

@@ -2,7 +2,8 @@
 // the same engine as kallglot-mock. Browser-safe: nothing in this import graph touches a Node built-in.
 import type { RequestHandler, WebSocketHandler } from 'msw';
 import { createRestRules } from '../core/rest.js';
-import { createStreamProtocol, type ConnectOverrides } from '../core/stream-protocol.js';
+import { createStreamProtocol } from '../stream/protocol.js';
+import type { ConnectOverrides } from '../stream/types.js';
 import { Clock, Engine, type EngineOptions, type SeedFixture } from '../engine/index.js';
 import type { ClockOptions } from '../engine/clock.js';
 import { SessionRegistry } from '../registry.js';
