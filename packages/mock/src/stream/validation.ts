@@ -12,6 +12,8 @@ export type ClientFrame =
 // Decoded audio is not kept: one scratch buffer, big enough for the largest frame a transport lets through (64 KiB).
 const scratch = new Int16Array(64 * 1024);
 
+const BAD_PAYLOAD: ClientFrame = { ok: false, prefs: ['invalid_audio_format'], message: 'audio.payload must be base64-encoded μ-law bytes within the documented size.', param: 'audio.payload' };
+
 function schemaError(errors: ValidationError[]): ClientFrame {
   const e = pickAjvError(errors);
   const param = paramFromAjvError(e);
@@ -27,6 +29,8 @@ export function readClientFrame(text: string): ClientFrame {
   if (d.ok) {
     const m = d.message;
     if (m.type !== 'audio.input') return { ok: true, type: m.type };
+    // Stricter than the decoder, which (like Node's) also takes unpadded base64: the sandbox must not flatter.
+    if ((m.audio.payload.length & 3) !== 0) return BAD_PAYLOAD;
     return { ok: true, type: 'audio.input', payload: m.audio.payload, bytes: d.pcm!.length, speaker: m.speaker };
   }
   if (d.errors?.length) return schemaError(d.errors);
@@ -36,7 +40,7 @@ export function readClientFrame(text: string): ClientFrame {
     case 'unknown_message_type':
       return { ok: false, prefs: ['unknown_message_type', 'unsupported_message_type', 'invalid_message'], message: d.detail, param: 'type' };
     case 'invalid_audio_format':
-      return { ok: false, prefs: ['invalid_audio_format'], message: 'audio.payload must be base64-encoded μ-law bytes within the documented size.', param: 'audio.payload' };
+      return BAD_PAYLOAD;
     default:
       return { ok: false, prefs: ['invalid_message'], message: d.detail, param: 'type' };
   }
