@@ -83,6 +83,7 @@ export function createStreamProtocol(options: StreamProtocolOptions): StreamProt
     /** Close code for a frame over `maxPayload`. */
     tooBigCode: frames.closeCode('message_too_big', 1009),
     live: ctx.live,
+    closeCode: frames.closeCode,
     /** Stop following the registry (the adapter is closing). */
     dispose() {
       registry.off('event', onRegistryEvent);

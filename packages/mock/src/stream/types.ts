@@ -78,5 +78,7 @@ export interface StreamProtocol {
   readonly live: Map<string, Set<StreamConnection>>;
   readonly maxPayload: number;
   readonly tooBigCode: number;
+  /** The document's close code for `name` (the taxonomy), or `fallback`. */
+  closeCode(name: string, fallback: number): number;
   dispose(): void;
 }
