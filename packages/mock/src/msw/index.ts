@@ -1,7 +1,8 @@
 // @kallglot/mock/msw — the sandbox in-process: MSW 2 handlers for every REST operation and the stream, over
 // the same engine as kallglot-mock. Browser-safe: nothing in this import graph touches a Node built-in.
 import type { RequestHandler, WebSocketHandler } from 'msw';
-import { createStreamProtocol, type ConnectOverrides } from '../core/stream-protocol.js';
+import { createStreamProtocol } from '../stream/protocol.js';
+import type { ConnectOverrides } from '../stream/types.js';
 import { Clock, Engine, type EngineOptions, type SeedFixture } from '../engine/index.js';
 import type { ClockOptions } from '../engine/clock.js';
 import { SessionRegistry } from '../registry.js';
