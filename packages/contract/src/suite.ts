@@ -432,10 +432,14 @@ export async function runSuite(o: SuiteOptions): Promise<SuiteReport> {
           const i = queue.findIndex(pred);
           if (i >= 0) return queue.splice(i, 1)[0];
           if (closeInfo || Date.now() > deadline) return undefined;
+          // The wait timer is cleared as soon as a frame or the close arrives: a leftover timer would keep
+          // the process alive for the whole --timeout after the report is written.
+          let timer: NodeJS.Timeout | undefined;
           await new Promise<void>((r) => {
             waiter = r;
-            setTimeout(r, Math.max(0, deadline - Date.now()));
+            timer = setTimeout(r, Math.max(0, deadline - Date.now()));
           });
+          clearTimeout(timer);
           waiter = undefined;
         }
       }
