@@ -3,7 +3,7 @@
 // get a 4xx; a replay of a delivery id is sent and its answer reported (the docs recommend dedupe by
 // Kallglot-Webhook-Id).
 import { randomBytes } from 'node:crypto';
-import { signWebhook } from '@kallglot/client';
+import { webhookDeliveryHeaders } from '@kallglot/client';
 import { loadContract, type Json, type SpecPaths } from './internal/contract.js';
 import { webhookExample } from './internal/examples.js';
 import { junitXml } from './report.js';
@@ -66,12 +66,8 @@ export async function runWebhookTests(o: WebhookTestOptions): Promise<WebhookRep
       return -1;
     }
   }
-  const signed = async (raw: string, t = now(), secret = o.secret) => ({
-    'Kallglot-Signature': await signWebhook({ payload: raw, secret, timestamp: t }),
-    'Kallglot-Webhook-Id': rid('wh_del_'),
-    'Kallglot-Retry-Count': '0',
-    'Kallglot-Original-Timestamp': String(t),
-  });
+  // The delivery headers as the API sends them, from the one builder in @kallglot/client.
+  const signed = (raw: string, t = now(), secret = o.secret) => webhookDeliveryHeaders({ payload: raw, secret, timestamp: t, deliveryId: rid('wh_del_'), originalTimestamp: t });
   const judge = (name: string, expected: '2xx' | '4xx', status: number, detail?: string) => {
     const ok = expected === '2xx' ? status >= 200 && status < 300 : status >= 400 && status < 500;
     cases.push({ case: name, expected, got: status < 0 ? 'no answer' : String(status), verdict: ok ? 'pass' : 'fail', ...(detail ? { detail } : {}) });

@@ -1,11 +1,14 @@
 export { startMock, DEFAULT_DOCS_DIR, type MockOptions, type RunningMock } from './mock.js';
 export { startRestMock, type RestMock, type RestMockOptions } from './rest.js';
 export { startStreamMock, MAX_PAYLOAD, type StreamMock, type StreamMockOptions } from './stream.js';
-export { sendWebhook, buildWebhookEvent, webhookEventTypes, loadOpenApiModel, RETRY_SCHEDULE_MS, type SendWebhookOptions, type WebhookResult, type WebhookAttempt } from './webhook.js';
+export { sendWebhook, WebhookDeadlineError, type SendWebhookOptions, type WebhookResult, type WebhookAttempt } from './webhooks/send.js';
+export { buildWebhookEvent, webhookEventTypes } from './webhooks/events.js';
+export { RETRY_SCHEDULE_MS } from './webhooks/retry.js';
+export { loadOpenApiModel } from './internal/load-openapi-model.js';
 export { startDocsServer, type DocsServer } from './docs.js';
 export { SessionRegistry, TOKEN_PATTERN, type MockSession, type IssuedToken, type RegistryEvent } from './registry.js';
 export { loadScenarios, loadScenarioFile, resolveScenario, BUILTIN_SCENARIOS_DIR, type Scenario, type Utterance, type FaultSpec } from './scenario.js';
 export { Engine, Clock, ApiFailure, canonicalJson, IDEMPOTENT_OPS, type EngineOptions, type EngineEvent, type EngineRequest, type EngineResponse, type SeedFixture, type StateFile } from './engine/index.js';
-export { WebhookDispatcher, type WebhookRecord, type Delivery } from './webhooks.js';
+export { WebhookDispatcher, type WebhookRecord, type Delivery } from './webhooks/dispatcher.js';
 export { createMockControl, type MockControl, type MockClockState, type MockWebhookRecord, type MockStateSnapshot, type MockSeedFixture } from './control-client.js';
 export { STREAM_MOCK_TENANT } from './registry.js';
