@@ -5,8 +5,8 @@ import { dirname, resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { loadContract } from './internal/contract.js';
 import { createMasker, type Masker } from './internal/mask.js';
-import { formatProxySummary, proxyFailed, proxyJUnit, startProxy } from './proxy.js';
-import { formatJUnit, formatText, hasViolation } from './report.js';
+import { startProxy } from './proxy.js';
+import { formatJUnit, formatProxySummary, formatText, hasViolation, proxyFailed, proxyJUnit } from './report.js';
 import { ConnectionError } from './suite.js';
 import { runContractTest, UsageError } from './test-command.js';
 import { formatWebhookTable, runWebhookTests, webhookJUnit, WebhookTargetError } from './webhooks.js';
@@ -44,7 +44,8 @@ test options:
 proxy options:
   --upstream URL (KALLGLOT_BASE_URL)  --stream-upstream URL (KALLGLOT_STREAM_URL)  --port N (default 4020)
   --host H (default 127.0.0.1)  --fail-on-violation  --strict  --allow-ws  --timeout MS (default 30000)
-  --max-body BYTES (request, default 1048576)  --json FILE  --junit FILE (summary written on exit)
+  --max-body BYTES (request, default 1048576)  --max-response-body BYTES (default 16777216)
+  --body-timeout MS (request body, default 10000)  --json FILE  --junit FILE (summary written on exit)
 
 webhooks options:
   --target URL  --secret S (KALLGLOT_WEBHOOK_SECRET)  --timeout MS  --json  --junit FILE
@@ -77,6 +78,8 @@ const OPTIONS: Record<string, ParseArgsConfig['options']> = {
     'fail-on-violation': { type: 'boolean' },
     'allow-ws': { type: 'boolean' },
     'max-body': { type: 'string' },
+    'max-response-body': { type: 'string' },
+    'body-timeout': { type: 'string' },
     json: { type: 'string' },
   },
   webhooks: { ...common, target: { type: 'string' }, secret: { type: 'string' }, json: { type: 'boolean' } },
@@ -192,6 +195,8 @@ export async function main(argv: string[] = process.argv.slice(2), env: NodeJS.P
       strict,
       allowWs: !!values['allow-ws'],
       maxRequestBytes: int('max-body'),
+      maxResponseBytes: int('max-response-body'),
+      bodyTimeoutMs: int('body-timeout'),
       timeoutMs: int('timeout'),
       log: err,
     }).catch((e: Error & { code?: string }) => {
