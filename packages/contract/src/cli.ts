@@ -44,7 +44,7 @@ test options:
 proxy options:
   --upstream URL (KALLGLOT_BASE_URL)  --stream-upstream URL (KALLGLOT_STREAM_URL)  --port N (default 4020)
   --host H (default 127.0.0.1)  --fail-on-violation  --strict  --allow-ws  --timeout MS (default 30000)
-  --max-body BYTES (request, default 1048576)  --max-response-body BYTES (default 16777216)
+  --max-body BYTES (request, default 1048576)  --max-response-body BYTES (default 8388608)
   --body-timeout MS (request body, default 10000)  --json FILE  --junit FILE (summary written on exit)
 
 webhooks options:

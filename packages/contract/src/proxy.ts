@@ -34,7 +34,7 @@ export interface ProxyOptions {
   allowWs?: boolean;
   /** Request bodies over this get 413 (declared: before a byte is read). Default 1 MiB. */
   maxRequestBytes?: number;
-  /** Upstream responses over this get 502; the upstream read is aborted at the cap. Default 16 MiB. */
+  /** Upstream responses over this get 502; the upstream read is aborted at the cap. Default 8 MiB. */
   maxResponseBytes?: number;
   /** A request body must be complete this long after its headers, else 408. Default 10 s. */
   bodyTimeoutMs?: number;

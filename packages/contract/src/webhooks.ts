@@ -4,7 +4,7 @@
 // Kallglot-Webhook-Id).
 import { randomBytes } from 'node:crypto';
 import { webhookDeliveryHeaders } from '@kallglot/client';
-import { loadContract, type Json, type SpecPaths } from './internal/contract.js';
+import { loadContract, type SpecPaths } from './internal/contract.js';
 import { webhookExample } from './internal/examples.js';
 import { junitXml } from './report.js';
 

@@ -6,7 +6,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 /** Request bodies over this are refused with 413 (`--max-body`). */
 export const DEFAULT_MAX_REQUEST_BYTES = 1024 * 1024;
 /** Upstream responses over this are refused with 502 and the upstream read is aborted (`maxResponseBytes`). */
-export const DEFAULT_MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
+export const DEFAULT_MAX_RESPONSE_BYTES = 8 * 1024 * 1024;
 /** A request body must have arrived this long after its headers, else 408 (`bodyTimeoutMs`). */
 export const DEFAULT_BODY_TIMEOUT_MS = 10_000;
 
