@@ -80,7 +80,13 @@ export async function startProxy(o: ProxyOptions): Promise<RunningProxy> {
     observer: o.observer,
     log,
   };
-  const server = createServer(createHttpHandler(ctx));
+  const handler = createHttpHandler(ctx);
+  const server = createServer(handler);
+  // `Expect: 100-continue`: a body declared too large is refused without inviting it (the handler answers 413).
+  server.on('checkContinue', (req, res) => {
+    if (!(Number(req.headers['content-length']) > ctx.maxRequestBytes)) res.writeContinue();
+    handler(req, res);
+  });
   server.requestTimeout = ctx.timeoutMs + ctx.bodyTimeoutMs + 5000;
   server.headersTimeout = 15_000;
   const stream = createStreamHalf(ctx);

@@ -130,6 +130,17 @@ describe('the proxy bounds request bodies and upstream responses', { timeout: 60
     }
   });
 
+  it('Expect: 100-continue with an oversized Content-Length: 413 and no 100 Continue', async () => {
+    const proxy = await startProxy({ upstream: mock.urls.rest });
+    try {
+      const r = await raw(Number(new URL(proxy.url).port), (s) => s.write(`POST /v1/agents HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nExpect: 100-continue\r\nContent-Length: 52428800\r\n\r\n`));
+      expect(r.text).toMatch(/^HTTP\/1\.1 413 /);
+      expect(r.text).not.toContain('100 Continue');
+    } finally {
+      await proxy.close();
+    }
+  });
+
   it('a chunked body is cut at the limit with 413 and the connection closed', async () => {
     const proxy = await startProxy({ upstream: mock.urls.rest, maxRequestBytes: 64 * 1024 });
     try {

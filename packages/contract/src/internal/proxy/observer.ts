@@ -1,7 +1,8 @@
 // The proxy's observer hook: what went through it, for a recorder (e.g. a HAR writer). Every callback is
 // optional and called synchronously after the fact; a throwing observer is logged and never breaks traffic.
 // Bodies and frames are the bytes the client sent and got (responses after the proxy's stream.url rewrite).
-// Secrets are NOT masked here: a recorder must mask what it writes.
+// Secrets are NOT masked here: a recorder must mask what it writes. The proxy does not carry webhooks (they go
+// from the API to your endpoint, not through it), so there is no webhook callback.
 
 export interface ObservedHttpExchange {
   request: { method: string; url: string; headers: Record<string, string>; body: Buffer };
