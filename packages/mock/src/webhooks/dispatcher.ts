@@ -48,6 +48,8 @@ export class WebhookDispatcher {
   private readonly entries: BoundedMap<string, Entry>;
   private readonly off: () => void;
   private closed = false;
+  /** Signatures are made one after another, so posts start in the order the events happened. */
+  private signing: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly engine: Engine,
@@ -77,7 +79,9 @@ export class WebhookDispatcher {
 
   private async post(e: Entry, url: string, attempt: number): Promise<void> {
     const d: Delivery = { url, attempt: attempt + 1, retry_count: attempt, at: new Date(this.engine.clock.now()).toISOString() };
-    Object.assign(d, await postDelivery(url, e.delivery, this.opts.secret, attempt, this.opts.timeoutMs ?? 30_000));
+    const headers = this.signing.then(() => deliveryHeaders(e.delivery, this.opts.secret, attempt));
+    this.signing = headers.catch(() => undefined);
+    Object.assign(d, await postDelivery(url, e.delivery, this.opts.secret, attempt, this.opts.timeoutMs ?? 30_000, undefined, headers));
     if (e.record.deliveries.length < 64) e.record.deliveries.push(d);
     if (!isSuccess(d) && attempt + 1 < maxAttempts(this.opts.maxAttempts) && !this.closed) {
       this.engine.clock.schedule(this.engine.clock.now() + RETRY_SCHEDULE_MS[attempt + 1]!, 'webhook.retry', { eventId: e.record.id, url, attempt: attempt + 1 });

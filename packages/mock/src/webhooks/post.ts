@@ -7,11 +7,15 @@ export interface AttemptOutcome {
   error?: string;
 }
 
-export async function postDelivery(url: string, d: WebhookDelivery, secret: string, retryCount: number, timeoutMs: number, signal?: AbortSignal): Promise<AttemptOutcome> {
+/**
+ * Signs and posts attempt `retryCount` of a delivery. `headers`, when given, are this attempt's headers built
+ * beforehand (a sender that must start its posts in event order signs in order, then posts).
+ */
+export async function postDelivery(url: string, d: WebhookDelivery, secret: string, retryCount: number, timeoutMs: number, signal?: AbortSignal, headers?: Promise<Record<string, string>>): Promise<AttemptOutcome> {
   try {
-    const headers = await deliveryHeaders(d, secret, retryCount);
+    headers ??= deliveryHeaders(d, secret, retryCount);
     const timeout = AbortSignal.timeout(timeoutMs);
-    const res = await fetch(url, { method: 'POST', headers, body: d.body, signal: signal ? AbortSignal.any([signal, timeout]) : timeout });
+    const res = await fetch(url, { method: 'POST', headers: await headers, body: d.body, signal: signal ? AbortSignal.any([signal, timeout]) : timeout });
     await res.arrayBuffer().catch(() => undefined);
     return { status: res.status };
   } catch (e) {
