@@ -8,9 +8,10 @@ import { SessionRegistry, type RegistryEvent } from './registry.js';
 import { startRestMock, type RestMock, type RestMockOptions } from './node/server.js';
 import type { FaultSpec, Scenario } from './scenario.js';
 import { startStreamMock, type StreamMock } from './stream.js';
-import { loadOpenApiModel, sendWebhook, type WebhookResult } from './webhook.js';
+import { loadOpenApiModel } from './internal/load-openapi-model.js';
+import { sendWebhook, type WebhookResult } from './webhooks/send.js';
 import { Engine, type EngineOptions, type SeedFixture, type StateFile } from './engine/index.js';
-import { WebhookDispatcher } from './webhooks.js';
+import { WebhookDispatcher } from './webhooks/dispatcher.js';
 
 /** docs/dist next to this package in the monorepo. */
 export const DEFAULT_DOCS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'docs', 'dist');

@@ -8,8 +8,9 @@ export { SessionRegistry, TOKEN_PATTERN, STREAM_MOCK_TENANT, type MockSession, t
 /** Stream scenarios: load files, resolve names, the built-in directory. */
 export { loadScenarios, loadScenarioFile, resolveScenario, BUILTIN_SCENARIOS_DIR } from './scenario.js';
 /** The webhook dispatcher startMock uses, and the event builder `sendWebhook` uses. */
-export { WebhookDispatcher, type WebhookRecord, type Delivery } from './webhooks.js';
-export { buildWebhookEvent, loadOpenApiModel } from './webhook.js';
+export { WebhookDispatcher, type WebhookRecord, type Delivery } from './webhooks/dispatcher.js';
+export { buildWebhookEvent } from './webhooks/events.js';
+export { loadOpenApiModel } from './internal/load-openapi-model.js';
 /** Largest stream frame the mock accepts. */
 export { MAX_PAYLOAD } from './stream.js';
 /** The REST request pipeline over plain objects (what the node and MSW adapters call). */

@@ -8,7 +8,10 @@ export { startRestMock, type RestMock, type RestMockOptions } from './node/serve
 /** Start only the stream mock (WebSocket server speaking the AsyncAPI protocol). */
 export { startStreamMock, type StreamMock, type StreamMockOptions } from './stream.js';
 /** Send one signed webhook (with the documented retry schedule) to a receiver you are testing. */
-export { sendWebhook, webhookEventTypes, RETRY_SCHEDULE_MS, type SendWebhookOptions, type WebhookResult, type WebhookAttempt } from './webhook.js';
+export { sendWebhook, WebhookDeadlineError, type SendWebhookOptions, type WebhookResult, type WebhookAttempt } from './webhooks/send.js';
+/** The documented webhook event types, and the retry schedule the sandbox follows. */
+export { webhookEventTypes } from './webhooks/events.js';
+export { RETRY_SCHEDULE_MS } from './webhooks/retry.js';
 /** Serve a built docs site (the playground talks to the local mock). */
 export { startDocsServer, type DocsServer } from './docs.js';
 /** A typed client for a running mock's control plane (`/_mock/`: reset, state, seed, clock, webhooks). */

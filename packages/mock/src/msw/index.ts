@@ -12,9 +12,9 @@ import { overrideHandler, toConnectOverrides, type OverrideKey, type OverrideOpt
 import { restHandlers } from './rest.js';
 import { BUILTIN_SCENARIOS, contractModels, DEFAULT_SCENARIO } from './specs.js';
 import { streamHandler } from './stream.js';
-import { WebhookSink, type DeliveredWebhook } from './webhooks.js';
+import { WebhookSink, type DeliveredWebhook } from '../webhooks/sink.js';
 
-export type { DeliveredWebhook } from './webhooks.js';
+export type { DeliveredWebhook } from '../webhooks/sink.js';
 export type { OverrideKey, OverrideResolver, OverrideReply, OverrideOptions, StreamScenario, ScriptedTurn, StreamCloseCode } from './overrides.js';
 
 export const DEFAULT_MSW_BASE_URL = 'https://api.kallglot.com';
