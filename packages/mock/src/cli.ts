@@ -8,6 +8,7 @@ import { isSendableCloseCode } from './stream.js';
 import { loadOpenApiModel } from './internal/load-openapi-model.js';
 import { webhookEventTypes } from './webhooks/events.js';
 import { sendWebhook } from './webhooks/send.js';
+import { simulationBanner } from './audio/banner.js';
 
 // The help text lives next to the bin, so `kallglot-mock --help` works before a build.
 const USAGE = readFileSync(fileURLToPath(new URL('../bin/usage.txt', import.meta.url)), 'utf8').trimEnd();
@@ -121,6 +122,7 @@ async function serve(argv: string[]): Promise<number> {
       'close-after-ms': { type: 'string' },
       'malformed-every': { type: 'string' },
       'allow-url-faults': { type: 'boolean' },
+      'strict-audio': { type: 'boolean' },
       'upstream-timeout-ms': { type: 'string' },
       'webhook-url': { type: 'string', multiple: true },
       'webhook-secret': { type: 'string' },
@@ -170,6 +172,7 @@ async function serve(argv: string[]): Promise<number> {
     faults,
     acceptUnknownTokens: !values['strict-tokens'],
     allowUrlFaults: values['allow-url-faults'] ?? false,
+    strictAudio: values['strict-audio'] ?? false,
     upstreamTimeoutMs: int('upstream-timeout-ms', values['upstream-timeout-ms']),
     webhookUrls: values['webhook-url'],
     webhookSecret: values['webhook-secret'],
@@ -207,6 +210,7 @@ async function serve(argv: string[]): Promise<number> {
       `  Health  ${u.health}`,
     ];
     console.log(lines.join('\n'));
+    console.log(simulationBanner(opts.strictAudio ?? false));
   }
   return new Promise<number>((resolve) => {
     let stopping = false;

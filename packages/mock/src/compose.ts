@@ -12,6 +12,7 @@ import { loadOpenApiModel } from './internal/load-openapi-model.js';
 import { sendWebhook, type WebhookResult } from './webhooks/send.js';
 import { Engine, type EngineOptions, type SeedFixture, type StateFile } from './engine/index.js';
 import { WebhookDispatcher } from './webhooks/dispatcher.js';
+import { diagnosticsStoreFor } from './audio/diagnostics-store.js';
 
 /** docs/dist next to this package in the monorepo. */
 export const DEFAULT_DOCS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'docs', 'dist');
@@ -61,6 +62,8 @@ export interface MockOptions {
   openapiPath?: string;
   asyncapiPath?: string;
   selfCheck?: boolean;
+  /** Answer broken audio with `session.error` `invalid_audio_format` (see StreamMockOptions.strictAudio). Default false. */
+  strictAudio?: boolean;
   log?: (line: string) => void;
 }
 
@@ -208,9 +211,12 @@ function restOptions(options: MockOptions, host: string, parts: { registry: Sess
     corsOrigins: parts.corsOrigins,
     control: {
       webhooks: (f) => webhooks.list(f),
-      sizes: () => ({ webhook_records: webhooks.size }),
+      sizes: () => ({ webhook_records: webhooks.size, diagnosed_sessions: diagnosticsStoreFor(parts.engine).size }),
       changed: parts.changed,
-      reset: () => webhooks.clear(),
+      reset: () => {
+        webhooks.clear();
+        diagnosticsStoreFor(parts.engine).clear();
+      },
     },
     upstreamTimeoutMs: options.upstreamTimeoutMs,
     log: options.log,
@@ -241,6 +247,7 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
     acceptUnknownTokens: options.acceptUnknownTokens,
     allowUrlFaults: options.allowUrlFaults,
     selfCheck: options.selfCheck,
+    strictAudio: options.strictAudio,
     log,
   });
   engine.settings.streamBaseUrl = stream.url;

@@ -29,6 +29,18 @@ export interface MockSeedFixture {
   tenants?: Record<string, { credits?: number; agents?: Record<string, unknown>[]; sessions?: Record<string, unknown>[] }>;
 }
 
+export interface MockAudioDiagnostic {
+  code: 'wav_header' | 'too_fast' | 'pcm16_bytes' | 'frame_duration';
+  /** True for the problems `--strict-audio` answers with `session.error` `invalid_audio_format`. */
+  fatal: boolean;
+  message: string;
+  sequence?: number;
+  /** Audio received when it showed, in ms. */
+  audio_ms: number;
+  session_id: string;
+  at: string;
+}
+
 export interface MockControl {
   reset(): Promise<void>;
   state(opts?: { full?: boolean }): Promise<MockStateSnapshot>;
@@ -36,6 +48,8 @@ export interface MockControl {
   clock(): Promise<MockClockState>;
   advance(ms: number): Promise<MockClockState & { tasks_run: number }>;
   webhooks(filter?: { sessionId?: string; type?: string }): Promise<MockWebhookRecord[]>;
+  /** The audio diagnostics the stream kept for a session (`GET /_mock/sessions/{id}/diagnostics`). */
+  diagnostics(sessionId: string): Promise<MockAudioDiagnostic[]>;
 }
 
 /** `baseUrl` is the REST mock's URL (e.g. http://127.0.0.1:4010). */
@@ -64,5 +78,6 @@ export function createMockControl(baseUrl: string, fetchImpl: typeof fetch = fet
       const s = q.toString();
       return (await call<{ data: MockWebhookRecord[] }>('GET', `/webhooks${s ? `?${s}` : ''}`)).data;
     },
+    diagnostics: async (sessionId) => (await call<{ data: MockAudioDiagnostic[] }>('GET', `/sessions/${encodeURIComponent(sessionId)}/diagnostics`)).data,
   };
 }

@@ -3,6 +3,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Engine, SeedFixture } from './engine/index.js';
 import type { ApiError, ErrorVocabulary } from './internal/errors.js';
+import { sessionDiagnosticsRoute } from './control/session-diagnostics.js';
 
 export interface ControlHooks {
   /** Recorded webhook events, optionally for one session. */
@@ -53,6 +54,8 @@ export async function handleControl(c: ControlRequest): Promise<void> {
     return undefined;
   };
   const route = `${c.method} ${c.url.pathname.replace(/\/$/, '')}`;
+  const diagnostics = sessionDiagnosticsRoute(c.method, c.url.pathname, engine);
+  if (diagnostics) return diagnostics.status === 200 ? json(200, diagnostics.body) : fail(404, diagnostics.message, 'session_id');
   try {
     switch (route) {
       case 'POST /_mock/reset':

@@ -29,6 +29,8 @@ export interface Scenario {
   name: string;
   description?: string;
   loop?: boolean;
+  /** `voice` (default): turns follow the voice activity of the audio received. `scripted`: each utterance's `audio_ms` of any audio. */
+  timing?: 'voice' | 'scripted';
   default_languages?: { source_language?: string | null; target_language?: string | null };
   utterances: Utterance[];
   faults?: FaultSpec;

@@ -4,6 +4,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import { loadVad } from './audio/fvad.js';
 import { buildAsyncApiModel, CLIENT_TYPES, type AsyncApiModel } from './internal/asyncapi-model.js';
 import { readJson, resolveSpecPath } from './internal/specs.js';
 import { SessionRegistry, type IssuedToken } from './registry.js';
@@ -50,6 +51,12 @@ export interface StreamMockOptions {
   idleTimeoutMs?: number;
   /** Validate every outgoing frame against the spec and log violations (cost: one Ajv call per frame). */
   selfCheck?: boolean;
+  /**
+   * Answer the first broken audio frame (a WAV header, audio far faster than 8 kHz real time, 16-bit PCM bytes)
+   * with `session.error` `invalid_audio_format`. Default false: the problem is logged and kept for
+   * `GET /_mock/sessions/{id}/diagnostics`. CLI: `--strict-audio`.
+   */
+  strictAudio?: boolean;
   log?: (line: string) => void;
 }
 
@@ -98,6 +105,7 @@ function protocolFor(options: StreamMockOptions, model: AsyncApiModel, registry:
     faults: options.faults,
     idleTimeoutMs: options.idleTimeoutMs,
     selfCheck: options.selfCheck,
+    strictAudio: options.strictAudio,
     log,
   });
 }
@@ -175,6 +183,8 @@ export async function startStreamMock(options: StreamMockOptions = {}): Promise<
   const host = options.host ?? '127.0.0.1';
   const log = options.log ?? ((l: string) => process.stderr.write(`[kallglot-mock stream] ${l}\n`));
   const model = buildAsyncApiModel(readJson(resolveSpecPath('asyncapi.json', options.asyncapiPath)));
+  // Every connection runs the voice-activity detector: load it before the first one.
+  await loadVad();
   const registry = options.registry ?? new SessionRegistry();
   const scenarios = loadScenarios([BUILTIN_SCENARIOS_DIR, ...(options.scenarioDirs ?? [])]);
   const protocol = protocolFor(options, model, registry, scenarios, log);

@@ -6,7 +6,7 @@ import { createKallglotClient, verifyWebhook } from '@kallglot/client';
 import { chunkFrames, connectStream, wavToMulaw8k } from '@kallglot/stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMock, type RunningMock } from '../src/index.js';
-import { makeWav } from './helpers/audio.js';
+import { SAMPLE_WAV } from './helpers/audio.js';
 import { connect } from './helpers/ws.js';
 import { schemaErrors, responseValidator, validateServerFrame } from './helpers/spec.js';
 
@@ -64,9 +64,9 @@ describe('create session → stream WAV → transcripts → end → signed webho
     const created1 = await waitForDelivery('session.created');
     expect(JSON.parse(created1.raw).data.id).toBe(session.id);
 
-    // A 4 s, 16 kHz WAV generated here → 8 kHz μ-law → 100 ms frames.
-    const mulaw = wavToMulaw8k(makeWav(4));
-    expect(mulaw.length).toBe(32_000);
+    // The bundled speech WAV (12.8 s, three phrases) → 8 kHz μ-law → 100 ms frames.
+    const mulaw = wavToMulaw8k(SAMPLE_WAV);
+    expect(mulaw.length).toBe(102_130);
     const stream = connectStream({ stream: session.stream!, keepalive: false });
     const frames: unknown[] = [];
     stream.on('message', (m) => frames.push(m));
@@ -78,10 +78,10 @@ describe('create session → stream WAV → transcripts → end → signed webho
 
     const partials = frames.filter((f: any) => f.type === 'transcript.partial');
     const finals = frames.filter((f: any) => f.type === 'transcript.final') as any[];
-    // Default scenario: 1500 + 1800 ms utterances fit in 4 s; the third (1200 ms) does not.
-    expect(finals.map((f) => f.text)).toEqual(['Hello, I need help with my order.', 'Of course. Could you give me the order number?']);
-    expect(finals.map((f) => f.translation?.language)).toEqual(['es', 'es']);
-    expect(partials.length).toBe(4 + 1); // 2 + 2 before the finals, 1 of the third utterance (at 3300 + 600 ms)
+    // One turn per spoken phrase, in the default scenario's words (2 + 2 + 1 partials before the finals).
+    expect(finals.map((f) => f.text)).toEqual(['Hello, I need help with my order.', 'Of course. Could you give me the order number?', 'It is four five six seven.']);
+    expect(finals.map((f) => f.translation?.language)).toEqual(['es', 'es', 'es']);
+    expect(partials.length).toBe(2 + 2 + 1);
     for (const f of frames) expect(validateServerFrame(JSON.stringify(f))).toEqual({ ok: true });
 
     // session.ended arrives signed with the secret; verifyWebhook from @kallglot/client accepts it.

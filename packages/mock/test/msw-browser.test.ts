@@ -2,7 +2,7 @@
 // bundled with esbuild. The only server is a static file server for the page; REST and the stream are answered
 // in the page, and a final transcript appears.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
@@ -28,6 +28,7 @@ beforeAll(async () => {
   execFileSync(process.execPath, [join(require.resolve('msw/package.json'), '..', 'cli', 'index.js'), 'init', dir, '--no-save'], { stdio: 'pipe' });
   const seen: string[] = [];
   await build({ entryPoints: [fileURLToPath(new URL('./msw-browser/page.ts', import.meta.url))], bundle: true, platform: 'browser', format: 'esm', outfile: join(dir, 'page.js'), logLevel: 'silent', plugins: [noNodeBuiltins(seen)] });
+  copyFileSync(fileURLToPath(new URL('../../stream/examples/call.wav', import.meta.url)), join(dir, 'call.wav'));
   writeFileSync(join(dir, 'index.html'), '<!doctype html><meta charset="utf-8"><title>msw</title><link rel="icon" href="data:,"><pre id="out"></pre><script type="module" src="/page.js"></script>');
   // Static files only, root-confined: it knows nothing of Kallglot.
   server = createServer((req, res) => {
@@ -66,7 +67,7 @@ describe('@kallglot/mock/msw in Chromium', () => {
     expect(out).toMatch(/^webhooks .*session\.created.*transcript\.segment.*session\.ended/m);
     expect((await page.textContent('#final'))?.length).toBeGreaterThan(3);
     // The static server saw only the page, its script and the worker; the API and the stream never left the page.
-    expect(new Set(requests.map((u) => u.split('?')[0]))).toEqual(new Set(['/', '/page.js', '/mockServiceWorker.js']));
+    expect(new Set(requests.map((u) => u.split('?')[0]))).toEqual(new Set(['/', '/page.js', '/call.wav', '/mockServiceWorker.js']));
     expect(errors).toEqual([]);
     await page.close();
   }, 90_000);

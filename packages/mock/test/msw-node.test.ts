@@ -6,6 +6,7 @@ import { chunkFrames, connectStream, type WebSocketConstructor } from '@kallglot
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createKallglotHandlers, type DeliveredWebhook } from '../src/msw/index.js';
+import { SPEECH } from './helpers/audio.js';
 import { expectValid, expectValidWebhook } from './helpers/sandbox.js';
 
 // Node 22+ has a global WebSocket, which MSW patches. Node 20 has none (MSW then has nothing to intercept), so
@@ -70,8 +71,8 @@ describe('@kallglot/mock/msw with setupServer', () => {
     await stream.ready;
     expect((await c.GET('/v1/sessions/{session_id}', { params: { path: { session_id: session.id } } })).data!.status).toBe('active');
 
-    // 3.2 s of μ-law silence in 100 ms frames: the default scenario's first turn needs 1.5 s of audio.
-    const mulaw = new Uint8Array(8000 * 3.2).fill(0xff);
+    // The speech sample's first 4 s (its first phrase and the hangover after it) in 100 ms frames.
+    const mulaw = SPEECH.subarray(0, 8000 * 4);
     for (const chunk of chunkFrames(mulaw, { ms: 100 })) await stream.sendAudio(chunk, { speaker: 'customer' });
     const finals = await until('a final', () => {
       const f = frames.filter((x) => x.type === 'transcript.final');
@@ -154,7 +155,7 @@ describe('@kallglot/mock/msw with setupServer', () => {
 
   it('a per-test stream scenario: a scripted transcript, then { closeWith: 4002 }', async () => {
     const c = client();
-    handlers.useStream({ transcript: [{ speaker: 'agent', language: 'en', text: 'Thanks for calling Acme.', audioMs: 200, partials: 0 }] });
+    handlers.useStream({ transcript: [{ speaker: 'agent', language: 'en', text: 'Thanks for calling Acme.', audioMs: 200, partials: 0 }], timing: 'scripted' });
     const s = (await c.POST('/v1/sessions', { body: { mode: 'bidirectional_translation' } })).data!;
     const stream = connectStream({ stream: s.stream!, keepalive: false, WebSocket: WS() });
     const finals: any[] = [];
@@ -232,8 +233,8 @@ describe('@kallglot/mock/msw with setupServer', () => {
     const finals: any[] = [];
     stream.on('message', (m) => m.type === 'transcript.final' && finals.push(m));
     await stream.ready;
-    const need = bilingual.utterances[0].audio_ms ?? 1500;
-    for (const chunk of chunkFrames(new Uint8Array(8 * (need + 200)).fill(0xff), { ms: 100 })) await stream.sendAudio(chunk);
+    // Its first turn comes with the first phrase of the speech sample.
+    for (const chunk of chunkFrames(SPEECH.subarray(0, 8000 * 4), { ms: 100 })) await stream.sendAudio(chunk);
     await until('bilingual final', () => (finals.length ? finals : undefined));
     expect(finals[0].text).toBe(bilingual.utterances[0].text);
     await stream.end();

@@ -4,10 +4,10 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createKallglotClient, verifyWebhook } from '@kallglot/client';
-import { chunkFrames, connectStream, wavToMulaw8k } from '@kallglot/stream';
+import { chunkFrames, connectStream } from '@kallglot/stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMockControl, startMock, type RunningMock } from '../src/index.js';
-import { makeWav } from './helpers/audio.js';
+import { SPEECH } from './helpers/audio.js';
 import { expectValid, expectValidWebhook, hasMp3FrameSync } from './helpers/sandbox.js';
 import { validateServerFrame } from './helpers/spec.js';
 
@@ -63,8 +63,8 @@ describe('the whole life of a session in the sandbox', () => {
     const session = created.data!;
     expect(session).toMatchObject({ status: 'created', mode: 'ai_agent', recording: { enabled: true }, metadata: { order: 'A-1' } });
 
-    // A 4 s WAV → 8 kHz μ-law → 100 ms frames over the real stream.
-    const mulaw = wavToMulaw8k(makeWav(4));
+    // The bundled speech sample's first 8.4 s (two phrases and the hangover after the second) as 100 ms frames.
+    const mulaw = SPEECH.subarray(0, 8400 * 8);
     const stream = connectStream({ stream: session.stream!, keepalive: false });
     const frames: any[] = [];
     stream.on('message', (m) => frames.push(m));
@@ -94,22 +94,22 @@ describe('the whole life of a session in the sandbox', () => {
     const done = await client.GET('/v1/sessions/{session_id}/transcript', { params: { path: { session_id: session.id } } });
     expect(done.data!.status).toBe('completed');
 
-    // The recording becomes ready on the virtual clock; the MP3 is the audio that was streamed (4 s).
+    // The recording becomes ready on the virtual clock; the MP3 is the audio that was streamed (8.4 s).
     const recs = await client.GET('/v1/sessions/{session_id}/recordings', { params: { path: { session_id: session.id } } });
     expectValid('GET', `/v1/sessions/${session.id}/recordings`, { status: 200, body: recs.data });
     const recId = recs.data!.data[0]!.id;
     await control.advance(5000);
     const rec = await client.GET('/v1/recordings/{recording_id}', { params: { path: { recording_id: recId } } });
     expectValid('GET', `/v1/recordings/${recId}`, { status: 200, body: rec.data });
-    expect(rec.data).toMatchObject({ status: 'ready', duration: 4, format: 'mp3' });
+    expect(rec.data).toMatchObject({ status: 'ready', duration: 8.4, format: 'mp3' });
     const audio = await fetch(`${mock.urls.rest}${rec.data!.download_url}`, { headers: { Authorization: 'Bearer sk_test_sandbox_e2e' } });
     const mp3 = new Uint8Array(await audio.arrayBuffer());
     expect(audio.headers.get('content-type')).toBe('audio/mpeg');
     expect(Number(audio.headers.get('content-length'))).toBe(mp3.length);
     expect(audio.headers.get('content-disposition')).toBe(`attachment; filename="recording-${session.id}.mp3"`);
     expect(hasMp3FrameSync(mp3)).toBe(true);
-    // 16 kbit/s for 4 s is about 8 kB: the encoder saw the whole stream.
-    expect(mp3.length).toBeGreaterThan(6000);
+    // 16 kbit/s for 8.4 s is about 17 kB: the encoder saw the whole stream.
+    expect(mp3.length).toBeGreaterThan(13_000);
 
     const queued = await client.POST('/v1/sessions/{session_id}/analysis', { params: { path: { session_id: session.id } }, body: { include: ['summary', 'keywords', 'sentiment'] } });
     expect(queued.response.status).toBe(202);

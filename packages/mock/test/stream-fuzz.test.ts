@@ -1,5 +1,6 @@
 // Fuzzing the stream mock: random and mutated client frames. The server must never crash, every reply must be a
 // valid server message, and only the documented closes may happen (1000 after session.end, 1009 for >64 KiB).
+import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStreamMock, type StreamMock } from '../src/index.js';
@@ -12,7 +13,9 @@ const closeCodes = new Map<number, number>();
 const replyTypes = new Map<string, number>();
 
 beforeAll(async () => {
-  mock = await startStreamMock({ port: 0, selfCheck: true, log: () => undefined });
+  // Scripted timing: random audio must still reach the transcript paths (voice timing would answer noise with silence).
+  const base = JSON.parse(readFileSync(new URL('../scenarios/default.json', import.meta.url), 'utf8'));
+  mock = await startStreamMock({ port: 0, selfCheck: true, scenario: { ...base, $schema: undefined, timing: 'scripted' }, log: () => undefined });
 });
 afterAll(async () => {
   await mock?.close();

@@ -1,6 +1,7 @@
 // The stream protocol with no socket: a fake port takes the frames and close codes, the engine's virtual clock
 // (frozen) drives every timer. Each test feeds frames to a Connection and asserts what comes out.
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { loadVad } from '../src/audio/fvad.js';
 import { Clock } from '../src/engine/clock.js';
 import { Engine } from '../src/engine/index.js';
 import { buildAsyncApiModel } from '../src/internal/asyncapi-model.js';
@@ -68,6 +69,10 @@ function session(init: { sourceLanguage?: string; targetLanguage?: string } = {}
   const t = registry.issueToken(s.id);
   return { id: s.id, url: (query = '') => new URL(`ws://stream.local/v1/sessions/${s.id}/connect?token=${t.token}${query}`) };
 }
+
+beforeAll(async () => {
+  await loadVad();
+});
 
 beforeEach(() => {
   clock = new Clock({ scale: 0, start: Date.parse('2026-03-26T11:00:00Z') });
@@ -145,8 +150,8 @@ describe('frames in, frames out', () => {
     expect(port.closed).toBeUndefined();
   });
 
-  it('paces partials and finals by the audio received and turns finals into transcript turns', () => {
-    const p = protocol();
+  it('scripted timing: paces partials and finals by the audio received and turns finals into transcript turns', () => {
+    const p = protocol({ defaultScenario: { ...resolveScenario(undefined, scenarios), timing: 'scripted' } });
     const s = session({ sourceLanguage: 'en', targetLanguage: 'es' });
     const port = new FakePort();
     const c = p.connect(s.url(), port)!;

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStreamMock, type StreamMock } from '../src/index.js';
 import { closeCodes, validateServerFrame } from './helpers/spec.js';
-import { audioFrame, connect } from './helpers/ws.js';
+import { phrases, SPEECH } from './helpers/audio.js';
+import { audioFrame, connect, speechFrames } from './helpers/ws.js';
 
 let mock: StreamMock;
 beforeAll(async () => {
@@ -140,18 +141,19 @@ describe('protocol', () => {
     expect((await c.closed).code).toBe(closeCodes.get('message_too_big'));
   });
 
-  it('paces transcripts by the audio received and translates when languages are set', async () => {
+  it('paces transcripts by the voice in the audio received and translates when languages are set', async () => {
     const t = mock.issueToken({ sourceLanguage: 'en', targetLanguage: 'es' });
     const c = connect(`${t.url}?token=${t.token}`);
     await c.next((f) => f.type === 'session.ready');
-    // The default scenario's first utterance needs 1500 ms of audio (12 000 μ-law bytes) before its final.
-    for (let i = 0; i < 14; i++) c.send(audioFrame(800, i)); // 1400 ms
+    // The sample's first phrase: partials while it lasts, the final once 500 ms of silence follow it.
+    const end = Math.ceil(phrases()[0]!.endMs / 100) * 100;
+    for (const f of speechFrames(SPEECH, 0, end)) c.send(f);
     c.send({ type: 'ping' });
     await c.next((f) => f.type === 'pong');
     const before = c.frames.map((f) => JSON.parse(f));
     expect(before.filter((f) => f.type === 'transcript.partial').length).toBe(2);
     expect(before.some((f) => f.type === 'transcript.final')).toBe(false);
-    c.send(audioFrame(800, 14)); // 1500 ms
+    for (const f of speechFrames(SPEECH, end, end + 600)) c.send(f);
     const final = await c.next((f) => f.type === 'transcript.final');
     expect(final.text).toBe('Hello, I need help with my order.');
     expect(final.translation).toEqual({ language: 'es', text: 'Hola, necesito ayuda con mi pedido.' });
@@ -164,7 +166,7 @@ describe('protocol', () => {
     const t = mock.issueToken();
     const c = connect(`${t.url}?token=${t.token}`);
     await c.next((f) => f.type === 'session.ready');
-    for (let i = 0; i < 16; i++) c.send(audioFrame(800, i));
+    for (const f of speechFrames(SPEECH, 0, 4000)) c.send(f);
     const final = await c.next((f) => f.type === 'transcript.final');
     expect(final).not.toHaveProperty('translation');
     c.ws.close();
@@ -270,7 +272,7 @@ describe('faults', () => {
     const t = mock.issueToken();
     const c = connect(`${t.url}?token=${t.token}&mock_scenario=bilingual`);
     await c.next((f) => f.type === 'session.ready');
-    for (let i = 0; i < 10; i++) c.send(audioFrame(800, i));
+    for (const f of speechFrames(SPEECH, 0, 4000)) c.send(f);
     const final = await c.next((f) => f.type === 'transcript.final');
     expect(final.text).toBe('Where is my package?');
     expect(final.translation).toEqual({ language: 'es', text: '¿Dónde está mi paquete?' });

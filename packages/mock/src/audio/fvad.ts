@@ -26,6 +26,7 @@ export interface FrameClassifier {
 
 let loading: Promise<FvadExports> | undefined;
 let loaded: FvadExports | undefined;
+let live = 0;
 
 async function instantiate(): Promise<FvadExports> {
   const names = FVAD_NAMES;
@@ -60,6 +61,11 @@ export function vadHeapBytes(): number {
   return loaded?.memory.buffer.byteLength ?? 0;
 }
 
+/** Detectors created and not yet disposed (a connection that ended without disposing its detector shows here). */
+export function liveDetectors(): number {
+  return live;
+}
+
 /** True once `loadVad()` has finished. */
 export function vadLoaded(): boolean {
   return loaded !== undefined;
@@ -77,16 +83,18 @@ export function createFrameClassifier(): FrameClassifier {
   m.fvad_set_mode(handle, 3);
   m.fvad_set_sample_rate(handle, 8000);
   const buf = m.malloc(VAD_FRAME_SAMPLES * 2);
-  let live = true;
+  let open = true;
+  live++;
   return {
     isVoiced(frame) {
-      if (!live) return false;
+      if (!open) return false;
       new Int16Array(m.memory.buffer, buf, VAD_FRAME_SAMPLES).set(frame.subarray(0, VAD_FRAME_SAMPLES));
       return m.fvad_process(handle, buf, VAD_FRAME_SAMPLES) === 1;
     },
     dispose() {
-      if (!live) return;
-      live = false;
+      if (!open) return;
+      open = false;
+      live--;
       m.free(buf);
       m.fvad_free(handle);
     },

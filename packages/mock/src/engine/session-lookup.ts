@@ -10,7 +10,14 @@ export function getSession(ctx: Ctx, id: string): SessionRecord {
   return s;
 }
 
+/**
+ * The one duration: seconds from `fromMs` to `toMs`, to the millisecond. REST, the end summary, the webhook and the
+ * stream's `session.ended` all compute it here, from the same two instants (started, or created, and ended).
+ */
+export function elapsedSeconds(fromMs: number, toMs: number): number {
+  return Math.max(0, Math.round(toMs - fromMs)) / 1000;
+}
+
 export function durationSeconds(s: SessionRecord, now: number): number {
-  const from = s.startedAt ?? s.createdAt;
-  return Math.max(0, ((s.endedAt ?? now) - from) / 1000);
+  return elapsedSeconds(s.startedAt ?? s.createdAt, s.endedAt ?? now);
 }

@@ -13,8 +13,11 @@ import { restHandlers } from './rest.js';
 import { BUILTIN_SCENARIOS, contractModels, DEFAULT_SCENARIO } from './specs.js';
 import { streamHandler } from './stream.js';
 import { WebhookSink, type DeliveredWebhook } from '../webhooks/sink.js';
+import { diagnosticsStoreFor, type StoredDiagnostic } from '../audio/diagnostics-store.js';
+import { loadVad } from '../audio/fvad.js';
 
 export type { DeliveredWebhook } from '../webhooks/sink.js';
+export type { StoredDiagnostic as AudioDiagnostic } from '../audio/diagnostics-store.js';
 export type { OverrideKey, OverrideResolver, OverrideReply, OverrideOptions, StreamScenario, ScriptedTurn, StreamCloseCode } from './overrides.js';
 
 export const DEFAULT_MSW_BASE_URL = 'https://api.kallglot.com';
@@ -41,6 +44,11 @@ export interface KallglotHandlersOptions {
   onWebhook?: (w: DeliveredWebhook) => void | Promise<void>;
   /** Engine settings (credits, rate limit, delays, caps). */
   engine?: Omit<EngineOptions, 'clock' | 'streamBaseUrl'>;
+  /**
+   * Answer the first broken audio frame (a WAV header, audio far faster than 8 kHz real time, 16-bit PCM bytes)
+   * with `session.error` `invalid_audio_format`. Default false: the problem is logged and listed by `diagnostics(id)`.
+   */
+  strictAudio?: boolean;
   log?: (line: string) => void;
 }
 
@@ -54,6 +62,8 @@ export interface KallglotHandlers extends Array<RequestHandler | WebSocketHandle
   /** The stream plays `scenario` for the following connections (until `resetStream()` or `reset()`). */
   useStream(scenario: StreamScenario): void;
   resetStream(): void;
+  /** The audio diagnostics of a session's stream (a WAV header, too fast, 16-bit PCM bytes, odd frame sizes). */
+  diagnostics(sessionId: string): StoredDiagnostic[];
   /** Back to the start: the seed (if any), no webhooks, no stream overrides (call in afterEach). */
   reset(): void;
   /** Stop the clock ticker and the webhook subscription. */
@@ -76,7 +86,9 @@ export function createKallglotHandlers(options: KallglotHandlersOptions = {}): K
       const s = name === baseScenario.name ? baseScenario : BUILTIN_SCENARIOS.get(name);
       if (!s) throw new Error(`unknown scenario '${name}'`);
       return s;
-    }, defaultScenario: baseScenario, acceptUnknownTokens: false, log });
+    }, defaultScenario: baseScenario, acceptUnknownTokens: false, strictAudio: options.strictAudio, log });
+  // The stream's voice-activity detector: start loading now; the first connection waits for it.
+  loadVad().catch((e: unknown) => log(`voice activity detector failed to load: ${(e as Error).message}`));
   let streamOverride: ConnectOverrides = {};
 
   // Real time runs due tasks (recording ready, analysis done) like the server's ticker; a frozen clock only
@@ -105,10 +117,12 @@ export function createKallglotHandlers(options: KallglotHandlersOptions = {}): K
     resetStream() {
       streamOverride = {};
     },
+    diagnostics: (sessionId: string) => diagnosticsStoreFor(engine).list(sessionId),
     reset() {
       engine.reset();
       if (options.seed) engine.seed(options.seed);
       webhooks.clear();
+      diagnosticsStoreFor(engine).clear();
       streamOverride = {};
     },
     dispose() {

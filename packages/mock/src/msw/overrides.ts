@@ -64,7 +64,8 @@ export interface ScriptedTurn {
   language?: Final['language'];
   /** Translations by language code; without one the stream makes `[xx] text`. */
   translations?: Record<string, string>;
-  /** Audio (ms of 8 kHz μ-law) the client must send before this turn's final. Default 1500. */
+  /** Scripted timing: audio (ms of 8 kHz μ-law) the client must send before this turn's final. Voice timing: the
+   * turn's expected length, which spaces its partials. Default 1500. */
   audioMs?: number;
   /** transcript.partial frames before the final. Default 2. */
   partials?: number;
@@ -88,6 +89,11 @@ export interface StreamScenario {
   transcript?: ScriptedTurn[];
   /** Start over after the last turn. Default false for a scripted transcript. */
   loop?: boolean;
+  /**
+   * When the turns come. `voice` (default): one turn per voiced segment of the audio the client sends (silence gives
+   * none). `scripted`: each turn after its `audioMs` of audio, whatever the audio holds.
+   */
+  timing?: 'voice' | 'scripted';
 }
 
 export function toConnectOverrides(s: StreamScenario, base: Scenario): ConnectOverrides {
@@ -103,7 +109,7 @@ export function toConnectOverrides(s: StreamScenario, base: Scenario): ConnectOv
   const out: ConnectOverrides = { faults };
   if (s.transcript) {
     const utterances: Utterance[] = s.transcript.map((t) => ({ text: t.text, speaker: t.speaker, language: t.language, translations: t.translations, audio_ms: t.audioMs, partials: t.partials }));
-    out.scenario = { name: 'msw-scripted', utterances, loop: s.loop ?? false, default_languages: base.default_languages };
+    out.scenario = { name: 'msw-scripted', utterances, loop: s.loop ?? false, timing: s.timing ?? 'voice', default_languages: base.default_languages };
   }
   return out;
 }

@@ -1,6 +1,7 @@
 // Who may connect: the connect path names a session, the token was issued for it and has not expired, and the
 // session has not ended. Token and session checks are the engine's (`Engine.streamConnect`); this file only reads
-// the URL and decides what an unknown token means.
+// the URL and decides what an unknown token means. A token minted under a live key (`sk_live_…`, or a `kst_live_…`
+// token) is refused like an invalid one, with a message: the sandbox takes test keys only.
 import { TOKEN_PATTERN, type MockSession, type SessionRegistry } from '../registry.js';
 
 const PATH = /^\/v1\/sessions\/([^/]+)\/connect\/?$/;
@@ -8,7 +9,17 @@ const SESSION_ID = /^sess_[A-Za-z0-9]+$/;
 
 export type Refusal = 'session_not_found' | 'token_invalid' | 'token_expired' | 'session_ended';
 
-export type Admission = { ok: true; sessionId: string; session: MockSession | undefined } | { ok: false; refusal: Refusal; sessionId: string };
+export type Admission =
+  | { ok: true; sessionId: string; session: MockSession | undefined }
+  | { ok: false; refusal: Refusal; sessionId: string; /** Sent in a session.error before the close, when set. */ message?: string };
+
+export const LIVE_KEY_MESSAGE =
+  'This stream token belongs to a live key (sk_live_…). The sandbox takes sk_test_… keys only, and a live key does not belong in local tools: create the session with a test key and connect with its token.';
+
+/** True for a token minted under a live key. */
+function isLive(token: string, tenant: string | undefined): boolean {
+  return token.startsWith('kst_live_') || !!tenant?.startsWith('sk_live_');
+}
 
 function safeDecode(s: string): string {
   try {
@@ -22,9 +33,10 @@ function safeDecode(s: string): string {
  * The token's verdict for `sessionId`: refused, or accepted. A well-formed `kst_` token the engine never issued is
  * accepted only with `acceptUnknown` (the stand-alone stream mock's default).
  */
-export function checkToken(registry: SessionRegistry, sessionId: string, token: string | null, acceptUnknown: boolean): Refusal | undefined {
+export function checkToken(registry: SessionRegistry, sessionId: string, token: string | null, acceptUnknown: boolean): Refusal | 'live_key' | undefined {
   if (!token || !TOKEN_PATTERN.test(token)) return 'token_invalid';
   const verdict = registry.engine.streamConnect(sessionId, token);
+  if (isLive(token, verdict.tenant)) return 'live_key';
   if (verdict.refused) return verdict.refused;
   if (!verdict.session && !acceptUnknown) return 'token_invalid';
   return undefined;
@@ -36,6 +48,7 @@ export function admit(registry: SessionRegistry, url: URL, acceptUnknown: boolea
   const sessionId = m ? safeDecode(m[1]!) : '';
   if (!m || !SESSION_ID.test(sessionId)) return { ok: false, refusal: 'session_not_found', sessionId };
   const refusal = checkToken(registry, sessionId, url.searchParams.get('token'), acceptUnknown);
+  if (refusal === 'live_key') return { ok: false, refusal: 'token_invalid', sessionId, message: LIVE_KEY_MESSAGE };
   if (refusal) return { ok: false, refusal, sessionId };
   const session = registry.sessions.get(sessionId);
   if (session?.status === 'ended') return { ok: false, refusal: 'session_ended', sessionId };

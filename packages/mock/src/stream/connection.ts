@@ -1,14 +1,21 @@
 // One admitted connection, with no socket: frames in through onText/onBinary/onPing, frames and close codes out
 // through its StreamPort. Faults (latency, drops, closes, malformed frames, idle timeout) and the bounds of
-// backpressure.ts apply here; transcripts come from pacing.ts, client frames are read by validation.ts.
+// backpressure.ts apply here; transcripts come from voice-pacing.ts (the caller's voice activity) or pacing.ts (a
+// scenario's scripted timing), audio checks from audio-checks.ts, client frames are read by validation.ts.
+import { createFrameClassifier } from '../audio/fvad.js';
+import type { DiagnosticsStore } from '../audio/diagnostics-store.js';
+import { base64ToBytes } from '../engine/audio.js';
+import { elapsedSeconds } from '../engine/session-lookup.js';
 import type { JsonObject } from '../internal/schema.js';
 import type { MockSession, SessionRegistry } from '../registry.js';
 import type { FaultSpec, Scenario } from '../scenario.js';
 import { BACKPRESSURE_GRACE_MS, ErrorBudget, INVALID_FRAME_RATE, overBuffered } from './backpressure.js';
 import { nowIso, type FrameShaper } from './frames.js';
-import { TranscriptPacer, type PacedFinal, type PacedPartial } from './pacing.js';
+import { AudioChecks } from './audio-checks.js';
+import { TranscriptPacer, type PacedFinal, type PacedPartial, type Pacer } from './pacing.js';
 import type { StreamConnection, StreamPort, StreamStats, StreamTimers } from './types.js';
 import { readClientFrame } from './validation.js';
+import { VoicePacer } from './voice-pacing.js';
 
 /** What every connection of one protocol shares. */
 export interface ConnectionContext {
@@ -22,6 +29,10 @@ export interface ConnectionContext {
   maxBuffered: number;
   /** The document accepts a bare `{"type":"ping"}`, so the adapter may recognise it byte for byte. */
   fastPing: boolean;
+  /** Answer the first fatal audio diagnostic with `session.error` `invalid_audio_format`. */
+  strictAudio: boolean;
+  /** Where audio diagnostics are kept per session. */
+  diagnostics: DiagnosticsStore;
   log(line: string): void;
 }
 
@@ -36,7 +47,10 @@ export class Connection implements StreamConnection {
   /** Pending timers of this connection; each removes itself when it fires, all are cleared on close. */
   private readonly timers = new Set<unknown>();
   private readonly budget: ErrorBudget;
-  private readonly pacer: TranscriptPacer;
+  private readonly pacer: Pacer;
+  private readonly audioChecks: AudioChecks;
+  /** Strict audio refused this stream's audio: nothing more of it is transcribed. */
+  private audioRefused = false;
   private idleTimer: unknown;
   /** now() of the last client frame: one timer checks it, instead of re-arming a timer per frame. */
   private lastIn = 0;
@@ -44,7 +58,7 @@ export class Connection implements StreamConnection {
   private readonly onIdleTimer = () => this.guard(() => this.checkIdle());
   private readonly pong: string;
   private readonly pongBytes: Uint8Array;
-  private readonly connectedAt = Date.now();
+  private readonly connectedAt: number;
   readonly fastPing: boolean;
 
   constructor(
@@ -56,6 +70,7 @@ export class Connection implements StreamConnection {
     private readonly faults: FaultSpec,
   ) {
     this.fastPing = ctx.fastPing;
+    this.connectedAt = ctx.timers.now();
     this.budget = new ErrorBudget(ctx.timers.now);
     // The pong never changes for a connection: serialise once (keeps the echo path as cheap as bare ws).
     const pong = ctx.frames.shape('pong', { session_id: sessionId });
@@ -67,7 +82,9 @@ export class Connection implements StreamConnection {
     const own = !!(session?.sourceLanguage || session?.targetLanguage);
     const source = own ? (session!.sourceLanguage ?? null) : (scenario.default_languages?.source_language ?? null);
     const target = own ? (session!.targetLanguage ?? null) : (scenario.default_languages?.target_language ?? null);
-    this.pacer = new TranscriptPacer(scenario, source, target);
+    this.audioChecks = new AudioChecks(sessionId, ctx.diagnostics, ctx.strictAudio, ctx.log, ctx.timers.now);
+    // Last: the detector holds WASM heap until onClose() disposes it.
+    this.pacer = scenario.timing === 'scripted' ? new TranscriptPacer(scenario, source, target) : new VoicePacer(scenario, createFrameClassifier(), source, target);
   }
 
   /** Register, arm the fault and idle timers, and send `session.ready`. */
@@ -160,6 +177,7 @@ export class Connection implements StreamConnection {
     for (const t of this.timers) this.ctx.timers.clear(t);
     this.timers.clear();
     if (this.idleTimer !== undefined) this.ctx.timers.clear(this.idleTimer);
+    this.pacer.dispose();
   }
 
   /** Server shutdown: 1001 going_away tells clients to reconnect with backoff. */
@@ -167,8 +185,11 @@ export class Connection implements StreamConnection {
     this.closeWith(this.code('going_away', 1001), 'going_away');
   }
 
+  /** `session.ended`, with the session's own duration (the one REST and the webhook carry). */
   private sendEnded(reason: string): void {
-    const duration = Math.round((Date.now() - this.connectedAt) / 100) / 10;
+    const s = this.ctx.registry.sessions.get(this.sessionId);
+    const from = s ? (s.startedAt ?? s.createdAt).getTime() : this.connectedAt;
+    const duration = s?.endedAt ? elapsedSeconds(from, s.endedAt.getTime()) : elapsedSeconds(this.connectedAt, this.ctx.timers.now());
     this.send(this.ctx.frames.shape('session.ended', { session_id: this.sessionId, reason, ended_at: nowIso(), timestamp: nowIso(), duration_seconds: duration }));
   }
 
@@ -258,13 +279,21 @@ export class Connection implements StreamConnection {
     if (frame.type === 'ping') return this.sendPong();
     if (frame.type === 'session.end') {
       this.ended = true;
-      this.sendEnded('explicit_end');
+      if (!this.audioRefused) this.pacer.finish(this.onPaced);
       this.ctx.registry.endSession(this.sessionId, 'explicit_end');
+      this.sendEnded('explicit_end');
       return this.closeWith(this.code('normal_closure', 1000), 'normal_closure');
     }
+    const audio = base64ToBytes(frame.payload);
+    const fatal = this.audioChecks.inspect(audio, frame.sequence);
+    if (fatal) {
+      this.audioRefused = true;
+      return this.error(this.ctx.frames.errorCode(['invalid_audio_format']), fatal.message, 'audio.payload');
+    }
+    if (this.audioRefused) return;
     // The audio is kept for the session's recording.
     if (this.session) this.ctx.registry.audio(this.sessionId, frame.payload);
-    this.pacer.receive(frame.bytes, frame.speaker, this.onPaced);
+    this.pacer.receive(audio, frame.speaker, this.onPaced);
   }
 
   private readonly onPaced = (p: PacedPartial | PacedFinal): void => {

@@ -1,5 +1,6 @@
-// Transcripts paced by the μ-law audio actually received (8 bytes = 1 ms at 8 kHz mono): each utterance of the
-// scenario becomes its partials, then its final, once enough audio has arrived. No socket, no timer.
+// Scripted pacing (a scenario with `"timing": "scripted"`): transcripts paced by the amount of μ-law audio received
+// (8 bytes = 1 ms at 8 kHz mono), whatever it holds: each utterance becomes its partials, then its final, once its
+// `audio_ms` has arrived. No socket, no timer. The default, voice-activity pacing is voice-pacing.ts.
 import type { Scenario, Utterance } from '../scenario.js';
 
 export interface PacedPartial {
@@ -19,11 +20,36 @@ export interface PacedFinal {
   translation?: { language: string; text: string };
 }
 
+/** What a connection's transcript source does with the audio it is given. */
+export interface Pacer {
+  /** μ-law audio arrived from `speaker`: emit every partial and final now due, in order. */
+  receive(mulaw: Uint8Array, speaker: string | undefined, emit: (frame: PacedPartial | PacedFinal) => void): void;
+  /** The client ended the stream: emit what the audio so far completes. */
+  finish(emit: (frame: PacedPartial | PacedFinal) => void): void;
+  /** Free what the pacer holds (the voice detector's WASM heap); idempotent. */
+  dispose(): void;
+}
+
+// The first `upTo` words of `text`.
 function words(text: string, upTo: number): string {
   return text.split(/\s+/).slice(0, upTo).join(' ');
 }
 
-export class TranscriptPacer {
+/** The partial's text after `sent` of `partials` partials: a growing prefix of the utterance's words. */
+export function partialText(text: string, sent: number, partials: number): string {
+  const total = text.split(/\s+/).length;
+  return words(text, Math.max(1, Math.ceil((total * sent) / (partials + 1))));
+}
+
+/** The translation a final carries: into the target language, or back into the source when the speaker used the target. */
+export function translationFor(u: Utterance, source: string | null, target: string | null): { language: string; text: string } | undefined {
+  const spoken = u.language ?? 'en';
+  const to = target && target !== spoken ? target : source && source !== spoken ? source : null;
+  if (!to) return undefined;
+  return { language: to, text: u.translations?.[to] ?? `[${to}] ${u.text}` };
+}
+
+export class TranscriptPacer implements Pacer {
   private audioMs = 0;
   private uttIndex = 0;
   private uttStartMs = 0;
@@ -37,19 +63,15 @@ export class TranscriptPacer {
     private readonly target: string | null,
   ) {}
 
-  /** `bytes` of μ-law audio arrived from `speaker`: emit every partial and final now due, in order. */
-  receive(bytes: number, speaker: string | undefined, emit: (frame: PacedPartial | PacedFinal) => void): void {
+  receive(mulaw: Uint8Array, speaker: string | undefined, emit: (frame: PacedPartial | PacedFinal) => void): void {
     if (speaker !== undefined) this.lastSpeaker = speaker;
-    this.audioMs += bytes / 8;
+    this.audioMs += mulaw.length / 8;
     this.advance(emit);
   }
 
-  private translationFor(u: Utterance): { language: string; text: string } | undefined {
-    const spoken = u.language ?? 'en';
-    const to = this.target && this.target !== spoken ? this.target : this.source && this.source !== spoken ? this.source : null;
-    if (!to) return undefined;
-    return { language: to, text: u.translations?.[to] ?? `[${to}] ${u.text}` };
-  }
+  finish(): void {}
+
+  dispose(): void {}
 
   private advance(emit: (frame: PacedPartial | PacedFinal) => void): void {
     const utts = this.scenario.utterances;
@@ -67,14 +89,12 @@ export class TranscriptPacer {
         const at = this.uttStartMs + (need * (this.partialsSent + 1)) / (partials + 1);
         if (this.audioMs < at) return;
         this.partialsSent++;
-        const total = u.text.split(/\s+/).length;
-        const text = words(u.text, Math.max(1, Math.ceil((total * this.partialsSent) / (partials + 1))));
-        emit({ kind: 'partial', speaker, text, language, segment: this.segment + 1 });
+        emit({ kind: 'partial', speaker, text: partialText(u.text, this.partialsSent, partials), language, segment: this.segment + 1 });
         continue;
       }
       if (this.audioMs < this.uttStartMs + need) return;
       this.segment++;
-      emit({ kind: 'final', speaker, text: u.text, language, segment: this.segment, translation: this.translationFor(u) });
+      emit({ kind: 'final', speaker, text: u.text, language, segment: this.segment, translation: translationFor(u, this.source, this.target) });
       this.uttStartMs += need;
       this.uttIndex++;
       this.partialsSent = 0;

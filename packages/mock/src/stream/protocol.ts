@@ -1,10 +1,11 @@
 // The stream protocol with no socket: who may connect (admission.ts), with which scenario and faults
 // (faults.ts), and one Connection per admitted socket (connection.ts). The ws adapter (node/stream.ts) and the MSW
 // adapter (msw/stream.ts) each wrap their socket in a StreamPort and feed frames in; nothing here is repeated there.
+import { diagnosticsStoreFor } from '../audio/diagnostics-store.js';
 import type { RegistryEvent } from '../registry.js';
 import type { Scenario } from '../scenario.js';
 import { MAX_BUFFERED_BYTES } from './backpressure.js';
-import { admit } from './admission.js';
+import { admit, type Admission } from './admission.js';
 import { Connection, type ConnectionContext } from './connection.js';
 import { badCloseCodes, mergeFaults, queryFaults } from './faults.js';
 import { createFrameShaper, nowIso, type FrameShaper } from './frames.js';
@@ -20,6 +21,15 @@ function refuseFault(frames: FrameShaper, port: StreamPort, sessionId: string, p
   const c = frames.errorCode(['invalid_request', 'invalid_message']);
   port.send(JSON.stringify(frames.shape('session.error', { session_id: sessionId, code: c, message, param, error: { code: c, message }, timestamp: nowIso() })));
   port.close(1008, 'invalid_fault');
+}
+
+/** Close a refused connection with the taxonomy's code; a refusal with a message says it in a session.error first. */
+function refuse(frames: FrameShaper, port: StreamPort, a: Extract<Admission, { ok: false }>): void {
+  if (a.message) {
+    const c = frames.errorCode([a.refusal, 'invalid_request', 'invalid_message']);
+    port.send(JSON.stringify(frames.shape('session.error', { session_id: a.sessionId, code: c, message: a.message, error: { code: c, message: a.message }, timestamp: nowIso() })));
+  }
+  port.close(frames.closeCode(a.refusal, REFUSAL_CODES[a.refusal]), a.refusal);
 }
 
 function pickScenario(options: StreamProtocolOptions, url: URL, sessionScenario: string | undefined, override: Scenario | undefined): Scenario {
@@ -51,6 +61,8 @@ export function createStreamProtocol(options: StreamProtocolOptions): StreamProt
     timers: options.timers ?? realTimers,
     maxBuffered: options.maxBufferedBytes ?? MAX_BUFFERED_BYTES,
     fastPing: !!pingSpec && pingSpec.validate({ type: 'ping' }) === true,
+    strictAudio: options.strictAudio ?? false,
+    diagnostics: diagnosticsStoreFor(registry.engine),
     log,
   };
   const onRegistryEvent = (ev: RegistryEvent) => {
@@ -63,7 +75,7 @@ export function createStreamProtocol(options: StreamProtocolOptions): StreamProt
   function connect(url: URL, port: StreamPort, overrides: ConnectOverrides = {}): Connection | undefined {
     stats.connections++;
     const a = admit(registry, url, acceptUnknown);
-    if (!a.ok) return void port.close(frames.closeCode(a.refusal, REFUSAL_CODES[a.refusal]), a.refusal);
+    if (!a.ok) return void refuse(frames, port, a);
     const scenario = pickScenario(options, url, a.session?.scenario, overrides.scenario);
     const urlFaults = allowUrlFaults ? queryFaults(url.searchParams) : {};
     const badUrl = badCloseCodes(urlFaults);

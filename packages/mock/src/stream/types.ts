@@ -39,6 +39,11 @@ export interface StreamProtocolOptions {
   faults?: FaultSpec;
   idleTimeoutMs?: number;
   selfCheck?: boolean;
+  /**
+   * Answer the first fatal audio diagnostic (a WAV header, audio far faster than 8 kHz real time, 16-bit PCM bytes)
+   * with `session.error` `invalid_audio_format`. Default false: diagnostics are only logged and stored.
+   */
+  strictAudio?: boolean;
   /** Timers and monotonic time; default the real ones (setTimeout, performance.now). */
   timers?: StreamTimers;
   log(line: string): void;

@@ -6,7 +6,7 @@ import { describeAjvError, paramFromAjvError, pickAjvError } from '../internal/s
 export type ClientFrame =
   | { ok: true; type: 'ping' }
   | { ok: true; type: 'session.end' }
-  | { ok: true; type: 'audio.input'; /** base64 μ-law */ payload: string; /** μ-law bytes = samples */ bytes: number; speaker: string }
+  | { ok: true; type: 'audio.input'; /** base64 μ-law */ payload: string; /** μ-law bytes = samples */ bytes: number; speaker: string; sequence: number }
   | { ok: false; /** error codes in order of preference (the document's taxonomy picks) */ prefs: string[]; message: string; param?: string };
 
 // Decoded audio is not kept: one scratch buffer, big enough for the largest frame a transport lets through (64 KiB).
@@ -31,7 +31,7 @@ export function readClientFrame(text: string): ClientFrame {
     if (m.type !== 'audio.input') return { ok: true, type: m.type };
     // Stricter than the decoder, which (like Node's) also takes unpadded base64: the sandbox must not flatter.
     if ((m.audio.payload.length & 3) !== 0) return BAD_PAYLOAD;
-    return { ok: true, type: 'audio.input', payload: m.audio.payload, bytes: d.pcm!.length, speaker: m.speaker };
+    return { ok: true, type: 'audio.input', payload: m.audio.payload, bytes: d.pcm!.length, speaker: m.speaker, sequence: m.sequence };
   }
   if (d.errors?.length) return schemaError(d.errors);
   switch (d.code) {

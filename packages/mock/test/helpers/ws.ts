@@ -80,3 +80,13 @@ export function audioFrame(bytes: number, seq = 0, extra: Record<string, unknown
     ...extra,
   };
 }
+
+/** audio.input frames of the bundled speech sample (μ-law from helpers/audio.ts), `ms` each, from audio ms `fromMs` to `toMs`. */
+export function speechFrames(speech: Uint8Array, fromMs = 0, toMs = speech.length / 8, ms = 100) {
+  const out = [];
+  for (let at = fromMs, seq = fromMs / ms; at < toMs; at += ms, seq++) {
+    const payload = Buffer.from(speech.subarray(at * 8, Math.min(toMs, at + ms) * 8)).toString('base64');
+    out.push({ type: 'audio.input', sequence: seq, timestamp_ms: at, speaker: 'customer', audio: { encoding: 'mulaw', sample_rate_hz: 8000, payload } });
+  }
+  return out;
+}

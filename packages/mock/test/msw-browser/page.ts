@@ -1,7 +1,7 @@
 // Bundled by esbuild for the Chromium test: a page that talks only to https://api.kallglot.com and
 // wss://stream.kallglot.com, both answered in the page by setupWorker + @kallglot/mock/msw.
 import { createKallglotClient } from '@kallglot/client';
-import { chunkFrames, connectStream } from '@kallglot/stream';
+import { chunkFrames, connectStream, wavToMulaw8k } from '@kallglot/stream';
 import { setupWorker } from 'msw/browser';
 import { createKallglotHandlers } from '../../src/msw/index.js';
 
@@ -9,6 +9,8 @@ const out = document.getElementById('out')!;
 const log = (line: string) => (out.textContent += `${line}\n`);
 
 async function main() {
+  // The bundled speech sample, fetched before the worker starts (the static server serves it next to the page).
+  const speech = wavToMulaw8k(new Uint8Array(await (await fetch('/call.wav')).arrayBuffer()));
   const handlers = createKallglotHandlers();
   const worker = setupWorker(...handlers);
   await worker.start({ onUnhandledRequest: 'error', quiet: true, serviceWorker: { url: '/mockServiceWorker.js' } });
@@ -27,7 +29,8 @@ async function main() {
   });
   await stream.ready;
   log('stream ready');
-  for (const chunk of chunkFrames(new Uint8Array(8000 * 2).fill(0xff), { ms: 100 })) await stream.sendAudio(chunk, { speaker: 'customer' });
+  // Its first 4 s: the lead silence, the first phrase, and the 500 ms after it that ends the turn.
+  for (const chunk of chunkFrames(speech.subarray(0, 8000 * 4), { ms: 100 })) await stream.sendAudio(chunk, { speaker: 'customer' });
   await new Promise<void>((resolve) => {
     const t = setInterval(() => document.getElementById('final') && (clearInterval(t), resolve()), 20);
   });
