@@ -1,7 +1,7 @@
 // playground.html: a REST console, a live stream console and a webhook viewer against the local mock. Static
 // page + one esbuild bundle (assets/playground.js: @kallglot/stream, its audio helpers, verifyWebhook, Ajv) +
 // build-time data (assets/playground-data.js: operations with their examples, response schemas) + a sample WAV.
-import { writeFileSync } from 'node:fs';
+import { copyFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { deref, listOperations } from './spec.mjs';
@@ -54,31 +54,14 @@ export function playgroundData(openapi) {
   return { ops, components: { schemas: openapi.components?.schemas ?? {}, responses: openapi.components?.responses ?? {} } };
 }
 
-/** 4 s of speech-like 16 kHz PCM (a gliding two-tone with syllable envelope), deterministic, as a WAV file. */
-export function sampleWav(seconds = 4, rate = 16000) {
-  const n = seconds * rate;
-  const data = Buffer.alloc(n * 2);
-  for (let i = 0; i < n; i++) {
-    const t = i / rate;
-    const env = Math.max(0, Math.sin(Math.PI * ((t * 3) % 1))) ** 2;
-    const f = 180 + 60 * Math.sin(2 * Math.PI * 0.7 * t);
-    const v = env * (0.5 * Math.sin(2 * Math.PI * f * t) + 0.25 * Math.sin(2 * Math.PI * 2.3 * f * t));
-    data.writeInt16LE(Math.round(v * 12000), i * 2);
-  }
-  const header = Buffer.alloc(44);
-  header.write('RIFF', 0); header.writeUInt32LE(36 + data.length, 4); header.write('WAVE', 8);
-  header.write('fmt ', 12); header.writeUInt32LE(16, 16); header.writeUInt16LE(1, 20); header.writeUInt16LE(1, 22);
-  header.writeUInt32LE(rate, 24); header.writeUInt32LE(rate * 2, 28); header.writeUInt16LE(2, 32); header.writeUInt16LE(16, 34);
-  header.write('data', 36); header.writeUInt32LE(data.length, 40);
-  return Buffer.concat([header, data]);
-}
-
 export async function buildPlayground({ openapi, asyncapi, css, out, root }) {
   const data = playgroundData(openapi);
   const streamMock = Object.values(asyncapi.servers ?? {}).map((s) => deref(asyncapi, s)).find((s) => s.protocol === 'ws');
   data.defaults = { base: LOCAL_REST, stream: streamMock ? `ws://${streamMock.host}` : '' };
   writeFileSync(join(out, 'assets', 'playground-data.js'), `window.KG_PLAYGROUND=${JSON.stringify(data).replace(/</g, '\\u003c')};\n`);
-  writeFileSync(join(out, 'assets', 'sample.wav'), sampleWav());
+  // The playground's sample is the speech the packages ship (espeak-ng, three phrases): the local mock's transcript
+  // turns follow voice activity, so a sample must hold speech to get any.
+  copyFileSync(join(root, '..', 'packages', 'stream', 'examples', 'call.wav'), join(out, 'assets', 'sample.wav'));
   const result = await build({
     entryPoints: [join(root, 'src', 'client', 'playground.js')],
     bundle: true,

@@ -2,10 +2,22 @@
 // create a session (REST), stream audio until a transcript.final arrives, end the session, and verify the
 // signed session.ended webhook the mock sent (the test collects the deliveries and serves them at `hooks`).
 export const FLOW_TS = `import { createKallglotClient, verifyWebhook } from '@kallglot/client';
-import { connectStream, type TranscriptFinal } from '@kallglot/stream';
+import { connectStream, encodeMulaw, type TranscriptFinal } from '@kallglot/stream';
 
 export type FlowConfig = { rest: string; hooks: string; secret: string };
 type Delivery = { body: string; signature: string };
+
+// 1.5 s of a synthetic vowel (140 Hz harmonics under formants at 700 and 1200 Hz), then 0.6 s of silence: one
+// voiced segment, so the mock (whose transcript turns follow voice activity) answers with one transcript.final.
+function voice(): Uint8Array {
+  const pcm = Int16Array.from({ length: 16800 }, (_, i) => {
+    if (i >= 12000) return 0;
+    let v = 0;
+    for (let h = 1; h * 140 < 3500; h++) v += Math.sin((2 * Math.PI * 140 * h * i) / 8000) / (1 + ((h * 140 - 700) / 300) ** 2 + ((h * 140 - 1200) / 400) ** 2 * 0.5);
+    return Math.round(v * 3000);
+  });
+  return encodeMulaw(pcm);
+}
 
 export async function flow(cfg: FlowConfig): Promise<string> {
   const api = createKallglotClient({ apiKey: 'sk_test_release_matrix', baseUrl: cfg.rest });
@@ -17,8 +29,8 @@ export async function flow(cfg: FlowConfig): Promise<string> {
   const stream = connectStream({ stream: session.stream });
   const final = new Promise<TranscriptFinal>((resolve) => stream.on('transcript.final', resolve));
   await stream.ready;
-  const frame = new Uint8Array(800).fill(0xff); // 100 ms of 8 kHz mu-law silence
-  for (let i = 0; i < 20; i++) await stream.sendAudio(frame);
+  const audio = voice();
+  for (let i = 0; i < audio.length; i += 800) await stream.sendAudio(audio.subarray(i, i + 800)); // 100 ms frames
   const transcript = await final;
   const ended = await stream.end();
   const deadline = Date.now() + 20_000;
@@ -48,7 +60,18 @@ console.log(\`FLOW OK \${result}\`);
 // CommonJS: require() of the ESM-only packages (Node >= 20.19 / 22.12 load ESM synchronously).
 export const MAIN_CJS = `'use strict';
 const { createKallglotClient, verifyWebhook } = require('@kallglot/client');
-const { connectStream } = require('@kallglot/stream');
+const { connectStream, encodeMulaw } = require('@kallglot/stream');
+
+// 1.5 s of a synthetic vowel, then 0.6 s of silence: one voiced segment, so one transcript.final from the mock.
+function voice() {
+  const pcm = Int16Array.from({ length: 16800 }, (_, i) => {
+    if (i >= 12000) return 0;
+    let v = 0;
+    for (let h = 1; h * 140 < 3500; h++) v += Math.sin((2 * Math.PI * 140 * h * i) / 8000) / (1 + ((h * 140 - 700) / 300) ** 2 + ((h * 140 - 1200) / 400) ** 2 * 0.5);
+    return Math.round(v * 3000);
+  });
+  return encodeMulaw(pcm);
+}
 const spec = require('@kallglot/spec/openapi.json');
 
 async function main() {
@@ -60,7 +83,8 @@ async function main() {
   const stream = connectStream({ stream: session.stream });
   const final = new Promise((resolve) => stream.on('transcript.final', resolve));
   await stream.ready;
-  for (let i = 0; i < 20; i++) await stream.sendAudio(new Uint8Array(800).fill(0xff));
+  const audio = voice();
+  for (let i = 0; i < audio.length; i += 800) await stream.sendAudio(audio.subarray(i, i + 800));
   const transcript = await final;
   const ended = await stream.end();
   const deadline = Date.now() + 20000;
