@@ -5,7 +5,7 @@
 // A 20 ms frame counts as voiced when the WebRTC detector says so AND its level (DC removed) reaches
 // `minLevelDbfs`. A segment starts once `onsetFrames` of the last `onsetWindow` frames are voiced (a lone click or
 // the detector's first frames on a DC step do not start one) and ends after `hangoverMs` without a voiced frame.
-import { mulawToPcm } from '../engine/audio.js';
+import { decodeMulaw } from '@kallglot/stream/audio';
 import { VAD_FRAME_SAMPLES, type FrameClassifier } from './fvad.js';
 
 /** Frame length in ms (20 ms at 8 kHz). */
@@ -30,21 +30,30 @@ export type VoiceEvent =
 
 /** Level of a frame with its DC offset removed, in dBFS (-Infinity for a constant frame). */
 export function frameLevelDbfs(pcm: Int16Array): number {
+  // One pass (indexed loops: this runs for every 20 ms frame of every stream): variance = E[x²] - E[x]².
+  const n = pcm.length;
   let sum = 0;
-  for (const s of pcm) sum += s;
-  const mean = sum / pcm.length;
   let sq = 0;
-  for (const s of pcm) sq += (s - mean) ** 2;
-  const rms = Math.sqrt(sq / pcm.length);
+  for (let i = 0; i < n; i++) {
+    const x = pcm[i]!;
+    sum += x;
+    sq += x * x;
+  }
+  const mean = sum / n;
+  const rms = Math.sqrt(Math.max(0, sq / n - mean * mean));
   return rms === 0 ? -Infinity : 20 * Math.log10(rms / 32768);
 }
 
 export class VoiceActivity {
   private readonly opts: Required<VoiceActivityOptions>;
   private readonly pending = new Uint8Array(VAD_FRAME_SAMPLES);
+  /** The pending frame decoded (reused: this runs for every 20 ms of every stream). */
+  private readonly pcm = new Int16Array(VAD_FRAME_SAMPLES);
   private pendingLength = 0;
   private frames = 0;
   private readonly window: boolean[] = [];
+  /** Voiced frames in `window` (kept, not counted per frame: this runs for every 20 ms of every stream). */
+  private voicedInWindow = 0;
   private segmentStart: number | undefined;
   private lastVoicedEnd = 0;
 
@@ -73,7 +82,7 @@ export class VoiceActivity {
       offset += take;
       if (this.pendingLength === VAD_FRAME_SAMPLES) {
         this.pendingLength = 0;
-        const event = this.frame(mulawToPcm(this.pending));
+        const event = this.frame(decodeMulaw(this.pending, this.pcm));
         if (event) events.push(event);
       }
     }
@@ -97,10 +106,11 @@ export class VoiceActivity {
     const voiced = frameLevelDbfs(pcm) >= this.opts.minLevelDbfs && this.classifier.isVoiced(pcm);
     const endMs = (index + 1) * VAD_FRAME_MS;
     this.window.push(voiced);
-    if (this.window.length > this.opts.onsetWindow) this.window.shift();
+    if (voiced) this.voicedInWindow++;
+    if (this.window.length > this.opts.onsetWindow && this.window.shift()) this.voicedInWindow--;
     if (voiced) this.lastVoicedEnd = endMs;
     if (this.segmentStart === undefined) {
-      if (this.window.filter(Boolean).length < this.opts.onsetFrames) return undefined;
+      if (this.voicedInWindow < this.opts.onsetFrames) return undefined;
       const firstVoiced = this.window.indexOf(true);
       this.segmentStart = (index + 1 - this.window.length + firstVoiced) * VAD_FRAME_MS;
       return { type: 'start', startMs: this.segmentStart, atMs: endMs };
@@ -109,6 +119,7 @@ export class VoiceActivity {
     const event: VoiceEvent = { type: 'end', startMs: this.segmentStart, endMs: this.lastVoicedEnd, atMs: endMs };
     this.segmentStart = undefined;
     this.window.length = 0;
+    this.voicedInWindow = 0;
     return event;
   }
 }
