@@ -6,7 +6,8 @@
 //  2. 1,000 concurrent streams (sessions created over REST), each sending a 20 ms μ-law frame every 20 ms for
 //     BENCH_STREAM_SECONDS: frames the server did not receive (drops) must be 0 and its RSS <= 300 MB. The frames
 //     are the bundled speech sample (each stream at its own offset), so every stream runs voice-activity detection
-//     and the audio checks, and gets transcripts.
+//     and the audio checks, and gets transcripts. BENCH_SCENARIO=<file with "timing": "scripted"> runs the same
+//     streams with the detector off, for a side-by-side figure.
 //  3. soak: BENCH_SOAK_REQUESTS (default 300 000; the figure is 1 000 000, which takes ~4× as long here)
 //     of a mixed workload over 4 keys (create/get/end sessions, agents CRUD, lists, idempotent retries).
 //     RSS after warm-up (first 20 %) vs at the end, after a full GC in the server: within 10 %.

@@ -48,6 +48,8 @@ if (mode === 'stream-mock') {
     rateLimit: 0,
     credits: 1e12,
     limits,
+    // BENCH_SCENARIO (a scenario file) lets a run compare the default voice-activity timing with a scripted one.
+    scenario: process.env.BENCH_SCENARIO,
     seed: { tenants: { 'sk_test_bench_0123456789': { agents: [{ id: 'agt_Bench1', name: 'Support', description: 'First-line support in English and Spanish.', system_prompt: 'You are a friendly support agent for Acme. Keep answers short.', voice: 'nova', temperature: 0.7, knowledge_base_id: 'kb_01ABC123', tools: [], metadata: null }] } } },
     log: () => {},
   });
