@@ -1,7 +1,8 @@
 // playground.html: a REST console, a live stream console and a webhook viewer against the local mock. Static
 // page + one esbuild bundle (assets/playground.js: @kallglot/stream, its audio helpers, verifyWebhook, Ajv) +
 // build-time data (assets/playground-data.js: operations with their examples, response schemas) + a sample WAV.
-import { copyFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { decodeMulaw, wavToMulaw8k } from '@kallglot/stream/audio';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { deref, listOperations } from './spec.mjs';
@@ -54,14 +55,29 @@ export function playgroundData(openapi) {
   return { ops, components: { schemas: openapi.components?.schemas ?? {}, responses: openapi.components?.responses ?? {} } };
 }
 
+/**
+ * The speech the packages ship (`call.wav`: espeak-ng, three phrases, μ-law) as a 16-bit PCM WAV at 8 kHz. The local
+ * mock's transcript turns follow voice activity, so the playground's sample must hold speech; PCM, because Chromium's
+ * fake microphone (the playground's tests) reads PCM WAV only.
+ */
+function speechWav(root) {
+  const pcm = decodeMulaw(wavToMulaw8k(readFileSync(join(root, '..', 'packages', 'stream', 'examples', 'call.wav'))));
+  const data = Buffer.alloc(pcm.length * 2);
+  for (let i = 0; i < pcm.length; i++) data.writeInt16LE(pcm[i], i * 2);
+  const header = Buffer.alloc(44);
+  header.write('RIFF', 0); header.writeUInt32LE(36 + data.length, 4); header.write('WAVE', 8);
+  header.write('fmt ', 12); header.writeUInt32LE(16, 16); header.writeUInt16LE(1, 20); header.writeUInt16LE(1, 22);
+  header.writeUInt32LE(8000, 24); header.writeUInt32LE(16000, 28); header.writeUInt16LE(2, 32); header.writeUInt16LE(16, 34);
+  header.write('data', 36); header.writeUInt32LE(data.length, 40);
+  return Buffer.concat([header, data]);
+}
+
 export async function buildPlayground({ openapi, asyncapi, css, out, root }) {
   const data = playgroundData(openapi);
   const streamMock = Object.values(asyncapi.servers ?? {}).map((s) => deref(asyncapi, s)).find((s) => s.protocol === 'ws');
   data.defaults = { base: LOCAL_REST, stream: streamMock ? `ws://${streamMock.host}` : '' };
   writeFileSync(join(out, 'assets', 'playground-data.js'), `window.KG_PLAYGROUND=${JSON.stringify(data).replace(/</g, '\\u003c')};\n`);
-  // The playground's sample is the speech the packages ship (espeak-ng, three phrases): the local mock's transcript
-  // turns follow voice activity, so a sample must hold speech to get any.
-  copyFileSync(join(root, '..', 'packages', 'stream', 'examples', 'call.wav'), join(out, 'assets', 'sample.wav'));
+  writeFileSync(join(out, 'assets', 'sample.wav'), speechWav(root));
   const result = await build({
     entryPoints: [join(root, 'src', 'client', 'playground.js')],
     bundle: true,

@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { verifyWebhook } from '@kallglot/client';
 import { describe, expect, it } from 'vitest';
-import { connect } from './helpers/ws.js';
+import { connect, speechFrames } from './helpers/ws.js';
+import { SPEECH } from './helpers/audio.js';
 
 const BIN = fileURLToPath(new URL('../bin/kallglot-mock.js', import.meta.url));
 
@@ -77,7 +78,8 @@ describe('kallglot-mock CLI', () => {
       const info = JSON.parse(p.out().trim().split('\n')[0]!);
       const c = connect(`${info.stream}/v1/sessions/sess_cliflags1/connect?token=kst_test_cli`);
       await c.next((f) => f.type === 'session.ready');
-      c.send({ type: 'audio.input', sequence: 0, timestamp_ms: 0, speaker: 'customer', audio: { encoding: 'mulaw', sample_rate_hz: 8000, payload: Buffer.alloc(8000, 0xff).toString('base64') } });
+      // The speech sample's first phrase and the 500 ms after it (turns follow voice activity), in 1 s frames.
+      for (const f of speechFrames(SPEECH, 0, 4000, 1000)) c.send(f);
       const final = await c.next((f) => f.type === 'transcript.final');
       expect(final.translation).toEqual({ language: 'es', text: '¿Dónde está mi paquete?' });
       expect((await c.closed).code).toBe(1013);
