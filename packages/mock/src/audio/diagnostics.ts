@@ -12,7 +12,7 @@
 //   not (at least 0.5 lower). Real μ-law speech is the other way round; noise is neither.
 // - frame_duration (a note, never an error: carriers send 20 ms): 5 frames in a row under 10 ms, or one over 1 s.
 
-import { mulawToPcm } from '../engine/audio.js';
+import { decodeMulaw } from '@kallglot/stream/audio';
 
 export type AudioDiagnosticCode = 'wav_header' | 'too_fast' | 'pcm16_bytes' | 'frame_duration';
 
@@ -48,26 +48,35 @@ const MESSAGES: Record<AudioDiagnosticCode, string> = {
   frame_duration: 'audio.input frames are far from the documented 100–200 ms (20 ms carrier frames are fine): send 100–200 ms per frame.',
 };
 
-/** Lag-1 autocorrelation: near 1 for a smooth (lowpass) signal, near 0 for noise; 0 for a constant. */
-function smoothness(x: ArrayLike<number>): number {
+/**
+ * Lag-1 autocorrelation of `n` samples read by `at`: near 1 for a smooth (lowpass) signal, near 0 for noise; 0 for
+ * a constant. Reads in place: this runs on every checked block of every stream, so it allocates nothing.
+ */
+function smoothness(n: number, at: (i: number) => number): number {
   let mean = 0;
-  for (let i = 0; i < x.length; i++) mean += x[i]!;
-  mean /= x.length;
+  for (let i = 0; i < n; i++) mean += at(i);
+  mean /= n;
   let num = 0;
   let den = 0;
-  for (let i = 0; i < x.length; i++) {
-    const a = x[i]! - mean;
+  let prev = 0;
+  for (let i = 0; i < n; i++) {
+    const a = at(i) - mean;
     den += a * a;
-    if (i > 0) num += a * (x[i - 1]! - mean);
+    if (i > 0) num += a * prev;
+    prev = a;
   }
   return den === 0 ? 0 : num / den;
 }
 
+// The μ-law reading of a block, decoded here (one buffer per process: the checks run synchronously).
+const decoded = new Int16Array(AUDIO_CHECKS.pcm16BlockBytes);
+
 /** True when a block reads as smooth 16-bit PCM and as noisy μ-law. */
 export function looksLikePcm16Block(block: Uint8Array): boolean {
-  const copy = block.slice(0, block.length & ~1);
-  const asPcm = smoothness(new Int16Array(copy.buffer));
-  return asPcm > AUDIO_CHECKS.pcm16MinSmoothness && asPcm - smoothness(mulawToPcm(block)) >= AUDIO_CHECKS.pcm16Gap;
+  const asPcm = smoothness(block.length >> 1, (i) => ((block[2 * i]! | (block[2 * i + 1]! << 8)) << 16) >> 16);
+  if (asPcm <= AUDIO_CHECKS.pcm16MinSmoothness) return false;
+  const mu = block.length <= decoded.length ? decodeMulaw(block, decoded) : decodeMulaw(block);
+  return asPcm - smoothness(block.length, (i) => mu[i]!) >= AUDIO_CHECKS.pcm16Gap;
 }
 
 export class AudioDiagnostics {
