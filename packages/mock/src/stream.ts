@@ -1,6 +1,6 @@
 // Stream mock: a WebSocket server that speaks the AsyncAPI protocol.
 // Client frames are validated against the spec's schemas; replies are shaped from the spec's own examples
-// and schemas, and transcripts are paced by the μ-law audio actually received (8 bytes = 1 ms at 8 kHz mono).
+// and schemas, and transcript turns follow the voice activity of the μ-law audio received (stream/voice-pacing.ts).
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
