@@ -5,6 +5,7 @@ import type { Json } from '../contract.js';
 import { describeErrors } from '../errors.js';
 import type { SuiteContext } from './context.js';
 import { openSocket, send, type Socket } from './socket.js';
+import { voicedSegment } from './voice.js';
 
 const GROUP = 'Stream';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -69,17 +70,20 @@ async function greeting(ctx: SuiteContext, conn: Required<Socket>, sess: Json) {
 
 async function audioAndErrors(ctx: SuiteContext, conn: Required<Socket>) {
   const { ws, next } = conn;
-  // ~2 s of μ-law silence, paced close to real time (the server may refuse audio faster than that).
+  // ~2 s of μ-law (a voiced segment, then the silence that ends it), paced close to real time (the server may
+  // refuse audio faster than that).
+  const voice = voicedSegment();
   const silence = Buffer.alloc(800, 0xff).toString('base64');
-  for (let i = 0; i < 20; i++) {
-    const frame = { type: 'audio.input', sequence: i, timestamp_ms: Date.now(), speaker: 'customer', audio: { encoding: 'mulaw', sample_rate_hz: 8000, payload: silence } };
+  for (let i = 0; i < 21; i++) {
+    const payload = Buffer.from(voice.subarray(i * 800, (i + 1) * 800)).toString('base64');
+    const frame = { type: 'audio.input', sequence: i, timestamp_ms: Date.now(), speaker: 'customer', audio: { encoding: 'mulaw', sample_rate_hz: 8000, payload } };
     const v = ctx.contract.messageValidator(frame.type, 'client');
     if (i === 0) ctx.check(GROUP, `client frame ${frame.type} is valid (suite self-check)`, v && v(frame), v ? describeErrors(v.errors, frame) : `no client message ${frame.type}`);
     send(ws, frame);
     await sleep(90);
   }
   await next((m) => m.type === 'transcript.final', 3000);
-  send(ws, { type: 'audio.input', sequence: 20, timestamp_ms: Date.now(), speaker: 'customer', audio: { encoding: 'pcm_16', sample_rate_hz: 16000, payload: silence } });
+  send(ws, { type: 'audio.input', sequence: 21, timestamp_ms: Date.now(), speaker: 'customer', audio: { encoding: 'pcm_16', sample_rate_hz: 16000, payload: silence } });
   const err = await next((m) => m.type === 'session.error');
   ctx.check(GROUP, 'wrong audio format → session.error invalid_audio_format', err?.code === 'invalid_audio_format', `got ${JSON.stringify(err)}`);
   send(ws, { type: 'control', action: 'mute' });
