@@ -10,6 +10,7 @@ import { startStreamMock, type StreamMock } from './stream.js';
 import { loadOpenApiModel, sendWebhook, type WebhookResult } from './webhook.js';
 import { Engine, type EngineOptions, type SeedFixture, type StateFile } from './engine/index.js';
 import { WebhookDispatcher } from './webhooks.js';
+import { seedEngine } from './control/seed.js';
 
 /** docs/dist next to this package in the monorepo. */
 export const DEFAULT_DOCS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'docs', 'dist');
@@ -24,7 +25,10 @@ export interface MockOptions {
   scenario?: Scenario | string;
   scenarioDirs?: string[];
   faults?: FaultSpec;
+  /** Opt-in: accept hand-made `kst_` tokens for sessions no API key created (never for a key's session). Default false. */
   acceptUnknownTokens?: boolean;
+  /** Require `Authorization: Bearer <controlToken>` on every `/_mock/` route. Default: none (loopback and same-origin only). */
+  controlToken?: string;
   /** Example-driven mode (Prism answers from the spec's examples, nothing is remembered). Default false. */
   stateless?: boolean;
   /** Where webhooks are posted (each event to every URL). Events are recorded for /_mock/webhooks regardless. */
@@ -105,7 +109,7 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
   const restored = !!options.stateFile && existsSync(options.stateFile);
   if (restored) engine.load(JSON.parse(readFileSync(options.stateFile!, 'utf8')) as StateFile);
   // A restored state already holds what the seed put there on the first start.
-  if (options.seed && !restored) engine.seed(readSeed(options.seed));
+  if (options.seed && !restored) seedEngine(engine, readSeed(options.seed), loadOpenApiModel(options.openapiPath));
   const registry = new SessionRegistry(engine);
   const urls = [...(options.webhookUrls ?? []), ...(options.webhookUrl ? [options.webhookUrl] : [])];
   const secret = options.webhookSecret ?? 'whsec_kallglot_mock';
@@ -165,6 +169,7 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
         sizes: () => ({ webhook_records: webhooks.size }),
         changed,
         reset: () => webhooks.clear(),
+        token: options.controlToken,
       },
       upstreamTimeoutMs: options.upstreamTimeoutMs,
       log,

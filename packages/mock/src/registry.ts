@@ -32,6 +32,17 @@ export const TOKEN_PATTERN = /^kst_[A-Za-z0-9_]+$/;
 /** Tenant of sessions made by the stand-alone stream mock (`issueToken`). */
 export const STREAM_MOCK_TENANT = 'sk_test_stream_mock';
 
+/** Why a stream token may not open a session: the close code's name, its fallback number and a reason (≤ 123 bytes). */
+export interface TokenRefusal {
+  code: 'token_invalid' | 'token_expired';
+  fallback: number;
+  reason: string;
+}
+
+const UNKNOWN_TOKEN = 'token_invalid: unknown token. Create or retrieve the session with your API key and use its stream.token';
+const OTHER_SESSION = 'token_invalid: this token was minted for another session. Use the stream.token of this session';
+const EXPIRED_TOKEN = 'token_expired: retrieve the session with your API key for a fresh stream.token';
+
 export type RegistryEvent =
   | { type: 'session.created'; session: MockSession }
   | { type: 'session.started'; session: MockSession }
@@ -103,6 +114,23 @@ export class SessionRegistry extends Emitter {
     const ttl = ttlSeconds !== undefined ? ttlSeconds * 1000 : this.engine.tokens.ttlMs;
     const e = this.engine.tokens.issue(tenant, sessionId, this.engine.clock.now(), ttl, ttl > 0 ? f?.session : undefined);
     return { token: e.token, sessionId, expiresAt: new Date(e.expiresAt) };
+  }
+
+  /**
+   * The token policy. A token opens only the session it was minted for, under the key that minted it, until it
+   * expires. An unknown token is refused unless `acceptUnknown` (opt-in, for hand-made tokens), and even then it
+   * never opens a session an API key created.
+   */
+  refuseToken(token: string, sessionId: string, acceptUnknown: boolean): TokenRefusal | undefined {
+    const owner = this.owner(sessionId);
+    const issued = this.engine.tokens.get(token);
+    if (!issued) {
+      if (acceptUnknown && (owner === undefined || owner === STREAM_MOCK_TENANT)) return undefined;
+      return { code: 'token_invalid', fallback: 4001, reason: UNKNOWN_TOKEN };
+    }
+    if (issued.sessionId !== sessionId || (owner !== undefined && owner !== issued.tenant)) return { code: 'token_invalid', fallback: 4001, reason: OTHER_SESSION };
+    if (issued.expiresAt <= this.engine.clock.now()) return { code: 'token_expired', fallback: 4002, reason: EXPIRED_TOKEN };
+    return undefined;
   }
 
   private owner(id: string): string | undefined {

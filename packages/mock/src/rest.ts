@@ -414,7 +414,7 @@ export async function startRestMock(options: RestMockOptions = {}): Promise<Rest
       extra.Vary = 'Origin';
     }
     if (url.pathname.startsWith('/_mock/') || url.pathname === '/_mock') {
-      return handleControl({ req, res, url, method, engine, hooks: options.control, readBody: () => readBody(req), extra, reqId, send, sendError, vocab });
+      return handleControl({ req, res, url, method, engine, hooks: options.control, model, readBody: () => readBody(req), extra, reqId, send, sendError, vocab });
     }
     // HEAD is answered like GET (Node drops the body).
     const routeMethod = method === 'HEAD' ? 'GET' : method;

@@ -118,7 +118,7 @@ export interface StreamProtocol {
 
 export function createStreamProtocol(options: StreamProtocolOptions): StreamProtocol {
   const { model, registry, log } = options;
-  const acceptUnknown = options.acceptUnknownTokens ?? true;
+  const acceptUnknown = options.acceptUnknownTokens ?? false;
   const allowQuery = options.allowQueryOverrides ?? true;
   const allowUrlFaults = options.allowUrlFaults ?? allowQuery;
   const maxBuffered = options.maxBufferedBytes ?? MAX_BUFFERED_BYTES;
@@ -182,11 +182,8 @@ export function createStreamProtocol(options: StreamProtocolOptions): StreamProt
     if (!m || !SESSION_ID.test(sessionId)) return void port.close(code('session_not_found', 4004), 'session_not_found');
     const token = url.searchParams.get('token');
     if (!token || !TOKEN_PATTERN.test(token)) return void port.close(code('token_invalid', 4001), 'token_invalid');
-    const issued = registry.tokens.get(token);
-    if (issued) {
-      if (issued.sessionId !== sessionId) return void port.close(code('token_invalid', 4001), 'token_invalid');
-      if (issued.expiresAt.getTime() <= registry.engine.clock.now()) return void port.close(code('token_expired', 4002), 'token_expired');
-    } else if (!acceptUnknown) return void port.close(code('token_invalid', 4001), 'token_invalid');
+    const refused = registry.refuseToken(token, sessionId, acceptUnknown);
+    if (refused) return void port.close(code(refused.code, refused.fallback), refused.reason);
     const session: MockSession | undefined = registry.sessions.get(sessionId);
     if (session?.status === 'ended') return void port.close(code('session_ended', 4009), 'session_ended');
 

@@ -10,7 +10,7 @@ import { encodeMp3 } from './mp3.js';
 import { finishRecording, listSessionRecordings, recordingAudio, retrieveRecording } from './recordings.js';
 import { createSession, dialSession, endSession, getSession, hangupSession, insertSession, progressCall, retrieveSessionBody, setTranscriptRenderer, type SessionInit } from './sessions.js';
 import { onConnect, onFinal, onStreamEnd, recordAudio, type ConnectResult } from './stream.js';
-import { DEFAULT_LIMITS, Tenant, type Limits } from './tenants.js';
+import { DEFAULT_LIMITS, Tenant, tenantId, type Limits } from './tenants.js';
 import { TokenStore } from './tokens.js';
 import { renderTranscript, retrieveTranscript } from './transcripts.js';
 import { dumpState, loadState, type StateFile } from './persist.js';
@@ -299,7 +299,7 @@ export class Engine {
         entry.session_ids = [...t.sessions.keys()];
         entry.agents = [...t.agents.values()].map((a) => retrieveAgent(ctx, a.id));
       }
-      tenants[maskKey(t.key)] = entry;
+      tenants[tenantId(t.key)] = { key_hint: maskKey(t.key), ...entry };
     }
     return {
       clock: this.clock.snapshot() as unknown as JsonObject,
