@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMockControl, startMock, type RunningMock } from '../src/index.js';
+import { runCli, waitFor } from './hardening-helpers.js';
 import { makeApi } from './helpers/sandbox.js';
 import { connect } from './helpers/ws.js';
 
@@ -148,6 +149,32 @@ describe('the optional control token', () => {
       await mock.close();
     }
   });
+});
+
+describe('the command line', () => {
+  it('the banner says how to reach the control plane; --control-token locks it and the banner says how to send it', async () => {
+    const plain = runCli(['--rest-port', '0', '--stream-port', '0', '--no-docs']);
+    try {
+      await waitFor(() => /Control\s+http/.test(plain.out()), 'the URL table');
+      expect(plain.out()).toMatch(/Control\s+http:\/\/127\.0\.0\.1:\d+\/_mock\/ \(writes: Content-Type: application\/json.*--control-token/);
+    } finally {
+      plain.child.kill('SIGTERM');
+      await plain.exit;
+    }
+    const locked = runCli(['--rest-port', '0', '--stream-port', '0', '--no-docs', '--control-token', 'ctl_cli_1']);
+    try {
+      await waitFor(() => /Control\s+http/.test(locked.out()), 'the URL table');
+      expect(locked.out()).toContain("send 'Authorization: Bearer <your --control-token>'");
+      const rest = /REST\s+(http:\/\/127\.0\.0\.1:\d+)/.exec(locked.out())![1]!;
+      expect((await fetch(`${rest}/_mock/state`)).status).toBe(401);
+      expect((await fetch(`${rest}/_mock/state`, { headers: { Authorization: 'Bearer ctl_cli_1' } })).status).toBe(200);
+      // The secret itself is never printed.
+      expect(locked.out()).not.toContain('ctl_cli_1');
+    } finally {
+      locked.child.kill('SIGTERM');
+      await locked.exit;
+    }
+  }, 60_000);
 });
 
 describe('seeds are validated against the spec; a bad seed changes nothing', () => {
