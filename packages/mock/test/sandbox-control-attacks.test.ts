@@ -5,7 +5,7 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMockControl, startMock, type RunningMock } from '../src/index.js';
+import { createMockControl, Engine, SessionRegistry, startMock, type RunningMock } from '../src/index.js';
 import { runCli, waitFor } from './hardening-helpers.js';
 import { makeApi } from './helpers/sandbox.js';
 import { connect } from './helpers/ws.js';
@@ -44,6 +44,25 @@ describe('stream tokens: a made-up token opens nothing', () => {
     const c = connect(`${s.body.stream.url}?token=${s.body.stream.token}`);
     expect((await c.next()).type).toBe('session.ready');
     c.ws.close();
+  });
+});
+
+describe('stream tokens: the policy, with no port', () => {
+  it('a token opens only the session it was minted for, under the key that minted it, until it expires', () => {
+    const registry = new SessionRegistry(new Engine({ clock: { scale: 0 } }));
+    const { session, token } = registry.engine.insertSession('sk_test_policy_a', { mode: 'assistive_translation' });
+    const other = registry.engine.insertSession('sk_test_policy_a', { mode: 'assistive_translation' });
+    expect(registry.refuseToken(token, session.id, false)).toBeUndefined();
+    expect(registry.refuseToken(other.token, session.id, false)?.code).toBe('token_invalid');
+    // Minted by key B for an id that key A's session has: refused, in either mode.
+    const foreign = registry.engine.tokens.issue('sk_test_policy_b', session.id, registry.engine.clock.now(), 60_000);
+    expect(registry.refuseToken(foreign.token, session.id, false)?.code).toBe('token_invalid');
+    expect(registry.refuseToken(foreign.token, session.id, true)?.code).toBe('token_invalid');
+    expect(registry.refuseToken('kst_made_up', session.id, true)?.code).toBe('token_invalid');
+    expect(registry.refuseToken('kst_made_up', 'sess_nobodys1', true)).toBeUndefined();
+    expect(registry.refuseToken('kst_made_up', 'sess_nobodys1', false)?.reason).toMatch(/Create or retrieve the session with your API key/);
+    registry.engine.clock.advance(registry.engine.tokens.ttlMs);
+    expect(registry.refuseToken(token, session.id, false)?.code).toBe('token_expired');
   });
 });
 

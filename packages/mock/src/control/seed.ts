@@ -4,12 +4,12 @@
 // No Node built-ins: the MSW adapter seeds through this too.
 import { escapePointer } from '@kallglot/spec/ajv';
 import type { ErrorObject } from 'ajv';
+// Tenant keys are API keys: the same rule the API's auth applies.
+import { API_KEY } from '../core/rest.js';
 import type { Engine, SeedFixture } from '../engine/index.js';
 import type { OpenApiModel } from '../internal/openapi-model.js';
 import { describeAjvError, pickAjvError } from '../internal/schema.js';
 
-/** Tenant keys are API keys (the same rule the API's auth applies). */
-export const SEED_KEY_PATTERN = /^sk_(test|live)_[\x21-\x7e]{1,200}$/;
 /** Nesting a seed may have (objects and arrays). */
 export const MAX_SEED_DEPTH = 64;
 /** Largest credit balance a seed may set. */
@@ -83,7 +83,7 @@ function ownerOf(id: unknown, engine: Engine | undefined, claimed: Map<string, s
 }
 
 function checkTenant(model: OpenApiModel, engine: Engine | undefined, claimed: Map<string, string>, key: string, t: unknown, at: string): void {
-  if (!SEED_KEY_PATTERN.test(key)) throw new SeedError(at, 'tenant keys are API keys: sk_test_… or sk_live_… (printable ASCII, at most 200 characters after the prefix).');
+  if (!API_KEY.test(key)) throw new SeedError(at, 'tenant keys are API keys: sk_test_… or sk_live_… (printable ASCII, at most 200 characters after the prefix).');
   if (!isObj(t)) throw new SeedError(at, 'must be an object: { credits?, agents?, sessions? }.');
   for (const k of Object.keys(t)) if (!['credits', 'agents', 'sessions'].includes(k)) throw new SeedError(`${at}/${escapePointer(k)}`, 'unknown field: a tenant has credits, agents and sessions.');
   const c = t.credits;
