@@ -232,6 +232,16 @@ describe('seeds are validated against the spec; a bad seed changes nothing', () 
     expect(await createMockControl(mock.urls.rest).state({ full: true })).toEqual(before);
   });
 
+  it('a seed nested 20,000 levels deep is refused at level 64, and the state still renders', async () => {
+    const deep = '{"a":'.repeat(20_000) + '1' + '}'.repeat(20_000);
+    const raw = `{"tenants":{"sk_test_deep":{"agents":[{"name":"d","system_prompt":"p","tools":[{"type":"function","name":"f","parameters":${deep}}]}]}}}`;
+    const r = await post(`${mock.urls.rest}/_mock/seed`, raw, { 'Content-Type': 'application/json' });
+    expect(r.status).toBe(400);
+    expect(r.body.error.message).toMatch(/nested deeper than 64 levels/);
+    expect(r.body.error.message).toContain('/tenants/sk_test_deep/agents/0/tools/0/parameters/a/a');
+    expect((await fetch(`${mock.urls.rest}/_mock/state?full=true`)).status).toBe(200);
+  });
+
   it('a session id another key already owns cannot be seeded (tenants are walls)', async () => {
     const s = await api('POST', '/v1/sessions', { mode: 'assistive_translation' }, { key: A });
     const r = await post(`${mock.urls.rest}/_mock/seed`, JSON.stringify({ tenants: { sk_test_mallory: { sessions: [{ id: s.body.id, mode: 'assistive_translation' }] } } }), { 'Content-Type': 'application/json' });

@@ -20,7 +20,7 @@ export class SeedError extends Error {
     readonly pointer: string,
     message: string,
   ) {
-    super(`Invalid seed at ${pointer || '/'}: ${message}`);
+    super(`Invalid seed at ${pointer.length > 300 ? `${pointer.slice(0, 300)}…` : pointer || '/'}: ${message}`);
   }
 
   /** The pointer in the API's `param` style (`tenants.sk_test_x.agents[0].name`): the envelope's `param` has no `/`. */
