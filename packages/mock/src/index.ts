@@ -7,5 +7,5 @@ export { SessionRegistry, TOKEN_PATTERN, type MockSession, type IssuedToken, typ
 export { loadScenarios, loadScenarioFile, resolveScenario, BUILTIN_SCENARIOS_DIR, type Scenario, type Utterance, type FaultSpec } from './scenario.js';
 export { Engine, Clock, ApiFailure, canonicalJson, IDEMPOTENT_OPS, type EngineOptions, type EngineEvent, type EngineRequest, type EngineResponse, type SeedFixture, type StateFile } from './engine/index.js';
 export { WebhookDispatcher, type WebhookRecord, type Delivery } from './webhooks.js';
-export { createMockControl, type MockControl, type MockControlOptions, type MockClockState, type MockWebhookRecord, type MockWebhookPage, type MockStateSnapshot, type MockSeedFixture } from './control-client.js';
+export { createMockControl, type MockControl, type MockControlOptions, type MockClockState, type MockWebhookRecord, type MockWebhookPage, type MockStateSnapshot, type MockSeedFixture } from './control/client.js';
 export { STREAM_MOCK_TENANT } from './registry.js';

@@ -12,7 +12,7 @@ import { readJson, resolveSpecPath, type JsonObject } from './internal/specs.js'
 import { SessionRegistry } from './registry.js';
 import { Engine } from './engine/index.js';
 import { answerFromEngine, claimIdempotency, coerceQueryParams, failureToApiError } from './http/engine-route.js';
-import { handleControl, type ControlHooks } from './control.js';
+import { handleControl, type ControlHooks } from './control/handler.js';
 
 export interface RestMockOptions {
   host?: string;

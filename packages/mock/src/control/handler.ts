@@ -1,14 +1,14 @@
 // The control plane under /_mock/: reset, a state snapshot, seeding, the virtual clock and the webhook log.
 // It never collides with the API (which lives under /v1/) and needs no API key: it is a local sandbox's knob.
-// Who may call it is control/guard.ts's job; seeds are checked by control/seed.ts before anything is applied.
+// Who may call it is guard.ts's job; seeds are checked by seed.ts before anything is applied.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { refuseControl } from './control/guard.js';
-import { SeedError, seedEngine } from './control/seed.js';
-import { pageOf, readPageQuery } from './control/webhooks-page.js';
-import type { Engine } from './engine/index.js';
-import type { ApiError, ErrorVocabulary } from './internal/errors.js';
-import type { OpenApiModel } from './internal/openapi-model.js';
-import { loadOpenApiModel } from './webhook.js';
+import { refuseControl } from './guard.js';
+import { SeedError, seedEngine } from './seed.js';
+import { pageOf, readPageQuery } from './webhooks-page.js';
+import type { Engine } from '../engine/index.js';
+import type { ApiError, ErrorVocabulary } from '../internal/errors.js';
+import type { OpenApiModel } from '../internal/openapi-model.js';
+import { loadOpenApiModel } from '../webhook.js';
 
 export interface ControlHooks {
   /** Recorded webhook events (oldest first), optionally for one session. */
