@@ -115,6 +115,8 @@ async function serve(argv: string[]): Promise<number> {
       scenario: { type: 'string' },
       'scenario-dir': { type: 'string', multiple: true },
       'strict-tokens': { type: 'boolean' },
+      'accept-unknown-tokens': { type: 'boolean' },
+      'control-token': { type: 'string' },
       'latency-ms': { type: 'string' },
       'drop-after-ms': { type: 'string' },
       'close-code': { type: 'string' },
@@ -168,7 +170,8 @@ async function serve(argv: string[]): Promise<number> {
     scenario: values.scenario,
     scenarioDirs: values['scenario-dir'],
     faults,
-    acceptUnknownTokens: !values['strict-tokens'],
+    acceptUnknownTokens: values['accept-unknown-tokens'] === true && !values['strict-tokens'],
+    controlToken: values['control-token'],
     allowUrlFaults: values['allow-url-faults'] ?? false,
     upstreamTimeoutMs: int('upstream-timeout-ms', values['upstream-timeout-ms']),
     webhookUrls: values['webhook-url'],
@@ -205,6 +208,7 @@ async function serve(argv: string[]): Promise<number> {
       `  Stream  ${u.stream}/v1/sessions/{session_id}/connect?token=kst_…`,
       `  Docs    ${u.docs ?? '(not served: build docs/ or pass --docs-dir)'}`,
       `  Health  ${u.health}`,
+      `  Control ${u.control}/ ${opts.controlToken ? "(send 'Authorization: Bearer <your --control-token>')" : '(writes: Content-Type: application/json, no foreign Origin; --control-token T requires a token)'}`,
     ];
     console.log(lines.join('\n'));
   }

@@ -12,6 +12,7 @@ import { loadOpenApiModel } from './internal/load-openapi-model.js';
 import { sendWebhook, type WebhookResult } from './webhooks/send.js';
 import { Engine, type EngineOptions, type SeedFixture, type StateFile } from './engine/index.js';
 import { WebhookDispatcher } from './webhooks/dispatcher.js';
+import { seedEngine } from './control/seed.js';
 
 /** docs/dist next to this package in the monorepo. */
 export const DEFAULT_DOCS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'docs', 'dist');
@@ -26,7 +27,10 @@ export interface MockOptions {
   scenario?: Scenario | string;
   scenarioDirs?: string[];
   faults?: FaultSpec;
+  /** Opt-in: accept hand-made `kst_` tokens for sessions no API key created (never for a key's session). Default false. */
   acceptUnknownTokens?: boolean;
+  /** Require `Authorization: Bearer <controlToken>` on every `/_mock/` route. Default: none (loopback and same-origin only). */
+  controlToken?: string;
   /** Example-driven mode (Prism answers from the spec's examples, nothing is remembered). Default false. */
   stateless?: boolean;
   /** Where webhooks are posted (each event to every URL). Events are recorded for /_mock/webhooks regardless. */
@@ -103,7 +107,7 @@ function createEngine(options: MockOptions): Engine {
   const restored = !!options.stateFile && existsSync(options.stateFile);
   if (restored) engine.load(JSON.parse(readFileSync(options.stateFile!, 'utf8')) as StateFile);
   // A restored state already holds what the seed put there on the first start.
-  if (options.seed && !restored) engine.seed(readSeed(options.seed));
+  if (options.seed && !restored) seedEngine(engine, readSeed(options.seed), loadOpenApiModel(options.openapiPath));
   return engine;
 }
 
@@ -211,6 +215,7 @@ function restOptions(options: MockOptions, host: string, parts: { registry: Sess
       sizes: () => ({ webhook_records: webhooks.size }),
       changed: parts.changed,
       reset: () => webhooks.clear(),
+      token: options.controlToken,
     },
     upstreamTimeoutMs: options.upstreamTimeoutMs,
     log: options.log,

@@ -15,6 +15,6 @@ export { RETRY_SCHEDULE_MS } from './webhooks/retry.js';
 /** Serve a built docs site (the playground talks to the local mock). */
 export { startDocsServer, type DocsServer } from './docs.js';
 /** A typed client for a running mock's control plane (`/_mock/`: reset, state, seed, clock, webhooks). */
-export { createMockControl, type MockControl, type MockClockState, type MockWebhookRecord, type MockStateSnapshot, type MockSeedFixture } from './control-client.js';
+export { createMockControl, type MockControl, type MockControlOptions, type MockClockState, type MockWebhookRecord, type MockWebhookPage, type MockStateSnapshot, type MockSeedFixture } from './control/client.js';
 /** Stream scenarios and faults (the types `startMock`'s options take). */
 export type { Scenario, Utterance, FaultSpec } from './scenario.js';

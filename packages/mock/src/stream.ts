@@ -30,8 +30,8 @@ export interface StreamMockOptions {
   /** Faults applied to every connection (a scenario's or the URL's faults override them). */
   faults?: FaultSpec;
   /**
-   * Accept any well-formed `kst_` token the mock did not issue (default true), so the stream mock is usable
-   * on its own. With false, unknown tokens are refused with 4001 token_invalid.
+   * Opt-in (default false): accept a well-formed `kst_` token the mock did not mint, for hand-made tokens in tests.
+   * Even then such a token never opens a session an API key created. By default unknown tokens get 4001 token_invalid.
    */
   acceptUnknownTokens?: boolean;
   /** Allow `mock_scenario` on the connect URL to pick a scenario per connection. Default true. */

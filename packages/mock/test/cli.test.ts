@@ -71,7 +71,7 @@ describe('kallglot-mock CLI', () => {
   });
 
   it('fault flags apply to every stream connection, --scenario picks the script', async () => {
-    const p = run(['--rest-port', '0', '--stream-port', '0', '--no-docs', '--json', '--scenario', 'bilingual', '--close-code', '1013', '--close-after-ms', '300']);
+    const p = run(['--rest-port', '0', '--stream-port', '0', '--no-docs', '--json', '--accept-unknown-tokens', '--scenario', 'bilingual', '--close-code', '1013', '--close-after-ms', '300']);
     try {
       await waitFor(() => p.out().includes('\n'), 'the JSON line');
       const info = JSON.parse(p.out().trim().split('\n')[0]!);

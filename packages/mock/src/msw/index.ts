@@ -4,6 +4,7 @@ import type { RequestHandler, WebSocketHandler } from 'msw';
 import { createStreamProtocol } from '../stream/protocol.js';
 import type { ConnectOverrides } from '../stream/types.js';
 import { Clock, Engine, type EngineOptions, type SeedFixture } from '../engine/index.js';
+import { seedEngine } from '../control/seed.js';
 import type { ClockOptions } from '../engine/clock.js';
 import { SessionRegistry } from '../registry.js';
 import { createPipeline } from '../pipeline/pipeline.js';
@@ -67,7 +68,7 @@ export function createKallglotHandlers(options: KallglotHandlersOptions = {}): K
   const log = options.log ?? ((l: string) => console.warn(`[kallglot-mock msw] ${l}`));
   const clock = options.clock instanceof Clock ? options.clock : new Clock(options.clock);
   const engine = new Engine({ ...(options.engine ?? {}), clock, streamBaseUrl: streamUrl });
-  if (options.seed) engine.seed(options.seed);
+  if (options.seed) seedEngine(engine, options.seed, openapi);
   const registry = new SessionRegistry(engine);
   const pipeline = createPipeline({ model: openapi, vocab, engine, log });
   const webhooks = new WebhookSink(engine, { secret: options.webhookSecret ?? DEFAULT_WEBHOOK_SECRET, onWebhook: options.onWebhook });
@@ -107,7 +108,7 @@ export function createKallglotHandlers(options: KallglotHandlersOptions = {}): K
     },
     reset() {
       engine.reset();
-      if (options.seed) engine.seed(options.seed);
+      if (options.seed) seedEngine(engine, options.seed, openapi);
       webhooks.clear();
       streamOverride = {};
     },

@@ -3,7 +3,7 @@
 // `Prefer: code=…` are answered by the supervised Prism child (prism/) behind that same pipeline.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { handleControl, type ControlHooks } from '../control.js';
+import { handleControl, type ControlHooks } from '../control/handler.js';
 import { Engine } from '../engine/index.js';
 import { envelope, ErrorVocabulary, requestId, type ApiError } from '../internal/errors.js';
 import { buildOpenApiModel, type OpenApiModel } from '../internal/openapi-model.js';
@@ -76,6 +76,7 @@ interface Front {
   stateless: boolean;
   corsOrigins: Set<string>;
   control?: ControlHooks;
+  model: OpenApiModel;
 }
 
 function health(f: Front, res: ServerResponse, reqId: string, allowOrigin: string | undefined) {
@@ -122,7 +123,7 @@ function handle(f: Front, req: IncomingMessage, res: ServerResponse): void | Pro
   const cors = allowOrigin ? { 'Access-Control-Allow-Origin': allowOrigin, 'Access-Control-Expose-Headers': EXPOSE, Vary: 'Origin' } : undefined;
   if (url.pathname.startsWith('/_mock/') || url.pathname === '/_mock') {
     const sendText = (r: ServerResponse, status: number, headers: Record<string, string>, body: string) => send(r, status, headers, body);
-    return handleControl({ req, res, url, method, engine: f.engine, hooks: f.control, readBody: () => readBody(req, MAX_BODY), extra: { ...cors }, reqId, send: sendText, sendError, vocab: f.vocab });
+    return handleControl({ req, res, url, method, engine: f.engine, hooks: f.control, model: f.model, readBody: () => readBody(req, MAX_BODY), extra: { ...cors }, reqId, send: sendText, sendError, vocab: f.vocab });
   }
   const out = f.pipeline(plainRequest(req, method, url), reqId);
   if (!(out instanceof Promise)) return sendPlain(res, out, cors);
@@ -169,7 +170,7 @@ export async function startRestMock(options: RestMockOptions = {}): Promise<Rest
   const backend = createPrismBackend({ supervisor: prism, model, vocab, registry, streamBase: options.streamBaseUrl?.replace(/\/$/, ''), cacheSize: options.prismCacheSize ?? 1000, timeoutMs: options.upstreamTimeoutMs ?? 15_000, log });
   const rules = createRestRules(model, vocab);
   const pipeline = createPipeline({ model, vocab, engine, rules, prism: backend, stateless, changed: () => options.control?.changed?.(), log });
-  const server = createFrontServer({ pipeline, rules, vocab, engine, prism, stateless, corsOrigins, control: options.control }, log);
+  const server = createFrontServer({ pipeline, rules, vocab, engine, prism, stateless, corsOrigins, control: options.control, model }, log);
   try {
     await listen(server, options.port ?? 4010, host);
   } catch (e) {

@@ -1,14 +1,26 @@
 // Who may connect: the connect path names a session, the token was issued for it and has not expired, and the
 // session has not ended. Token and session checks are the engine's (`Engine.streamConnect`); this file only reads
 // the URL and decides what an unknown token means.
-import { TOKEN_PATTERN, type MockSession, type SessionRegistry } from '../registry.js';
+import { STREAM_MOCK_TENANT, TOKEN_PATTERN, type MockSession, type SessionRegistry } from '../registry.js';
 
 const PATH = /^\/v1\/sessions\/([^/]+)\/connect\/?$/;
 const SESSION_ID = /^sess_[A-Za-z0-9]+$/;
 
 export type Refusal = 'session_not_found' | 'token_invalid' | 'token_expired' | 'session_ended';
 
-export type Admission = { ok: true; sessionId: string; session: MockSession | undefined } | { ok: false; refusal: Refusal; sessionId: string };
+export type Admission = { ok: true; sessionId: string; session: MockSession | undefined } | { ok: false; refusal: Refusal; reason: string; sessionId: string };
+
+/** Close reasons that name the fix (a close reason is at most 123 bytes). */
+const REASONS: Record<Refusal, string> = {
+  session_not_found: 'session_not_found: no session with that id; create one with your API key',
+  token_invalid: 'token_invalid: unknown token. Create or retrieve the session with your API key and use its stream.token',
+  token_expired: 'token_expired: retrieve the session with your API key for a fresh stream.token',
+  session_ended: 'session_ended: the session is over; create a new session',
+};
+const MALFORMED = 'token_invalid: the token query parameter is missing or malformed; use the session\'s stream.token (kst_…)';
+const OTHER_SESSION = 'token_invalid: this token was minted for another session. Use the stream.token of this session';
+
+export interface TokenVerdict { refusal: Refusal; reason: string }
 
 function safeDecode(s: string): string {
   try {
@@ -19,25 +31,32 @@ function safeDecode(s: string): string {
 }
 
 /**
- * The token's verdict for `sessionId`: refused, or accepted. A well-formed `kst_` token the engine never issued is
- * accepted only with `acceptUnknown` (the stand-alone stream mock's default).
+ * The token policy. A token opens only the session it was minted for, under the key that minted it, until it
+ * expires (the engine's `streamConnect` checks that). An unknown token is refused unless `acceptUnknown` (opt-in,
+ * for hand-made tokens), and even then it never opens a session an API key created.
  */
-export function checkToken(registry: SessionRegistry, sessionId: string, token: string | null, acceptUnknown: boolean): Refusal | undefined {
-  if (!token || !TOKEN_PATTERN.test(token)) return 'token_invalid';
+export function checkToken(registry: SessionRegistry, sessionId: string, token: string | null, acceptUnknown: boolean): TokenVerdict | undefined {
+  if (!token || !TOKEN_PATTERN.test(token)) return { refusal: 'token_invalid', reason: MALFORMED };
   const verdict = registry.engine.streamConnect(sessionId, token);
-  if (verdict.refused) return verdict.refused;
-  if (!verdict.session && !acceptUnknown) return 'token_invalid';
-  return undefined;
+  if (verdict.refused) {
+    const minted = registry.engine.tokens.get(token);
+    const other = verdict.refused === 'token_invalid' && minted !== undefined && minted.sessionId !== sessionId;
+    return { refusal: verdict.refused, reason: other ? OTHER_SESSION : REASONS[verdict.refused] };
+  }
+  if (verdict.session) return undefined;
+  const owner = registry.engine.findSession(sessionId)?.tenant;
+  if (acceptUnknown && (owner === undefined || owner === STREAM_MOCK_TENANT)) return undefined;
+  return { refusal: 'token_invalid', reason: REASONS.token_invalid };
 }
 
 /** Admit or refuse a connection to `url` (path + query). */
 export function admit(registry: SessionRegistry, url: URL, acceptUnknown: boolean): Admission {
   const m = PATH.exec(url.pathname);
   const sessionId = m ? safeDecode(m[1]!) : '';
-  if (!m || !SESSION_ID.test(sessionId)) return { ok: false, refusal: 'session_not_found', sessionId };
-  const refusal = checkToken(registry, sessionId, url.searchParams.get('token'), acceptUnknown);
-  if (refusal) return { ok: false, refusal, sessionId };
+  if (!m || !SESSION_ID.test(sessionId)) return { ok: false, refusal: 'session_not_found', reason: REASONS.session_not_found, sessionId };
+  const verdict = checkToken(registry, sessionId, url.searchParams.get('token'), acceptUnknown);
+  if (verdict) return { ok: false, ...verdict, sessionId };
   const session = registry.sessions.get(sessionId);
-  if (session?.status === 'ended') return { ok: false, refusal: 'session_ended', sessionId };
+  if (session?.status === 'ended') return { ok: false, refusal: 'session_ended', reason: REASONS.session_ended, sessionId };
   return { ok: true, sessionId, session };
 }

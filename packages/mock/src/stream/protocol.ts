@@ -36,7 +36,7 @@ function pickScenario(options: StreamProtocolOptions, url: URL, sessionScenario:
 
 export function createStreamProtocol(options: StreamProtocolOptions): StreamProtocol {
   const { model, registry, log } = options;
-  const acceptUnknown = options.acceptUnknownTokens ?? true;
+  const acceptUnknown = options.acceptUnknownTokens ?? false;
   const allowUrlFaults = options.allowUrlFaults ?? options.allowQueryOverrides ?? true;
   const idleDefault = options.idleTimeoutMs ?? model.serverIdleTimeoutMs ?? 0;
   const stats: StreamStats = { connections: 0, framesIn: 0, framesOut: 0, selfCheckFailures: 0 };
@@ -63,7 +63,7 @@ export function createStreamProtocol(options: StreamProtocolOptions): StreamProt
   function connect(url: URL, port: StreamPort, overrides: ConnectOverrides = {}): Connection | undefined {
     stats.connections++;
     const a = admit(registry, url, acceptUnknown);
-    if (!a.ok) return void port.close(frames.closeCode(a.refusal, REFUSAL_CODES[a.refusal]), a.refusal);
+    if (!a.ok) return void port.close(frames.closeCode(a.refusal, REFUSAL_CODES[a.refusal]), a.reason);
     const scenario = pickScenario(options, url, a.session?.scenario, overrides.scenario);
     const urlFaults = allowUrlFaults ? queryFaults(url.searchParams) : {};
     const badUrl = badCloseCodes(urlFaults);
