@@ -7,12 +7,17 @@ import { idempotentOperations } from './generated/idempotent.js';
 import { VERSION } from './generated/version.js';
 import { type BackoffSettings, backoffDelayMs, DEFAULT_BACKOFF, isRetryableStatus, type RetryPolicy, serverRetryDelayMs } from './internal/retry.js';
 import { isLightRequest, LightRequest } from './internal/light-request.js';
+import { Meta } from './internal/meta.js';
+import { follow, nextCursor } from './internal/cursor.js';
+import { toDownload } from './internal/download.js';
 import { type FetchLike, type RetryInfo, sleep } from './internal/transport.js';
 export type { FetchLike, RetryInfo };
 
 export const DEFAULT_BASE_URL = 'https://api.kallglot.com';
 export const DEFAULT_MAX_RETRIES = 2;
 export const DEFAULT_TIMEOUT_MS = 60_000;
+/** Longest total wait between the attempts of one call (all retries together). */
+export const DEFAULT_MAX_RETRY_WAIT_MS = 60_000;
 /** Largest JSON response body read, success or error: 8 MiB. The recording download is exempt. */
 export const DEFAULT_MAX_RESPONSE_BYTES = 8 * 1024 * 1024;
 export { VERSION };
@@ -26,6 +31,13 @@ export interface KallglotClientOptions {
   maxRetries?: number;
   /** Per attempt, including reading a JSON body. Default 60 000. `0` disables the timeout. */
   timeoutMs?: number;
+  /** Same as `timeoutMs` (Stainless's name); `timeoutMs` wins when both are given. */
+  timeout?: number;
+  /**
+   * The most one call waits between its attempts, all retries together (default 60 000). A retry whose wait
+   * (backoff or the server's `Retry-After`) would go past it is not made: the last answer is returned.
+   */
+  maxRetryWaitMs?: number;
   /** Transport with the signature of `globalThis.fetch`; usually called as `(url, init)`. */
   fetch?: FetchLike;
   /** Appended to the `User-Agent` / `X-Kallglot-Client` value, e.g. `my-app/2.1`. */
@@ -49,6 +61,8 @@ export interface KallglotClientOptions {
 export interface RequestOverrides {
   maxRetries?: number;
   timeoutMs?: number;
+  /** Same as `timeoutMs`. */
+  timeout?: number;
   /** Used instead of the automatic UUID v4 on the idempotent POSTs (and sent on any other call if given). */
   idempotencyKey?: string;
   signal?: AbortSignal | null;
@@ -146,8 +160,14 @@ const KEY_PATTERN = /^sk_(live|test)_[\x21-\x7e]+$/;
 
 /** Validates the key without ever echoing it (not even a prefix of it). */
 export function assertApiKey(apiKey: unknown): asserts apiKey is string {
+  if (typeof apiKey === 'string' && /^\s*bearer\s/i.test(apiKey)) {
+    throw new KallglotConfigError('Kallglot: apiKey is malformed: it starts with "Bearer ": pass the key alone (sk_live_… or sk_test_…); the client adds the Bearer prefix');
+  }
+  if (typeof apiKey === 'string' && apiKey !== apiKey.trim() && KEY_PATTERN.test(apiKey.trim())) {
+    throw new KallglotConfigError('Kallglot: apiKey is malformed: it has leading or trailing whitespace (a newline from a file or an env var?): trim it, e.g. apiKey: key.trim()');
+  }
   if (typeof apiKey !== 'string' || !KEY_PATTERN.test(apiKey)) {
-    throw new KallglotConfigError(`Kallglot: apiKey is ${apiKey ? 'malformed (not shown)' : 'required'}: expected sk_live_… or sk_test_…`);
+    throw new KallglotConfigError(`Kallglot: apiKey is ${apiKey ? 'malformed (not shown)' : 'required (set KALLGLOT_API_KEY or pass apiKey)'}: expected sk_live_… or sk_test_…`);
   }
 }
 
@@ -179,37 +199,6 @@ const isKeyed = (method: string, schemaPath: string) => method === 'POST' && ide
 export function retryPolicyFor(method: string, schemaPath: string): { policy: RetryPolicy; idempotent: boolean } {
   const idempotent = isKeyed(method, schemaPath);
   return { policy: method !== 'POST' || idempotent ? 'retry' : 'refused-only', idempotent };
-}
-
-// A class, so every call allocates one small object; header values are parsed on first read only.
-class Meta implements ResponseMeta {
-  declare private h: Headers;
-  declare private b: unknown;
-  declare readonly attempts: number;
-  declare readonly idempotencyKey: string | undefined;
-  constructor(h: Headers, attempts: number, idempotencyKey?: string, body?: unknown) {
-    this.h = h;
-    this.attempts = attempts;
-    this.idempotencyKey = idempotencyKey;
-    this.b = body;
-  }
-  get requestId(): string | undefined {
-    return errorEnvelope(this.b)?.request_id ?? this.h.get('x-request-id') ?? undefined;
-  }
-  get rateLimit() {
-    return this.n('x-ratelimit-', ['limit', 'remaining', 'reset']) as ResponseMeta['rateLimit'];
-  }
-  get credits() {
-    return this.n('x-api-credits-', ['remaining', 'used']) as ResponseMeta['credits'];
-  }
-  private n(prefix: string, keys: string[]) {
-    return Object.fromEntries(
-      keys.map((k) => {
-        const v = +(this.h.get(prefix + k)?.trim() || NaN);
-        return [k, Number.isFinite(v) ? v : undefined];
-      }),
-    );
-  }
 }
 
 /** Reads request id, rate-limit and credit headers from any Response. */
@@ -245,7 +234,8 @@ export function createKallglotClient(options: KallglotClientOptions): KallglotCl
   const baseUrl = normalizeBaseUrl(options.baseUrl ?? DEFAULT_BASE_URL);
   if (baseUrl.includes(apiKey)) throw new KallglotConfigError('Kallglot: baseUrl must not contain the API key');
   const maxRetries = nonNegative('maxRetries', options.maxRetries, DEFAULT_MAX_RETRIES);
-  const timeoutMs = nonNegative('timeoutMs', options.timeoutMs, DEFAULT_TIMEOUT_MS);
+  const timeoutMs = nonNegative('timeoutMs', options.timeoutMs ?? options.timeout, DEFAULT_TIMEOUT_MS);
+  const maxRetryWaitMs = nonNegative('maxRetryWaitMs', options.maxRetryWaitMs, DEFAULT_MAX_RETRY_WAIT_MS);
   const maxResponseBytes = nonNegative('maxResponseBytes', options.maxResponseBytes, DEFAULT_MAX_RESPONSE_BYTES);
   const backoff = { ...DEFAULT_BACKOFF };
   for (const k in backoff) {
@@ -277,7 +267,8 @@ export function createKallglotClient(options: KallglotClientOptions): KallglotCl
       const safe = method !== 'POST' || keyed;
       const where = `${method} ${path}`;
       const retries = nonNegative('maxRetries', init.maxRetries, maxRetries);
-      const ms = nonNegative('timeoutMs', init.timeoutMs, timeoutMs);
+      const ms = nonNegative('timeoutMs', init.timeoutMs ?? init.timeout, timeoutMs);
+      let waited = 0;
       const parent = init.signal;
       const send = (init.fetch as FetchLike | undefined) ?? baseFetch;
       // Audio comes as a stream or as bytes the caller asked for; every other body is JSON (or an error text).
@@ -299,7 +290,7 @@ export function createKallglotClient(options: KallglotClientOptions): KallglotCl
         return (isLightRequest(req) ? send(req.url, req.init) : send(req)).then(
           (res) => (answer = limitBody(res, limit, where)),
           (err: unknown) => {
-            throw new KallglotConnectionError(err, where);
+            throw new KallglotConnectionError(err, where, baseUrl);
           },
         );
       };
@@ -325,13 +316,16 @@ export function createKallglotClient(options: KallglotClientOptions): KallglotCl
           const { response, error } = result;
           const status = response.status;
           const env = errorEnvelope(error);
-          // 409 is retried only for idempotency_conflict.
-          if (!canRetry || !safe || !isRetryableStatus(status) || (status === 409 && env?.code !== 'idempotency_conflict')) {
+          // 409 is retried only for idempotency_conflict. The waits of one call add up to maxRetryWaitMs at
+          // most: a wait past it is not taken, and this answer is the result.
+          const retryable = canRetry && safe && isRetryableStatus(status) && (status !== 409 || env?.code === 'idempotency_conflict');
+          const delayMs = retryable ? (serverRetryDelayMs(response.headers, env?.retry_after, backoff) ?? backoffDelayMs(attempt - 1, backoff)) : Infinity;
+          if (waited + delayMs > maxRetryWaitMs) {
             if (options.throwOnError) check(result, where);
             (result as AnyResult).meta = new Meta(response.headers, attempt, key, error);
             return result;
           }
-          retry = { status, delayMs: serverRetryDelayMs(response.headers, env?.retry_after, backoff) ?? backoffDelayMs(attempt - 1, backoff) };
+          retry = { status, delayMs };
         } catch (err) {
           if (parent?.aborted) throw parent.reason;
           // A timeout may also surface while the body is read, as a plain abort: name it. A 2xx body that
@@ -345,11 +339,14 @@ export function createKallglotClient(options: KallglotClientOptions): KallglotCl
           if (!canRetry || !(error instanceof KallglotTimeoutError || error instanceof KallglotConnectionError) || (!safe && (error as KallglotConnectionError).errno !== 'ECONNREFUSED')) {
             throw error;
           }
-          retry = { error, delayMs: backoffDelayMs(attempt - 1, backoff) };
+          const delayMs = backoffDelayMs(attempt - 1, backoff);
+          if (waited + delayMs > maxRetryWaitMs) throw error;
+          retry = { error, delayMs };
         } finally {
           clearTimeout(timer);
         }
         onRetry?.({ method, url, attempt, ...retry });
+        waited += retry.delayMs;
         await sleep(retry.delayMs, parent);
       }
     };
@@ -374,14 +371,9 @@ export function createKallglotClient(options: KallglotClientOptions): KallglotCl
           | undefined;
         const items = Array.isArray(page?.data) ? page.data : [];
         yield* items;
-        if (page?.has_more !== true) return;
-        // Some pages omit next_cursor: continue after the last item's id.
-        const last = items[items.length - 1] as { id?: unknown } | undefined;
-        const cursor = page.next_cursor ?? (typeof last?.id === 'string' ? last.id : undefined);
+        const cursor = nextCursor(page, items);
         if (!cursor) return;
-        if (seen.has(cursor)) throw new KallglotError(`paginate ${path}: the cursor did not advance`);
-        seen.add(cursor);
-        query = { ...query, starting_after: cursor };
+        query = { ...query, starting_after: follow(seen, cursor, path) };
       }
     },
     async downloadRecordingAudio(recordingId: string, { as = 'stream', ...overrides }: RequestOverrides & { as?: 'stream' | 'arrayBuffer' } = {}) {
@@ -394,16 +386,7 @@ export function createKallglotClient(options: KallglotClientOptions): KallglotCl
           headers: { Accept: 'audio/mpeg, application/json' },
         }),
       );
-      const h = result.response.headers;
-      const len = h.get('content-length');
-      // `filename="x.mp3"` or RFC 5987 `filename*=UTF-8''x.mp3`.
-      let filename = /filename\*?=(?:UTF-8'')?"?([^";]+)/i.exec(h.get('content-disposition')!)?.[1]!.trim();
-      try {
-        filename &&= decodeURIComponent(filename);
-      } catch {
-        /* not percent-encoded: keep it as sent */
-      }
-      return { ...result, contentType: h.get('content-type') ?? undefined, filename, contentLength: len ? +len : undefined };
+      return toDownload(result);
     },
   };
   return client as unknown as KallglotClient;

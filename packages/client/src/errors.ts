@@ -112,10 +112,14 @@ export class KallglotConnectionError extends KallglotError {
   override name = 'KallglotConnectionError';
   /** The low-level error code when the runtime exposes one (Node: `ECONNREFUSED`, `ECONNRESET`, ...). */
   declare readonly errno: string | undefined;
-  constructor(cause: unknown, where: string) {
+  /** The server the client tried (the client's `baseUrl`), when known. */
+  declare readonly host: string | undefined;
+  constructor(cause: unknown, where: string, host?: string) {
     const errno = networkErrorCode(cause);
-    super(`connection error${errno ? ` ${errno}` : ''} (${where})`, { cause });
+    const fix = host ? ` to ${host} (${where}): is the server running there, and is baseUrl right?` : ` (${where})`;
+    super(`connection error${errno ? ` ${errno}` : ''}${fix}`, { cause });
     this.errno = errno;
+    this.host = host;
   }
 }
 

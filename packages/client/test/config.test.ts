@@ -110,3 +110,27 @@ describe('operation table (generated from the spec)', () => {
     expect(byId.deleteAgent).toEqual({ policy: 'retry', idempotent: false });
   });
 });
+
+describe('keys and hosts: errors name the fix', () => {
+  it('a key with whitespace or a Bearer prefix is told so, without echoing it', () => {
+    for (const apiKey of [`${secretKey}\n`, ` ${secretKey}`, `${secretKey}\t`]) {
+      const e = configError(() => createKallglotClient({ apiKey }));
+      expect(e.message).toMatch(/leading or trailing whitespace.*trim it/);
+      expect(e.message).not.toContain(secretKey.slice(8));
+    }
+    for (const apiKey of [`Bearer ${secretKey}`, `bearer ${secretKey}`]) {
+      const e = configError(() => createKallglotClient({ apiKey }));
+      expect(e.message).toMatch(/starts with "Bearer ".*the client adds/);
+      expect(e.message).not.toContain(secretKey.slice(8));
+    }
+  });
+
+  it('a connection error names the host it tried and what to check', async () => {
+    const baseUrl = await refusedPortUrl();
+    const client = createKallglotClient({ apiKey: secretKey, baseUrl, maxRetries: 0 });
+    const err = await client.GET('/v1/agents').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(KallglotConnectionError);
+    expect((err as KallglotConnectionError).host).toBe(baseUrl);
+    expect((err as Error).message).toBe(`connection error ECONNREFUSED to ${baseUrl} (GET /v1/agents): is the server running there, and is baseUrl right?`);
+  });
+});
