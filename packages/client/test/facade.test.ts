@@ -171,4 +171,20 @@ describe('auto-paging edge cases (scripted server)', () => {
     expect(audio).toMatchObject({ filename: 'recording-sess_1.mp3', contentLength: 5 });
     expect(server.requests[0]!.headers.accept).toBe('audio/mpeg, application/json');
   });
+
+  it('pollers follow Retry-After, kept within the 100 ms – 30 s bounds', async () => {
+    server.reset();
+    const rec = (status: string) => ({ id: 'rec_1', object: 'recording', status });
+    server.script(
+      { status: 200, headers: { 'retry-after': '3' }, body: rec('processing') },
+      { status: 200, headers: { 'retry-after': '999' }, body: rec('processing') },
+      { status: 200, body: rec('processing') },
+      { status: 200, body: rec('ready') },
+    );
+    const k = new Kallglot({ apiKey: 'sk_test_pages', baseUrl: server.url, maxRetries: 0 });
+    const waits: number[] = [];
+    const ready = await k.recordings.waitUntilReady('rec_1', { pollIntervalMs: 250, wait: async (ms) => void waits.push(ms) });
+    expect(ready.status).toBe('ready');
+    expect(waits).toEqual([3000, 30_000, 250]);
+  });
 });
