@@ -8,7 +8,7 @@ import { VERSION } from './generated/version.js';
 import { type BackoffSettings, backoffDelayMs, DEFAULT_BACKOFF, isRetryableStatus, type RetryPolicy, serverRetryDelayMs } from './internal/retry.js';
 import { isLightRequest, LightRequest } from './internal/light-request.js';
 import { Meta } from './internal/meta.js';
-import { follow, nextCursor } from './internal/cursor.js';
+import { nextCursor } from './internal/cursor.js';
 import { toDownload } from './internal/download.js';
 import { type FetchLike, type RetryInfo, sleep } from './internal/transport.js';
 export type { FetchLike, RetryInfo };
@@ -16,8 +16,6 @@ export type { FetchLike, RetryInfo };
 export const DEFAULT_BASE_URL = 'https://api.kallglot.com';
 export const DEFAULT_MAX_RETRIES = 2;
 export const DEFAULT_TIMEOUT_MS = 60_000;
-/** Longest total wait between the attempts of one call (all retries together). */
-export const DEFAULT_MAX_RETRY_WAIT_MS = 60_000;
 /** Largest JSON response body read, success or error: 8 MiB. The recording download is exempt. */
 export const DEFAULT_MAX_RESPONSE_BYTES = 8 * 1024 * 1024;
 export { VERSION };
@@ -31,13 +29,6 @@ export interface KallglotClientOptions {
   maxRetries?: number;
   /** Per attempt, including reading a JSON body. Default 60 000. `0` disables the timeout. */
   timeoutMs?: number;
-  /** Same as `timeoutMs` (Stainless's name); `timeoutMs` wins when both are given. */
-  timeout?: number;
-  /**
-   * The most one call waits between its attempts, all retries together (default 60 000). A retry whose wait
-   * (backoff or the server's `Retry-After`) would go past it is not made: the last answer is returned.
-   */
-  maxRetryWaitMs?: number;
   /** Transport with the signature of `globalThis.fetch`; usually called as `(url, init)`. */
   fetch?: FetchLike;
   /** Appended to the `User-Agent` / `X-Kallglot-Client` value, e.g. `my-app/2.1`. */
@@ -48,7 +39,10 @@ export interface KallglotClientOptions {
   headers?: Record<string, string>;
   /** Called before each retry wait, e.g. to log `attempt`, `status` and `delayMs`. */
   onRetry?: (info: RetryInfo) => void;
-  /** Backoff tuning (defaults: 500 ms initial, 8 000 ms max, Retry-After honoured up to 60 000 ms). */
+  /**
+   * Backoff tuning (defaults: 500 ms initial, 8 000 ms max, Retry-After honoured up to 60 000 ms, and at most
+   * 60 000 ms of waiting per call, all retries together: `maxRetryWaitMs`).
+   */
   retry?: Partial<BackoffSettings>;
   /**
    * Largest response body read for JSON (success and error answers), in bytes. Past it the read stops and the
@@ -61,8 +55,6 @@ export interface KallglotClientOptions {
 export interface RequestOverrides {
   maxRetries?: number;
   timeoutMs?: number;
-  /** Same as `timeoutMs`. */
-  timeout?: number;
   /** Used instead of the automatic UUID v4 on the idempotent POSTs (and sent on any other call if given). */
   idempotencyKey?: string;
   signal?: AbortSignal | null;
@@ -160,14 +152,8 @@ const KEY_PATTERN = /^sk_(live|test)_[\x21-\x7e]+$/;
 
 /** Validates the key without ever echoing it (not even a prefix of it). */
 export function assertApiKey(apiKey: unknown): asserts apiKey is string {
-  if (typeof apiKey === 'string' && /^\s*bearer\s/i.test(apiKey)) {
-    throw new KallglotConfigError('Kallglot: apiKey is malformed: it starts with "Bearer ": pass the key alone (sk_live_… or sk_test_…); the client adds the Bearer prefix');
-  }
-  if (typeof apiKey === 'string' && apiKey !== apiKey.trim() && KEY_PATTERN.test(apiKey.trim())) {
-    throw new KallglotConfigError('Kallglot: apiKey is malformed: it has leading or trailing whitespace (a newline from a file or an env var?): trim it, e.g. apiKey: key.trim()');
-  }
   if (typeof apiKey !== 'string' || !KEY_PATTERN.test(apiKey)) {
-    throw new KallglotConfigError(`Kallglot: apiKey is ${apiKey ? 'malformed (not shown)' : 'required (set KALLGLOT_API_KEY or pass apiKey)'}: expected sk_live_… or sk_test_…`);
+    throw new KallglotConfigError(`Kallglot: apiKey is ${apiKey ? 'malformed (not shown)' : 'required (KALLGLOT_API_KEY)'}: expected sk_live_… or sk_test_…`);
   }
 }
 
@@ -234,8 +220,7 @@ export function createKallglotClient(options: KallglotClientOptions): KallglotCl
   const baseUrl = normalizeBaseUrl(options.baseUrl ?? DEFAULT_BASE_URL);
   if (baseUrl.includes(apiKey)) throw new KallglotConfigError('Kallglot: baseUrl must not contain the API key');
   const maxRetries = nonNegative('maxRetries', options.maxRetries, DEFAULT_MAX_RETRIES);
-  const timeoutMs = nonNegative('timeoutMs', options.timeoutMs ?? options.timeout, DEFAULT_TIMEOUT_MS);
-  const maxRetryWaitMs = nonNegative('maxRetryWaitMs', options.maxRetryWaitMs, DEFAULT_MAX_RETRY_WAIT_MS);
+  const timeoutMs = nonNegative('timeoutMs', options.timeoutMs, DEFAULT_TIMEOUT_MS);
   const maxResponseBytes = nonNegative('maxResponseBytes', options.maxResponseBytes, DEFAULT_MAX_RESPONSE_BYTES);
   const backoff = { ...DEFAULT_BACKOFF };
   for (const k in backoff) {
@@ -267,7 +252,7 @@ export function createKallglotClient(options: KallglotClientOptions): KallglotCl
       const safe = method !== 'POST' || keyed;
       const where = `${method} ${path}`;
       const retries = nonNegative('maxRetries', init.maxRetries, maxRetries);
-      const ms = nonNegative('timeoutMs', init.timeoutMs ?? init.timeout, timeoutMs);
+      const ms = nonNegative('timeoutMs', init.timeoutMs, timeoutMs);
       let waited = 0;
       const parent = init.signal;
       const send = (init.fetch as FetchLike | undefined) ?? baseFetch;
@@ -320,7 +305,7 @@ export function createKallglotClient(options: KallglotClientOptions): KallglotCl
           // most: a wait past it is not taken, and this answer is the result.
           const retryable = canRetry && safe && isRetryableStatus(status) && (status !== 409 || env?.code === 'idempotency_conflict');
           const delayMs = retryable ? (serverRetryDelayMs(response.headers, env?.retry_after, backoff) ?? backoffDelayMs(attempt - 1, backoff)) : Infinity;
-          if (waited + delayMs > maxRetryWaitMs) {
+          if (waited + delayMs > backoff.maxRetryWaitMs) {
             if (options.throwOnError) check(result, where);
             (result as AnyResult).meta = new Meta(response.headers, attempt, key, error);
             return result;
@@ -340,7 +325,7 @@ export function createKallglotClient(options: KallglotClientOptions): KallglotCl
             throw error;
           }
           const delayMs = backoffDelayMs(attempt - 1, backoff);
-          if (waited + delayMs > maxRetryWaitMs) throw error;
+          if (waited + delayMs > backoff.maxRetryWaitMs) throw error;
           retry = { error, delayMs };
         } finally {
           clearTimeout(timer);
@@ -371,9 +356,9 @@ export function createKallglotClient(options: KallglotClientOptions): KallglotCl
           | undefined;
         const items = Array.isArray(page?.data) ? page.data : [];
         yield* items;
-        const cursor = nextCursor(page, items);
+        const cursor = nextCursor(page, items, seen, path);
         if (!cursor) return;
-        query = { ...query, starting_after: follow(seen, cursor, path) };
+        query = { ...query, starting_after: cursor };
       }
     },
     async downloadRecordingAudio(recordingId: string, { as = 'stream', ...overrides }: RequestOverrides & { as?: 'stream' | 'arrayBuffer' } = {}) {

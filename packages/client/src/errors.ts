@@ -112,12 +112,11 @@ export class KallglotConnectionError extends KallglotError {
   override name = 'KallglotConnectionError';
   /** The low-level error code when the runtime exposes one (Node: `ECONNREFUSED`, `ECONNRESET`, ...). */
   declare readonly errno: string | undefined;
-  /** The server the client tried (the client's `baseUrl`), when known. */
-  declare readonly host: string | undefined;
-  constructor(cause: unknown, where: string, host?: string) {
+  /** The server the client tried (the client's `baseUrl`). */
+  declare readonly host: string;
+  constructor(cause: unknown, where: string, host: string) {
     const errno = networkErrorCode(cause);
-    const fix = host ? ` to ${host} (${where}): is the server running there, and is baseUrl right?` : ` (${where})`;
-    super(`connection error${errno ? ` ${errno}` : ''}${fix}`, { cause });
+    super(`connection error${errno ? ` ${errno}` : ''} to ${host} (${where})`, { cause });
     this.errno = errno;
     this.host = host;
   }

@@ -1,6 +1,7 @@
 // The resource facade: `new Kallglot()` → `kallglot.sessions.create(...)`, generated from the spec over the
 // path client (`kallglot.raw`, the same as `createKallglotClient()`).
 import { createKallglotClient, type KallglotClient, type KallglotClientOptions } from './client.js';
+import { KallglotConfigError } from './errors.js';
 import { resourceTable } from './generated/resources.js';
 import type { GeneratedResources } from './generated/resources.js';
 import { addHelpers, type KallglotResources } from './internal/helpers.js';
@@ -11,6 +12,8 @@ export interface KallglotOptions extends Partial<KallglotClientOptions> {
   apiKey?: string;
   /** Default: `KALLGLOT_BASE_URL`, else `https://api.kallglot.com`. */
   baseUrl?: string;
+  /** Per attempt, in ms (Stainless's name for `timeoutMs`; `timeoutMs` wins when both are given). Default 60 000. */
+  timeout?: number;
 }
 
 const env = (name: string): string | undefined => (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.[name] || undefined;
@@ -29,7 +32,9 @@ export class Kallglot {
   declare private readonly o: KallglotOptions;
 
   constructor(options: KallglotOptions = {}) {
-    const o = { ...options, apiKey: options.apiKey ?? env('KALLGLOT_API_KEY'), baseUrl: options.baseUrl ?? env('KALLGLOT_BASE_URL') };
+    const o = { ...options, apiKey: options.apiKey ?? env('KALLGLOT_API_KEY'), baseUrl: options.baseUrl ?? env('KALLGLOT_BASE_URL'), timeoutMs: options.timeoutMs ?? options.timeout };
+    // Common slips get their fix named (never the key): a pasted `Bearer ` prefix, a newline from a file or env var.
+    if (/^bearer\s|^\s|\s$/i.test(o.apiKey!)) throw new KallglotConfigError('Kallglot: apiKey is malformed (not shown): remove the "Bearer " prefix and surrounding whitespace');
     const raw = createKallglotClient(o as KallglotClientOptions);
     Object.defineProperties(this, { o: { value: o }, raw: { value: raw, enumerable: true } });
     Object.assign(this, addHelpers(buildResources(resourceTable, raw) as unknown as GeneratedResources));

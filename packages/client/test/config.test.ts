@@ -8,6 +8,7 @@ import {
   DEFAULT_BACKOFF,
   KallglotConfigError,
   KallglotConnectionError,
+  Kallglot,
   idempotentOperations,
   retryPolicyFor,
   VERSION,
@@ -33,7 +34,7 @@ describe('construction', () => {
     expect(DEFAULT_BASE_URL).toBe('https://api.kallglot.com');
     expect(DEFAULT_MAX_RETRIES).toBe(2);
     expect(DEFAULT_TIMEOUT_MS).toBe(60_000);
-    expect(DEFAULT_BACKOFF).toEqual({ initialRetryDelayMs: 500, maxRetryDelayMs: 8_000, maxRetryAfterMs: 60_000 });
+    expect(DEFAULT_BACKOFF).toEqual({ initialRetryDelayMs: 500, maxRetryDelayMs: 8_000, maxRetryAfterMs: 60_000, maxRetryWaitMs: 60_000 });
     expect(createKallglotClient({ apiKey: secretKey }).baseUrl).toBe('https://api.kallglot.com');
     expect(createKallglotClient({ apiKey: 'sk_test_x', baseUrl: 'http://127.0.0.1:4010/' }).baseUrl).toBe('http://127.0.0.1:4010');
   });
@@ -112,17 +113,12 @@ describe('operation table (generated from the spec)', () => {
 });
 
 describe('keys and hosts: errors name the fix', () => {
-  it('a key with whitespace or a Bearer prefix is told so, without echoing it', () => {
-    for (const apiKey of [`${secretKey}\n`, ` ${secretKey}`, `${secretKey}\t`]) {
-      const e = configError(() => createKallglotClient({ apiKey }));
-      expect(e.message).toMatch(/leading or trailing whitespace.*trim it/);
-      expect(e.message).not.toContain(secretKey.slice(8));
+  it('a key with whitespace or a Bearer prefix is told so by new Kallglot(), without echoing it', () => {
+    for (const apiKey of [`${secretKey}\n`, ` ${secretKey}`, `${secretKey}\t`, `Bearer ${secretKey}`, `bearer ${secretKey}`]) {
+      const e = configError(() => new Kallglot({ apiKey }));
+      expect(e.message).toBe('Kallglot: apiKey is malformed (not shown): remove the "Bearer " prefix and surrounding whitespace');
     }
-    for (const apiKey of [`Bearer ${secretKey}`, `bearer ${secretKey}`]) {
-      const e = configError(() => createKallglotClient({ apiKey }));
-      expect(e.message).toMatch(/starts with "Bearer ".*the client adds/);
-      expect(e.message).not.toContain(secretKey.slice(8));
-    }
+    expect(() => new Kallglot({ apiKey: secretKey })).not.toThrow();
   });
 
   it('a connection error names the host it tried and what to check', async () => {
@@ -131,6 +127,6 @@ describe('keys and hosts: errors name the fix', () => {
     const err = await client.GET('/v1/agents').catch((e: unknown) => e);
     expect(err).toBeInstanceOf(KallglotConnectionError);
     expect((err as KallglotConnectionError).host).toBe(baseUrl);
-    expect((err as Error).message).toBe(`connection error ECONNREFUSED to ${baseUrl} (GET /v1/agents): is the server running there, and is baseUrl right?`);
+    expect((err as Error).message).toBe(`connection error ECONNREFUSED to ${baseUrl} (GET /v1/agents)`);
   });
 });

@@ -38,8 +38,4 @@ export class APIPromise<T> implements PromiseLike<T> {
   withResponse(): Promise<WithResponse<T>> {
     return this.raw.then((r) => ({ data: r.data, response: r.response, requestId: r.meta.requestId }));
   }
-
-  get [Symbol.toStringTag](): string {
-    return 'APIPromise';
-  }
 }

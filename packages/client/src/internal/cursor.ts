@@ -9,17 +9,15 @@ export interface ListPage {
 
 /**
  * `has_more: true` continues with `next_cursor`, or after the last item's id when a page omits it. An empty
- * page that says `has_more` with a cursor is followed too (some servers filter after paging).
+ * page that says `has_more` with a cursor is followed too (some servers filter after paging). With `seen`,
+ * the cursor is recorded as followed, and one seen before throws instead of looping for ever.
  */
-export function nextCursor(page: ListPage | undefined, items: readonly unknown[]): string | undefined {
-  if (page?.has_more !== true) return undefined;
+export function nextCursor(page: ListPage | undefined, items: readonly unknown[], seen?: Set<string>, where?: string): string | undefined {
   const last = items[items.length - 1] as { id?: unknown } | undefined;
-  return page.next_cursor ?? (typeof last?.id === 'string' ? last.id : undefined);
-}
-
-/** Records a cursor about to be followed; a cursor seen before throws instead of looping for ever. */
-export function follow(seen: Set<string>, cursor: string, where: string): string {
-  if (seen.has(cursor)) throw new KallglotError(`paginate ${where}: the cursor did not advance`);
-  seen.add(cursor);
-  return cursor;
+  const cursor = page?.has_more === true ? (page.next_cursor ?? (typeof last?.id === 'string' ? last.id : undefined)) : undefined;
+  if (cursor && seen) {
+    if (seen.has(cursor)) throw new KallglotError(`paginate ${where}: the cursor did not advance`);
+    seen.add(cursor);
+  }
+  return cursor || undefined;
 }

@@ -2,7 +2,7 @@
 // every following page with `for await`.
 import { KallglotError } from '../errors.js';
 import { APIPromise, type RawResult } from './api-promise.js';
-import { follow, nextCursor, type ListPage } from './cursor.js';
+import { nextCursor, type ListPage } from './cursor.js';
 
 type Fetcher<D> = (startingAfter: string | undefined) => Promise<RawResult<D>>;
 
@@ -41,8 +41,9 @@ class PageImpl<I, D> {
     const seen = new Set<string>();
     for (let page: PageImpl<I, D> = this; ; ) {
       yield* items(page) as I[];
-      if (page.c === undefined) return;
-      page = new PageImpl((await page.f(follow(seen, page.c, page.w))).data, page.f, page.w);
+      const cursor = nextCursor(page as ListPage, items(page), seen, page.w);
+      if (cursor === undefined) return;
+      page = new PageImpl((await page.f(cursor)).data, page.f, page.w);
     }
   }
 }

@@ -51,10 +51,10 @@ export async function poll<T extends Status>(what: string, retrieve: (options: R
       retryAfter = parseRetryAfterSeconds(response.headers.get('retry-after'));
     }
     if (current.status === done) return current;
-    if (current.status === 'failed') throw new KallglotPollError('failed', `${what} ${current.id ?? ''} failed${current.error ? `: ${current.error}` : ''}`, current);
+    if (current.status === 'failed') throw new KallglotPollError('failed', `${what} ${current.id} failed: ${current.error ?? 'no reason given'}`, current);
     const ms = bound(retryAfter !== undefined ? retryAfter * 1000 : pollIntervalMs);
     if (spent + ms > maxWaitMs) {
-      throw new KallglotPollError('timeout', `${what} ${current.id ?? ''} is still ${current.status} after ${spent} ms (maxWaitMs ${maxWaitMs}); poll again later or raise maxWaitMs`, current);
+      throw new KallglotPollError('timeout', `${what} ${current.id} still ${current.status} after ${spent} ms: raise maxWaitMs or poll later`, current);
     }
     await (wait ? wait(ms, signal) : sleep(ms, signal));
     if (signal?.aborted) throw signal.reason;
