@@ -13,7 +13,8 @@ const camel = (s) => lowerFirst(s.replace(/[^A-Za-z0-9]+(.)/g, (_, c) => c.toUpp
 const pascal = (s) => s.charAt(0).toUpperCase() + s.slice(1);
 const IDENT = /^[a-z][A-Za-z0-9]*$/;
 
-function shapeOf(op, where) {
+/** `{ resource: ["sessions", "recordings"], method: "list" }` for one operation (throws when it needs x-kallglot-sdk). */
+export function shapeOf(op, where) {
   const ext = op['x-kallglot-sdk'];
   if (ext !== undefined) {
     const resource = String(ext?.resource ?? '').split('.');
