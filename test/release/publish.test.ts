@@ -92,6 +92,11 @@ beforeAll(async () => {
         res.writeHead(200).end();
         return;
       }
+      // The WAV the programs stream: the one @kallglot/stream ships (examples/call.wav), as installed.
+      if (new URL(req.url ?? '/', 'http://x').pathname === '/call.wav') {
+        res.writeHead(200, { 'content-type': 'audio/wav' }).end(readFileSync(join(consumer, 'node_modules', '@kallglot', 'stream', 'examples', 'call.wav')));
+        return;
+      }
       const id = new URL(req.url ?? '/', 'http://x').searchParams.get('session_id') ?? '';
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(deliveries.filter((d) => id && d.body.includes(id))));
     });

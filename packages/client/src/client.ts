@@ -7,6 +7,9 @@ import { idempotentOperations } from './generated/idempotent.js';
 import { VERSION } from './generated/version.js';
 import { type BackoffSettings, backoffDelayMs, DEFAULT_BACKOFF, isRetryableStatus, type RetryPolicy, serverRetryDelayMs } from './internal/retry.js';
 import { isLightRequest, LightRequest } from './internal/light-request.js';
+import { Meta } from './internal/meta.js';
+import { nextCursor } from './internal/cursor.js';
+import { toDownload } from './internal/download.js';
 import { type FetchLike, type RetryInfo, sleep } from './internal/transport.js';
 export type { FetchLike, RetryInfo };
 
@@ -36,7 +39,10 @@ export interface KallglotClientOptions {
   headers?: Record<string, string>;
   /** Called before each retry wait, e.g. to log `attempt`, `status` and `delayMs`. */
   onRetry?: (info: RetryInfo) => void;
-  /** Backoff tuning (defaults: 500 ms initial, 8 000 ms max, Retry-After honoured up to 60 000 ms). */
+  /**
+   * Backoff tuning (defaults: 500 ms initial, 8 000 ms max, Retry-After honoured up to 60 000 ms, and at most
+   * 60 000 ms of waiting per call, all retries together: `maxRetryWaitMs`).
+   */
   retry?: Partial<BackoffSettings>;
   /**
    * Largest response body read for JSON (success and error answers), in bytes. Past it the read stops and the
@@ -147,7 +153,7 @@ const KEY_PATTERN = /^sk_(live|test)_[\x21-\x7e]+$/;
 /** Validates the key without ever echoing it (not even a prefix of it). */
 export function assertApiKey(apiKey: unknown): asserts apiKey is string {
   if (typeof apiKey !== 'string' || !KEY_PATTERN.test(apiKey)) {
-    throw new KallglotConfigError(`Kallglot: apiKey is ${apiKey ? 'malformed (not shown)' : 'required'}: expected sk_live_… or sk_test_…`);
+    throw new KallglotConfigError(`Kallglot: apiKey is ${apiKey ? 'malformed (not shown)' : 'required (KALLGLOT_API_KEY)'}: expected sk_live_… or sk_test_…`);
   }
 }
 
@@ -179,37 +185,6 @@ const isKeyed = (method: string, schemaPath: string) => method === 'POST' && ide
 export function retryPolicyFor(method: string, schemaPath: string): { policy: RetryPolicy; idempotent: boolean } {
   const idempotent = isKeyed(method, schemaPath);
   return { policy: method !== 'POST' || idempotent ? 'retry' : 'refused-only', idempotent };
-}
-
-// A class, so every call allocates one small object; header values are parsed on first read only.
-class Meta implements ResponseMeta {
-  declare private h: Headers;
-  declare private b: unknown;
-  declare readonly attempts: number;
-  declare readonly idempotencyKey: string | undefined;
-  constructor(h: Headers, attempts: number, idempotencyKey?: string, body?: unknown) {
-    this.h = h;
-    this.attempts = attempts;
-    this.idempotencyKey = idempotencyKey;
-    this.b = body;
-  }
-  get requestId(): string | undefined {
-    return errorEnvelope(this.b)?.request_id ?? this.h.get('x-request-id') ?? undefined;
-  }
-  get rateLimit() {
-    return this.n('x-ratelimit-', ['limit', 'remaining', 'reset']) as ResponseMeta['rateLimit'];
-  }
-  get credits() {
-    return this.n('x-api-credits-', ['remaining', 'used']) as ResponseMeta['credits'];
-  }
-  private n(prefix: string, keys: string[]) {
-    return Object.fromEntries(
-      keys.map((k) => {
-        const v = +(this.h.get(prefix + k)?.trim() || NaN);
-        return [k, Number.isFinite(v) ? v : undefined];
-      }),
-    );
-  }
 }
 
 /** Reads request id, rate-limit and credit headers from any Response. */
@@ -278,6 +253,7 @@ export function createKallglotClient(options: KallglotClientOptions): KallglotCl
       const where = `${method} ${path}`;
       const retries = nonNegative('maxRetries', init.maxRetries, maxRetries);
       const ms = nonNegative('timeoutMs', init.timeoutMs, timeoutMs);
+      let waited = 0;
       const parent = init.signal;
       const send = (init.fetch as FetchLike | undefined) ?? baseFetch;
       // Audio comes as a stream or as bytes the caller asked for; every other body is JSON (or an error text).
@@ -299,7 +275,7 @@ export function createKallglotClient(options: KallglotClientOptions): KallglotCl
         return (isLightRequest(req) ? send(req.url, req.init) : send(req)).then(
           (res) => (answer = limitBody(res, limit, where)),
           (err: unknown) => {
-            throw new KallglotConnectionError(err, where);
+            throw new KallglotConnectionError(err, where, baseUrl);
           },
         );
       };
@@ -325,13 +301,16 @@ export function createKallglotClient(options: KallglotClientOptions): KallglotCl
           const { response, error } = result;
           const status = response.status;
           const env = errorEnvelope(error);
-          // 409 is retried only for idempotency_conflict.
-          if (!canRetry || !safe || !isRetryableStatus(status) || (status === 409 && env?.code !== 'idempotency_conflict')) {
+          // 409 is retried only for idempotency_conflict. The waits of one call add up to maxRetryWaitMs at
+          // most: a wait past it is not taken, and this answer is the result.
+          const retryable = canRetry && safe && isRetryableStatus(status) && (status !== 409 || env?.code === 'idempotency_conflict');
+          const delayMs = retryable ? (serverRetryDelayMs(response.headers, env?.retry_after, backoff) ?? backoffDelayMs(attempt - 1, backoff)) : Infinity;
+          if (waited + delayMs > backoff.maxRetryWaitMs) {
             if (options.throwOnError) check(result, where);
             (result as AnyResult).meta = new Meta(response.headers, attempt, key, error);
             return result;
           }
-          retry = { status, delayMs: serverRetryDelayMs(response.headers, env?.retry_after, backoff) ?? backoffDelayMs(attempt - 1, backoff) };
+          retry = { status, delayMs };
         } catch (err) {
           if (parent?.aborted) throw parent.reason;
           // A timeout may also surface while the body is read, as a plain abort: name it. A 2xx body that
@@ -345,11 +324,14 @@ export function createKallglotClient(options: KallglotClientOptions): KallglotCl
           if (!canRetry || !(error instanceof KallglotTimeoutError || error instanceof KallglotConnectionError) || (!safe && (error as KallglotConnectionError).errno !== 'ECONNREFUSED')) {
             throw error;
           }
-          retry = { error, delayMs: backoffDelayMs(attempt - 1, backoff) };
+          const delayMs = backoffDelayMs(attempt - 1, backoff);
+          if (waited + delayMs > backoff.maxRetryWaitMs) throw error;
+          retry = { error, delayMs };
         } finally {
           clearTimeout(timer);
         }
         onRetry?.({ method, url, attempt, ...retry });
+        waited += retry.delayMs;
         await sleep(retry.delayMs, parent);
       }
     };
@@ -374,13 +356,8 @@ export function createKallglotClient(options: KallglotClientOptions): KallglotCl
           | undefined;
         const items = Array.isArray(page?.data) ? page.data : [];
         yield* items;
-        if (page?.has_more !== true) return;
-        // Some pages omit next_cursor: continue after the last item's id.
-        const last = items[items.length - 1] as { id?: unknown } | undefined;
-        const cursor = page.next_cursor ?? (typeof last?.id === 'string' ? last.id : undefined);
+        const cursor = nextCursor(page, items, seen, path);
         if (!cursor) return;
-        if (seen.has(cursor)) throw new KallglotError(`paginate ${path}: the cursor did not advance`);
-        seen.add(cursor);
         query = { ...query, starting_after: cursor };
       }
     },
@@ -394,16 +371,7 @@ export function createKallglotClient(options: KallglotClientOptions): KallglotCl
           headers: { Accept: 'audio/mpeg, application/json' },
         }),
       );
-      const h = result.response.headers;
-      const len = h.get('content-length');
-      // `filename="x.mp3"` or RFC 5987 `filename*=UTF-8''x.mp3`.
-      let filename = /filename\*?=(?:UTF-8'')?"?([^";]+)/i.exec(h.get('content-disposition')!)?.[1]!.trim();
-      try {
-        filename &&= decodeURIComponent(filename);
-      } catch {
-        /* not percent-encoded: keep it as sent */
-      }
-      return { ...result, contentType: h.get('content-type') ?? undefined, filename, contentLength: len ? +len : undefined };
+      return toDownload(result);
     },
   };
   return client as unknown as KallglotClient;

@@ -1,17 +1,23 @@
-// Runs every ```js block of README.md as an ES module against Prism (the README's
-// http://127.0.0.1:4010 is swapped for Prism's port). Each block must exit 0 without stderr,
-// and what it prints is checked against what the mock documents.
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+// Runs every ```js block of README.md as an ES module. The facade's blocks (before "## Path client") run
+// against the stateful sandbox (@kallglot/mock, fresh state for each block, only KALLGLOT_API_KEY set); the
+// path client's blocks run against Prism (example mode). The README's http://127.0.0.1:4010 is swapped for
+// the server's port. Each block must exit 0 without stderr, and what it prints is checked.
+import { spawn, spawnSync } from 'node:child_process';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPrism, type PrismProcess } from './helpers/prism.js';
+import { startSandbox, type TestSandbox } from './helpers/sandbox.js';
 
 const pkgDir = new URL('..', import.meta.url).pathname;
-const blocks = [...readFileSync(join(pkgDir, 'README.md'), 'utf8').matchAll(/```js\n([\s\S]*?)```/g)].map((m) => m[1]!);
+const readme = readFileSync(join(pkgDir, 'README.md'), 'utf8');
+const jsBlocks = (text: string) => [...text.matchAll(/```js\n([\s\S]*?)```/g)].map((m) => m[1]!);
+const facadeBlocks = jsBlocks(readme.slice(0, readme.indexOf('\n## Path client')));
+const blocks = jsBlocks(readme.slice(readme.indexOf('\n## Path client')));
 
 let prism: PrismProcess;
+let sandbox: TestSandbox;
 let dir: string;
 
 beforeAll(async () => {
@@ -20,11 +26,15 @@ beforeAll(async () => {
   const build = spawnSync(process.execPath, [tsc, '-p', join(pkgDir, 'tsconfig.build.json')], { encoding: 'utf8' });
   expect(build.status, build.stdout + build.stderr).toBe(0);
   prism = await startPrism();
+  // The sandbox as `npx @kallglot/mock` runs it: the clock at real speed.
+  sandbox = await startSandbox({ timeScale: 1 });
   // Inside the package so that '@kallglot/client' resolves to this package.
   dir = mkdtempSync(join(pkgDir, 'test', '.readme-'));
+  copyFileSync(join(pkgDir, '..', 'stream', 'examples', 'call.wav'), join(dir, 'call.wav'));
 }, 120_000);
 afterAll(async () => {
   await prism?.close();
+  await sandbox?.close();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
@@ -38,7 +48,58 @@ function runBlock(i: number): string {
   return r.stdout;
 }
 
-describe('README examples', () => {
+async function runFacadeBlock(i: number): Promise<string[]> {
+  await sandbox.control.reset();
+  const file = join(dir, `facade-${i}.mjs`);
+  writeFileSync(file, facadeBlocks[i]!.replaceAll('http://127.0.0.1:4010', sandbox.rest));
+  const env = { ...process.env, KALLGLOT_API_KEY: 'sk_test_readme_facade' };
+  delete env.KALLGLOT_BASE_URL;
+  // Async: the sandbox lives in this process, and spawnSync would block the loop it answers on.
+  const r = await new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
+    const child = spawn(process.execPath, [file], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'], timeout: 90_000 });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
+  });
+  expect(r.stderr).toBe('');
+  expect(r.status).toBe(0);
+  return r.stdout.trim().split('\n');
+}
+
+describe('README examples: the facade, against the sandbox', () => {
+  it('has one runnable example per section', () => {
+    expect(facadeBlocks.length).toBe(5);
+  });
+
+  it('quick start', async () => {
+    const lines = await runFacadeBlock(0);
+    expect(lines).toEqual([expect.stringMatching(/^sess_\w+ created$/), expect.stringMatching(/^created 200 req_\w+$/), 'ended']);
+  });
+
+  it('lists', async () => {
+    expect(await runFacadeBlock(1)).toEqual(['Tier 3', 'Tier 2', 'Tier 1', '2 true', '1']);
+  });
+
+  it('options and errors', async () => {
+    expect(await runFacadeBlock(2)).toEqual(['true', '404 session_not_found true']);
+  });
+
+  it('stream a session, then its recording and analysis', async () => {
+    const lines = await runFacadeBlock(3);
+    expect(lines.filter((l) => /^customer: /.test(l)).length).toBeGreaterThan(0);
+    expect(lines).toContain('waiting for the recording…');
+    expect(lines).toContainEqual(expect.stringMatching(/^recording-sess_\w+\.mp3 audio\/mpeg true$/));
+    expect(lines.at(-1)).toBe('completed string');
+  }, 120_000);
+
+  it('webhooks', async () => {
+    expect(await runFacadeBlock(4)).toEqual(['session.ended sess_01HXYZ123456789', 'WebhookVerificationError signature_mismatch']);
+  });
+});
+
+describe('README examples: the path client, against Prism', () => {
   it('has one runnable example per feature', () => {
     expect(blocks.length).toBe(6);
   });
