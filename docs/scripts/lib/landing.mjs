@@ -162,16 +162,29 @@ export function directives(openapi, asyncapi, anchors) {
   };
 }
 
-export function buildLanding({ openapi, asyncapi, guidePath, css, anchors }) {
+export function buildLanding({ openapi, asyncapi, guidePath, css, anchors, tools = {} }) {
   const source = readFileSync(guidePath, 'utf8');
   const dirs = directives(openapi, asyncapi, anchors);
   // `<!-- file:NAME.ts -->` includes a guide program (type-checked by the tests) as a code block.
+  const ids = new Set();
+  const uniqueId = (text) => {
+    let id = slug(text);
+    for (let n = 2; ids.has(id); n++) id = `${slug(text)}-${n}`;
+    ids.add(id);
+    return id;
+  };
   const fill = (html) =>
     html
       .replace(/<!-- spec:([a-z-]+) -->/g, (_, name) => {
         if (!dirs[name]) throw new Error(`guides: unknown directive spec:${name}`);
         return dirs[name]();
       })
+      .replace(/<!-- tools:([a-z-]+) -->/g, (_, name) => {
+        if (!tools[name]) throw new Error(`guides: unknown directive tools:${name}`);
+        return tools[name]();
+      })
+      // Sub-headings get ids, so the search and the menu can link them.
+      .replace(/<h3>([\s\S]*?)<\/h3>/g, (_, inner) => `<h3 id="${uniqueId(inner.replace(/<[^>]+>/g, ''))}">${inner}</h3>`)
       .replace(/<!-- file:([\w.-]+\.ts) -->/g, (_, name) => `<pre><code class="language-ts">${esc(readFileSync(join(dirname(guidePath), name), 'utf8'))}</code></pre>`);
   const [intro, ...parts] = source.split(/^## /m);
   const sections = parts.map((part) => {
