@@ -177,6 +177,9 @@ writeFileSync(join(out, 'playground.html'), finishPage(playground.html));
 
 // 4. Shared assets: the site script and the search index.
 writeFileSync(join(out, 'assets', 'site.js'), readFileSync(join(root, 'src', 'client', 'site.js'), 'utf8'));
+// The local mock's URLs for the site's own copy (default ports); kallglot-mock answers this path with its real ones.
+const streamMock = Object.values(asyncapi.servers ?? {}).map((s) => deref(asyncapi, s)).find((s) => /^(127\.0\.0\.1|localhost)(:|$)/.test(String(s.host)));
+writeFileSync(join(out, 'assets', 'local-mock.js'), `window.KG_LOCAL_MOCK=${JSON.stringify({ rest: LOCAL_REST, stream: streamMock ? `${streamMock.protocol}://${streamMock.host}` : 'ws://127.0.0.1:4011' })};\n`);
 const searchEntries = buildSearchIndex({
   openapi,
   anchors,

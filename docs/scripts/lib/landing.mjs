@@ -44,11 +44,14 @@ export function directives(openapi, asyncapi, anchors) {
     servers: () => {
       const rows = (openapi.servers ?? []).map((s) => ['REST', `<code>${esc(s.url)}</code>`, mdInline(s.description ?? '')]);
       // The local REST mock: same paths and envelope, started with the stream mock by `npm start`.
-      if (!rows.some((r) => r[1].includes(LOCAL_REST))) rows.push(['REST', `<code>${LOCAL_REST}</code>`, 'Local mock of <code>@kallglot/mock</code> (<code>npm start</code>). Any <code>sk_test_…</code> key works.']);
+      if (!rows.some((r) => r[1].includes(LOCAL_REST))) rows.push(['REST', `<code data-kg-local="rest" data-kg-default="${LOCAL_REST}">${LOCAL_REST}</code>`, 'Local mock of <code>@kallglot/mock</code> (<code>npm start</code>). Any <code>sk_test_…</code> key works.']);
       const channel = Object.values(asyncapi.channels ?? {}).map((c) => deref(asyncapi, c))[0];
       for (const raw of Object.values(asyncapi.servers ?? {})) {
         const s = deref(asyncapi, raw);
-        rows.push(['Stream', `<code>${esc(`${s.protocol}://${s.host}${s.pathname ?? ''}${channel?.address ?? ''}`)}</code>`, mdInline(s.description ?? s.title ?? '')]);
+        const origin = `${s.protocol}://${s.host}`;
+        // The local stream mock's row follows the mock that serves the site (assets/local-mock.js).
+        const local = /^(127\.0\.0\.1|localhost)(:|$)/.test(String(s.host)) ? ` data-kg-local="stream" data-kg-default="${esc(origin)}"` : '';
+        rows.push(['Stream', `<code${local}>${esc(`${origin}${s.pathname ?? ''}${channel?.address ?? ''}`)}</code>`, mdInline(s.description ?? s.title ?? '')]);
       }
       return table(['API', 'URL', 'Notes'], rows);
     },

@@ -33,6 +33,14 @@
     document.addEventListener('keydown', function (e) { if (e.key === 'Escape') openMenu(false); });
   }
 
+  // The local mock's URLs: when kallglot-mock serves the site, assets/local-mock.js names its real ports, and the
+  // base URLs shown for the local mock follow them.
+  var local = window.KG_LOCAL_MOCK || {};
+  document.querySelectorAll('[data-kg-local]').forEach(function (el) {
+    var live = local[el.getAttribute('data-kg-local')], def = el.getAttribute('data-kg-default');
+    if (live && def && live !== def && el.textContent.indexOf(def) === 0) el.textContent = live + el.textContent.slice(def.length);
+  });
+
   // Copy buttons: the build puts a bar above each code block (outside Redoc, which has its own), so nothing
   // covers code and no node moves after the first paint; blocks added later get one here.
   function addCopy(pre) {

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { startMock, type MockOptions } from './mock.js';
 import type { FaultSpec } from './scenario.js';
+import { DOCS_SITE_HINT } from './node/docs-site.js';
 import { isSendableCloseCode } from './stream.js';
 import { loadOpenApiModel, sendWebhook, webhookEventTypes } from './webhook.js';
 
@@ -201,7 +202,7 @@ async function serve(argv: string[]): Promise<number> {
       'kallglot-mock is running (Ctrl+C to stop)',
       `  REST    ${u.rest}`,
       `  Stream  ${u.stream}/v1/sessions/{session_id}/connect?token=kst_…`,
-      `  Docs    ${u.docs ?? '(not served: build docs/ or pass --docs-dir)'}`,
+      `  Docs    ${u.docs ?? `(${DOCS_SITE_HINT})`}`,
       `  Health  ${u.health}`,
     ];
     console.log(lines.join('\n'));

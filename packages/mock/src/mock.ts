@@ -1,8 +1,7 @@
 // startMock: REST mock + stream mock (+ docs site) over one sandbox engine, with signed webhooks and a control plane.
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { startDocsServer, type DocsServer } from './docs.js';
+import { installedDocsDir } from './node/docs-site.js';
 import { SessionRegistry, type RegistryEvent } from './registry.js';
 import { startRestMock, type RestMock, type RestMockOptions } from './rest.js';
 import type { FaultSpec, Scenario } from './scenario.js';
@@ -11,15 +10,15 @@ import { loadOpenApiModel, sendWebhook, type WebhookResult } from './webhook.js'
 import { Engine, type EngineOptions, type SeedFixture, type StateFile } from './engine/index.js';
 import { WebhookDispatcher } from './webhooks.js';
 
-/** docs/dist next to this package in the monorepo. */
-export const DEFAULT_DOCS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'docs', 'dist');
+/** The installed @kallglot/docs site (its dist/), or '' when that package is not installed. */
+export const DEFAULT_DOCS_DIR = installedDocsDir();
 
 export interface MockOptions {
   host?: string;
   restPort?: number;
   streamPort?: number;
   docsPort?: number;
-  /** Docs directory to serve; default ../../docs/dist when it exists. `false` disables the docs server. */
+  /** Docs directory to serve; default the installed @kallglot/docs site. `false` disables the docs server. */
   docsDir?: string | false;
   scenario?: Scenario | string;
   scenarioDirs?: string[];
@@ -181,7 +180,7 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
       (log ?? console.error)(`docs directory ${docsDir} does not exist; docs server not started`);
     } else {
       try {
-        docs = await startDocsServer({ dir: docsDir, host, port: docsPort });
+        docs = await startDocsServer({ dir: docsDir, host, port: docsPort, localMock: { rest: rest.url, stream: stream.url } });
         if (!options.corsOrigins) for (const h of ['127.0.0.1', 'localhost']) corsOrigins.add(`http://${h}:${docs.port}`);
       } catch (e) {
         await rest.close();
