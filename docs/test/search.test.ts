@@ -44,6 +44,7 @@ const CASES: [string, RegExp][] = [
   ['transcript.final', /stream\.html#message-transcript-final$/],
   ['mulaw', /#helper-(encodemulaw|wavtomulaw8k)$|stream\.html#audio-format$/],
   ['handshake', /stream\.html#handshake$/],
+  ['api key', /index\.html#authentication$/],
 ];
 
 describe('search ranking (the function the browser runs)', () => {

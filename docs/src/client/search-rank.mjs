@@ -17,7 +17,7 @@ export function createSearch(entries) {
     hmac: ['signature', 'verifywebhook'], verify: ['verifywebhook', 'signature', 'verification'],
     verification: ['verifywebhook', 'signature', 'verify'], cli: ['kallglot-mock', 'kallglot-contract', 'command'],
     sandbox: ['mock', 'kallglot-mock'], mock: ['kallglot-mock', 'sandbox'], contract: ['kallglot-contract'],
-    key: ['authentication', 'api'], auth: ['authentication'], error: ['errors'], retry: ['retries', 'idempotency'],
+    key: ['authentication'], auth: ['authentication'], error: ['errors'], retry: ['retries', 'idempotency'],
   };
   const words = (s) => {
     const out = [];
