@@ -2,7 +2,7 @@ export { startMock, DEFAULT_DOCS_DIR, type MockOptions, type RunningMock } from 
 export { startRestMock, type RestMock, type RestMockOptions } from './rest.js';
 export { startStreamMock, MAX_PAYLOAD, type StreamMock, type StreamMockOptions } from './stream.js';
 export { sendWebhook, buildWebhookEvent, webhookEventTypes, loadOpenApiModel, RETRY_SCHEDULE_MS, type SendWebhookOptions, type WebhookResult, type WebhookAttempt } from './webhook.js';
-export { startDocsServer, type DocsServer } from './docs.js';
+export { startDocsServer, type DocsServer } from './node/docs.js';
 export { SessionRegistry, TOKEN_PATTERN, type MockSession, type IssuedToken, type RegistryEvent } from './registry.js';
 export { loadScenarios, loadScenarioFile, resolveScenario, BUILTIN_SCENARIOS_DIR, type Scenario, type Utterance, type FaultSpec } from './scenario.js';
 export { Engine, Clock, ApiFailure, canonicalJson, IDEMPOTENT_OPS, type EngineOptions, type EngineEvent, type EngineRequest, type EngineResponse, type SeedFixture, type StateFile } from './engine/index.js';

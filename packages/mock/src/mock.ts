@@ -1,6 +1,6 @@
 // startMock: REST mock + stream mock (+ docs site) over one sandbox engine, with signed webhooks and a control plane.
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { startDocsServer, type DocsServer } from './docs.js';
+import { startDocsServer, type DocsServer } from './node/docs.js';
 import { installedDocsDir } from './node/docs-site.js';
 import { SessionRegistry, type RegistryEvent } from './registry.js';
 import { startRestMock, type RestMock, type RestMockOptions } from './rest.js';

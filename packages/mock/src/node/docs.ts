@@ -1,6 +1,6 @@
-// Minimal static file server for the built docs site (the @kallglot/docs package's dist/, or --docs-dir).
-// `/assets/local-mock.js` is answered with the URLs of the mock serving it, so the playground and the pages'
-// base URLs use that mock's real ports (the built site's own copy names the default ports).
+// Minimal static file server for the built docs site (the @kallglot/docs package's dist/, or --docs-dir), part
+// of the node adapter. `/assets/local-mock.js` is answered with the URLs of the mock serving it, so the
+// playground and the pages' base URLs use that mock's real ports (the site's own copy names the default ones).
 // Every path is resolved with realpath and checked against the root's realpath, so neither `..` nor a symlink can
 // lead outside it. Files are opened once and served from that descriptor: a file that vanishes or cannot be read
 // (as during a docs rebuild) is a 404 or 500 for that request, never a crash.
