@@ -64,13 +64,18 @@ describe('kallglot-mock serves the installed docs site with its own URLs', () =>
     }
   }, 120_000);
 
-  it('the Base URLs table names the real REST and stream URLs', async () => {
+  it('the Base URLs table and the Stream page name the real REST and stream URLs', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     try {
       await page.goto(`${urls.docs}/index.html#base-urls`, { waitUntil: 'load' });
       const shown = await page.locator('#base-urls code[data-kg-local]').evaluateAll((els) => els.map((e) => `${e.getAttribute('data-kg-local')} ${e.textContent}`));
       expect(shown).toContain(`rest ${urls.rest}`);
       expect(shown.some((s) => s.startsWith(`stream ${urls.stream}/`)), JSON.stringify(shown)).toBe(true);
+      // The Stream page's handshake table too.
+      await page.goto(`${urls.docs}/stream.html#handshake`, { waitUntil: 'load' });
+      const stream = await page.locator('#handshake code[data-kg-local="stream"]').allTextContents();
+      expect(stream.length).toBeGreaterThan(0);
+      for (const t of stream) expect(t.startsWith(`${urls.stream}/`), t).toBe(true);
     } finally {
       await page.close();
     }
