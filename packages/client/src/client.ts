@@ -1,6 +1,6 @@
 import createClient, { createQuerySerializer, type Client, type FetchResponse, type MaybeOptionalInit, type Middleware } from 'openapi-fetch';
 import type { HttpMethod, MediaType, PathsWithMethod, RequiredKeysOf, Writable } from 'openapi-typescript-helpers';
-import { errorEnvelope, KallglotApiError, KallglotConfigError, KallglotConnectionError, KallglotError, KallglotInvalidResponseError, KallglotTimeoutError } from './errors.js';
+import { errorEnvelope, KallglotApiError, KallglotConfigError, KallglotConnectionError, KallglotInvalidResponseError, KallglotTimeoutError } from './errors.js';
 import { limitBody } from './internal/limit-body.js';
 import type { paths } from './generated/openapi.js';
 import { idempotentOperations } from './generated/idempotent.js';
