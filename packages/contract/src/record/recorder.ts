@@ -58,7 +58,7 @@ export interface RecorderObserver {
 }
 
 export interface RecorderOptions extends RedactionOptions {
-  /** `full` keeps audio frames; `hash` keeps `sha256:<hex>;bytes=<n>` in place of each audio payload. */
+  /** `full` keeps audio frames; `hash` keeps `sha256:<hex>;bytes=<n>` in place of each audio the client sends. */
   audio?: 'full' | 'hash';
   maxEntries?: number;
   maxMessagesPerSocket?: number;
@@ -239,7 +239,7 @@ function socketMessage(r: Redactor, e: WebSocketMessageEvent, audio: 'full' | 'h
   const time = e.time / 1000;
   if (e.opcode === 2 || typeof e.data !== 'string') {
     const bytes = typeof e.data === 'string' ? new TextEncoder().encode(e.data) : e.data;
-    const data = audio === 'hash' ? hashAudioFrame(bytes) : Buffer.from(bytes).toString('base64');
+    const data = audio === 'hash' && e.direction === 'send' ? hashAudioFrame(bytes) : Buffer.from(bytes).toString('base64');
     return { type: e.direction, time, opcode: 2, data };
   }
   const text = e.direction === 'send' && audio === 'hash' ? hashAudioInput(e.data) : e.data;
