@@ -1,5 +1,7 @@
 // A recorded call as `kallglot-contract proxy --record` writes it (HAR 1.2 + _webSocketMessages + _kallglot marks),
 // built here so the mock's replay tests need no proxy. Redacted already: tokens are `kst_REDACTED_<n>`.
+import { createHash } from 'node:crypto';
+
 export const T0 = Date.parse('2026-03-26T11:00:00Z');
 export const SESSION = 'sess_01HXYZ123456789';
 export const TOKEN = 'kst_REDACTED_1';
@@ -68,8 +70,15 @@ const final1 = JSON.stringify({ type: 'transcript.final', sequence: 1, speaker: 
 const final2 = JSON.stringify({ type: 'transcript.final', sequence: 2, speaker: 'agent', language: 'en', text: 'It arrives tomorrow.', translation: { language: 'es', text: 'Llega mañana.' } });
 
 /** A whole call: create, stream (ready, 3 audio frames, partial, final, 2 more, final, end), analysis polled twice, a webhook. */
-export function callHar(audio: 'full' | 'hash' = 'full', payload = AUDIO_100MS) {
+/** The recorder's `--record-audio hash` form of a base64 payload. */
+export const hashed = (b64: string) => {
+  const bytes = Buffer.from(b64, 'base64');
+  return `sha256:${createHash('sha256').update(bytes).digest('hex')};bytes=${bytes.length}`;
+};
+
+export function callHar(audio: 'full' | 'hash' = 'full', full = AUDIO_100MS) {
   const s = T0 + 100;
+  const payload = audio === 'hash' ? hashed(full) : full;
   const messages: Msg[] = [
     { type: 'receive', at: s + 10, data: JSON.stringify({ type: 'session.ready', session_id: SESSION }) },
     { type: 'send', at: s + 100, data: audioFrame(0, payload) },
