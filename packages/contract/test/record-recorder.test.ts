@@ -106,6 +106,23 @@ describe('recorder', () => {
     expect(har.log._kallglot.redacted).toEqual(expect.arrayContaining(['sk_test_REDACTED', 'whsec_REDACTED', 'kst_REDACTED_1', 'kst_REDACTED_2']));
   });
 
+  it('redacts secrets by field name whatever their shape, and makes relative URLs absolute', () => {
+    const rec = createRecorder({ baseUrl: 'http://127.0.0.1:4010' });
+    rec.onHttpExchange({
+      request: { method: 'POST', url: '/v1/things?x=1', headers: { 'content-type': 'application/json' }, body: '{"api_key":"plainkey123","nested":{"token":"opaque-token-1"}}' },
+      response: { status: 200, headers: { 'content-type': 'application/json' }, body: '{"token":"opaque-token-1","signing_secret":"s3cr3t-value","other":"kept"}' },
+      startedAt: T0, durationMs: 1,
+    });
+    rec.onWebSocketOpen({ url: '/v1/sessions/s/connect?token=opaque-token-1', time: T0 });
+    const text = JSON.stringify(rec.toHar());
+    for (const secret of ['plainkey123', 'opaque-token-1', 's3cr3t-value']) expect(text).not.toContain(secret);
+    const [http, ws] = rec.toHar().log.entries;
+    expect(http!.request.url).toBe('http://127.0.0.1:4010/v1/things?x=1');
+    expect(http!.request.postData!.text).toBe('{"api_key":"sk_test_REDACTED","nested":{"token":"kst_REDACTED_1"}}');
+    expect(http!.response.content.text).toBe('{"token":"kst_REDACTED_1","signing_secret":"REDACTED","other":"kept"}');
+    expect(ws!.request.url).toBe('ws://127.0.0.1:4010/v1/sessions/s/connect?token=kst_REDACTED_1');
+  });
+
   it('stores audio in full by default, or as hash and length behind the option', async () => {
     const full = createRecorder();
     await recordSession(full);

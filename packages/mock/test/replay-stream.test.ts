@@ -105,6 +105,28 @@ describe('stream replay', () => {
     clock.advance(10_000);
     expect(hooks).toEqual([800, 20]);
   });
+
+  it('answers pings live with the recorded pong and leaves recorded keepalive out of the timeline', () => {
+    const har = callHar() as { log: { entries: any[] } };
+    const msgs = har.log.entries[1]._webSocketMessages;
+    const pong = JSON.stringify({ type: 'pong', session_id: SESSION });
+    msgs.splice(2, 0, { type: 'send', time: msgs[1].time + 0.01, opcode: 1, data: '{"type":"ping"}' }, { type: 'receive', time: msgs[1].time + 0.02, opcode: 1, data: pong });
+    const clock = new FakeScheduler();
+    const got: string[] = [];
+    const strict = new StrictLog();
+    const conn = createStreamReplayer(loadCassette(har), { scheduler: clock, strict })
+      .connect({ path: PATH, token: TOKEN }, { send: (d) => got.push(String(d)), close: () => {} }) as StreamConnection;
+    clock.advance(100);
+    conn.onClientFrame(audioFrame(0));
+    conn.onClientFrame(audioFrame(1));
+    clock.advance(40);
+    conn.onClientFrame('{"type":"ping"}');
+    expect(got.at(-1)).toBe(pong);
+    clock.advance(10);
+    expect(JSON.parse(got.at(-1)!).type).toBe('transcript.partial');
+    expect(got.filter((f) => f === pong)).toHaveLength(1);
+    expect(strict.first()).toBeUndefined();
+  });
 });
 
 describe('stream replay, strict mode', () => {

@@ -65,6 +65,8 @@ export interface RecorderOptions extends RedactionOptions {
   /** Stored bytes (bodies + frames) at most; past it entries are dropped and the log is marked truncated. */
   maxBytes?: number;
   now?: () => number;
+  /** Resolves relative request URLs (HAR wants absolute ones). Default `http://localhost`. */
+  baseUrl?: string;
   creator?: { name: string; version: string };
 }
 
@@ -100,14 +102,24 @@ export function createRecorder(options: RecorderOptions = {}): Recorder {
   };
   const socketFor = (id?: string): OpenSocket | undefined => sockets.get(id ?? lastSocket ?? '');
 
+  const base = options.baseUrl ?? 'http://localhost';
+  const toHar = (): Har => ({
+    log: {
+      version: '1.2',
+      creator: options.creator ?? { name: 'kallglot-contract', version: '1.0.0' },
+      entries: structuredClone(entries),
+      _kallglot: { format: 1, audio, redacted: r.placeholders(), truncated },
+    },
+  });
+
   return {
     onHttpExchange(e) {
-      const entry = httpEntry(r, e, 'http');
+      const entry = httpEntry(r, { ...e, request: { ...e.request, url: absolute(e.request.url, base) } }, 'http');
       if (admit(entry.request.bodySize + entry.response.bodySize)) entries.push(entry);
     },
     onWebSocketOpen(e) {
       const id = e.id ?? `ws${++socketSeq}`;
-      const entry = socketEntry(r, e.url, e.headers, e.time ?? now());
+      const entry = socketEntry(r, absolute(e.url, base.replace(/^http/, 'ws')), e.headers, e.time ?? now());
       if (!admit(0)) return;
       entries.push(entry);
       sockets.set(id, { entry, messages: entry._webSocketMessages! });
@@ -144,22 +156,21 @@ export function createRecorder(options: RecorderOptions = {}): Recorder {
       const entry = httpEntry(r, exchange, 'webhook');
       if (admit(entry.request.bodySize)) entries.push(entry);
     },
-    toHar() {
-      return {
-        log: {
-          version: '1.2',
-          creator: options.creator ?? { name: 'kallglot-contract', version: '1.0.0' },
-          entries: structuredClone(entries),
-          _kallglot: { format: 1, audio, redacted: r.placeholders(), truncated },
-        },
-      };
-    },
+    toHar,
     async write(path) {
-      const text = `${JSON.stringify(this.toHar(), null, 1)}\n`;
+      const text = `${JSON.stringify(toHar(), null, 1)}\n`;
       await writeFile(`${path}.tmp`, text, { mode: 0o600 });
       await rename(`${path}.tmp`, path);
     },
   };
+}
+
+function absolute(url: string, base: string): string {
+  try {
+    return new URL(url, base).href;
+  } catch {
+    return url;
+  }
 }
 
 function iso(t: number | Date | string): string {

@@ -34,6 +34,10 @@ const SECRET_SHAPE = /\bwhsec_(?!REDACTED\b)[A-Za-z0-9_+/=-]+/g;
 const TOKEN_SHAPE = /\bkst_(?!REDACTED_\d+\b)[A-Za-z0-9_-]+/g;
 const TOKEN_QUERY = /([?&]token=)([^&\s"'#<]+)/g;
 const BEARER = /^(Bearer\s+)(.+)$/i;
+// JSON fields that hold a secret whatever its shape: `"token": "…"`, `"api_key": "…"`, `"secret": "…"`.
+const TOKEN_FIELD = /("(?:token|stream_token)"\s*:\s*")((?:[^"\\]|\\.)+)(")/g;
+const KEY_FIELD = /("(?:api_key|apiKey)"\s*:\s*")((?:[^"\\]|\\.)+)(")/g;
+const SECRET_FIELD = /("(?:secret|signing_secret|webhook_secret|signature)"\s*:\s*")((?:[^"\\]|\\.)+)(")/g;
 
 export function createRedactor(options: RedactionOptions = {}): Redactor {
   const maxTokens = options.maxStreamTokens ?? 10_000;
@@ -65,6 +69,9 @@ export function createRedactor(options: RedactionOptions = {}): Redactor {
     out = out.replace(TOKEN_QUERY, (_m, pre: string, t: string) => pre + (isPlaceholder(t) ? t : tokenPlaceholder(t)));
     out = out.replace(KEY_SHAPE, () => mark(API_KEY_PLACEHOLDER));
     out = out.replace(SECRET_SHAPE, () => mark(WEBHOOK_SECRET_PLACEHOLDER));
+    out = out.replace(TOKEN_FIELD, (_m, pre: string, t: string, post: string) => pre + (isPlaceholder(t) ? t : tokenPlaceholder(t)) + post);
+    out = out.replace(KEY_FIELD, (_m, pre: string, _k: string, post: string) => pre + mark(API_KEY_PLACEHOLDER) + post);
+    out = out.replace(SECRET_FIELD, (_m, pre: string, v: string, post: string) => pre + (v.endsWith('REDACTED') ? v : mark(SECRET_PLACEHOLDER)) + post);
     return out;
   };
 
@@ -83,7 +90,7 @@ export function createRedactor(options: RedactionOptions = {}): Redactor {
 }
 
 function isPlaceholder(token: string): boolean {
-  return /^kst_REDACTED_\d+$/.test(token) || token === SECRET_PLACEHOLDER;
+  return /^kst_REDACTED_\d+$/.test(token) || token.endsWith(SECRET_PLACEHOLDER);
 }
 
 /** Keeps `t=` (a time, not a secret) so the cassette still shows when the delivery was signed. */

@@ -132,11 +132,12 @@ function build(entries: RawEntry[], audio: 'full' | 'hash', source: string, maxF
   return c;
 }
 
+/** HAR wants absolute URLs; a relative one is read liberally (only its path and query matter to a replay). */
 function parseUrl(url: string, where: string): URL {
   try {
-    return new URL(url);
+    return new URL(url, 'http://cassette.invalid');
   } catch {
-    throw new CassetteError(`${where}: request.url '${url}' is not an absolute URL`);
+    throw new CassetteError(`${where}: request.url '${url}' is not a URL`);
   }
 }
 

@@ -81,6 +81,13 @@ function base64Bytes(b64: string): Uint8Array {
   }
 }
 
+/** The `type` of a JSON text frame, or undefined. */
+export function frameType(data: string): string | undefined {
+  if (!data.includes('"type"')) return undefined;
+  const t = (parse(data) as { type?: unknown } | undefined)?.type;
+  return typeof t === 'string' ? t : undefined;
+}
+
 /** `audio.input sequence 3`, `session.end`, `binary 800 bytes`: a frame as a message names it. */
 export function describeFrame(data: string | Uint8Array): string {
   if (typeof data !== 'string') return `binary ${data.length} bytes`;

@@ -2,8 +2,10 @@
 // placeholder); each recorded server frame is sent at its recorded delay after the frame it answered (the last
 // client frame before it, or the open), scaled by `timeScale`, never out of order. Time comes from an injected
 // scheduler, so tests drive it by hand. Strict mode compares every client frame with the recorded one.
+// Keepalive is live, not replayed: a client `ping` gets a `pong` at once (the recorded pong's bytes when there is
+// one), and recorded pings and pongs are left out of the timeline, since their moments depend on the client's timer.
 import type { Cassette, RecordedSocket, RecordedWebhook } from './cassette.js';
-import { checkClientFrame, countAudio, describeFrame } from './frames.js';
+import { checkClientFrame, countAudio, describeFrame, frameType } from './frames.js';
 import type { StrictLog } from './strict.js';
 
 export interface ReplayScheduler {
@@ -63,9 +65,25 @@ export function createStreamReplayer(cassette: Cassette, options: StreamReplayOp
         return { refused: true, code: 4001, reason: 'token_invalid', message: `The replayed stream takes the cassette's token ${socket.token} (the one the replayed session answer carries), not ${token ?? 'none'}.` };
       }
       used.add(socket.index);
-      return new Replay(cassette, socket, port, options);
+      return new Replay(cassette, withoutKeepalive(socket), port, options);
     },
   };
+}
+
+interface Timeline extends RecordedSocket {
+  pong: string;
+}
+
+function withoutKeepalive(socket: RecordedSocket): Timeline {
+  const session = /\/sessions\/([^/]+)\/connect$/.exec(socket.path)?.[1] ?? '';
+  const recordedPong = socket.frames.find((f) => f.direction === 'receive' && isKeepalive(f.data, 'pong'));
+  const frames = socket.frames.filter((f) => !isKeepalive(f.data, f.direction === 'send' ? 'ping' : 'pong'));
+  return { ...socket, frames, pong: recordedPong?.data ?? JSON.stringify({ type: 'pong', session_id: session }) };
+}
+
+/** Pings and pongs are small: longer frames (audio) are not parsed to find out. */
+function isKeepalive(data: string, type: 'ping' | 'pong'): boolean {
+  return data.length < 512 && frameType(data) === type;
 }
 
 class Replay implements StreamConnection {
@@ -80,7 +98,7 @@ class Replay implements StreamConnection {
 
   constructor(
     private readonly cassette: Cassette,
-    private readonly socket: RecordedSocket,
+    private readonly socket: Timeline,
     private readonly port: StreamPort,
     private readonly o: StreamReplayOptions,
   ) {
@@ -93,6 +111,7 @@ class Replay implements StreamConnection {
 
   onClientFrame(data: string | Uint8Array): void {
     if (this.ended) return;
+    if (typeof data === 'string' && isKeepalive(data, 'ping')) return this.port.send(this.socket.pong);
     const k = this.received++;
     const at = this.o.scheduler.now();
     const recordedIndex = this.clientFrames[k];
