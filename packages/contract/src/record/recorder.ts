@@ -146,14 +146,7 @@ export function createRecorder(options: RecorderOptions = {}): Recorder {
       sockets.delete(id!);
     },
     onWebhook(e) {
-      const time = e.time ?? now();
-      const exchange: HttpExchangeEvent = {
-        request: { method: 'POST', url: e.url ?? 'urn:kallglot:webhook', headers: e.headers, body: e.body },
-        response: { status: e.status ?? 0, headers: {}, body: undefined },
-        startedAt: time,
-        durationMs: 0,
-      };
-      const entry = httpEntry(r, exchange, 'webhook');
+      const entry = httpEntry(r, webhookExchange(e, e.time ?? now()), 'webhook');
       if (admit(entry.request.bodySize)) entries.push(entry);
     },
     toHar,
@@ -162,6 +155,15 @@ export function createRecorder(options: RecorderOptions = {}): Recorder {
       await writeFile(`${path}.tmp`, text, { mode: 0o600 });
       await rename(`${path}.tmp`, path);
     },
+  };
+}
+
+function webhookExchange(e: WebhookDeliveryEvent, time: number): HttpExchangeEvent {
+  return {
+    request: { method: 'POST', url: e.url ?? 'urn:kallglot:webhook', headers: e.headers, body: e.body },
+    response: { status: e.status ?? 0, headers: {}, body: undefined },
+    startedAt: time,
+    durationMs: 0,
   };
 }
 
