@@ -8,3 +8,4 @@ export { createRedactor, API_KEY_PLACEHOLDER, WEBHOOK_SECRET_PLACEHOLDER, STREAM
 export type { RedactionOptions, Redactor } from './redact.js';
 export { hashAudioFrame } from './audio.js';
 export type { Har, HarEntry, HarLog, HarRequest, HarResponse, HarWebSocketMessage, KallglotEntryMark } from './har.js';
+export { recordingObserver } from './observer.js';

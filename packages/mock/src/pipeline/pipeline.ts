@@ -32,7 +32,12 @@ export interface PipelineOptions {
   changed?(): void;
   /** One line per internal error. */
   log?(line: string): void;
+  /** Replay mode: a validated request is answered by this (a cassette's replayer) instead of the engine or Prism. */
+  replay?: ReplayRoute;
 }
+
+/** Answers a request the steps before it admitted and validated (auth, size, body, schema). */
+export type ReplayRoute = (req: PlainRequest, raw: Uint8Array, reqId: string) => PlainResponse;
 
 /** Synchronous when nothing needs awaiting (a bodiless request the engine answers): the hot path stays one tick. */
 export type Pipeline = (req: PlainRequest, reqId: string) => PlainResponse | Promise<PlainResponse>;
@@ -156,6 +161,10 @@ async function prismStep(c: Ctx, a: Admitted, req: PlainRequest, raw: Uint8Array
 function answer(c: Ctx, a: Admitted, req: PlainRequest, raw: Uint8Array, reqId: string): PlainResponse | Promise<PlainResponse> {
   try {
     const parsed = c.rules.validateRequest(a.op, a.params, req.query, req.headers, raw);
+    if (c.o.replay) {
+      a.release();
+      return c.o.replay(req, raw, reqId);
+    }
     if (a.fromEngine) return engineStep(c, a, req, parsed, reqId);
     return prismStep(c, a, req, raw, parsed, reqId).catch((e: unknown) => fail(c, e, req, reqId, a));
   } catch (e) {

@@ -14,9 +14,11 @@ export class StrictLog {
   private readonly pending = new Set<Promise<unknown>>();
   private dropped = 0;
 
-  constructor(private readonly cap = 100) {}
+  /** `onReport` sees every difference as it happens (the CLI prints it at once). */
+  constructor(private readonly cap = 100, private readonly onReport?: (d: Difference) => void) {}
 
   report(d: Difference): void {
+    this.onReport?.(d);
     if (this.list.length < this.cap) this.list.push(d);
     else this.dropped++;
   }
