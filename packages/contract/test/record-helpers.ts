@@ -57,7 +57,8 @@ export interface Recording {
 export async function recordCassette(file: string, audio: 'full' | 'hash' = 'full'): Promise<Recording> {
   const hooks = await receiver();
   const proxyPort = await freePort();
-  const upstream = await startMock({ restPort: 0, streamPort: 0, docsDir: false, webhookUrls: [`http://127.0.0.1:${proxyPort}/_kallglot/webhooks`], webhookSecret: SECRET, log: () => undefined });
+  // A scenario other than the default one, so a sandbox seeded from the cassette says words it would not say alone.
+  const upstream = await startMock({ restPort: 0, streamPort: 0, docsDir: false, scenario: 'bilingual', webhookUrls: [`http://127.0.0.1:${proxyPort}/_kallglot/webhooks`], webhookSecret: SECRET, log: () => undefined });
   const control = createMockControl(upstream.urls.rest);
   let stop!: () => void;
   const stopSignal = new Promise<void>((r) => (stop = r));

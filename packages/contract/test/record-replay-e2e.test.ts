@@ -93,6 +93,7 @@ describe('replay anywhere', () => {
       const life = await sessionLife({ baseUrl: 'https://api.kallglot.com', apiKey: 'sk_test_any_key_in_ci' });
       expect(comparable(life)).toEqual(comparable(recording.life));
       expect(life.frames).toEqual(recording.life.frames);
+      expect(life.close).toEqual(recording.life.close);
       expect(new URL(JSON.parse(life.rest[1]!.body).stream.url).origin).toBe('wss://stream.kallglot.com');
       await handlers.replay!.webhooks.idle();
       expect(got.map((w) => w.body)).toEqual(recording.deliveries.map((d) => d.raw));
