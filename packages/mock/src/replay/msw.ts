@@ -47,7 +47,7 @@ export function mswReplay(input: Cassette | string | object, streamUrl: string, 
       await onWebhook?.({ id: payload.id, type: payload.type, body, payload, headers: d.headers, secret });
     },
   });
-  const rest: RestReplayer = createRestReplayer(cassette, { streamUrl, strict });
+  const rest: RestReplayer = createRestReplayer(cassette, { streamUrl, strict: o.strict ? strict : undefined });
   const streams = createStreamReplayer(cassette, { scheduler, timeScale: scheduler.factor, strict: o.strict ? strict : undefined, onWebhook: (w) => webhooks.schedule(w, w.delayMs) });
   const link = ws.link(`${streamUrl.replace(/\/$/, '')}/v1/sessions/*`);
   const stream = link.addEventListener('connection', ({ client }) => {

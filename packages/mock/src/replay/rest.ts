@@ -18,6 +18,7 @@ export interface ReplayRequest {
   body?: Uint8Array | string | null;
 }
 
+/** Shared between calls for the same recorded exchange: read it, do not change it. */
 export interface ReplayResponse {
   status: number;
   /** Recorded headers without hop-by-hop and length headers (the adapter sets Content-Length). */
@@ -66,22 +67,29 @@ export function createRestReplayer(cassette: Cassette, options: RestReplayOption
   const used = new Set<number>();
   const webhooksAfter = (index: number) => cassette.webhooks.filter((w) => w.anchor.kind === 'http' && w.anchor.index === index);
 
+  // Each recorded answer is built once (headers, moved stream.url, the deliveries that followed it): the hot path
+  // of a replay is a map lookup.
+  const built = new Map<number, ReplayResponse>();
   const answer = (h: RecordedHttp): ReplayResponse => {
     used.add(h.index);
+    let out = built.get(h.index);
+    if (out) return out;
     const headers: Record<string, string> = {};
     for (const [name, value] of h.responseHeaders) {
       const lower = name.toLowerCase();
       if (DROP.has(lower)) continue;
       headers[lower] = headers[lower] === undefined ? value : `${headers[lower]}, ${value}`;
     }
-    return { status: h.status, headers, body: rewriteStreamUrls(h.responseBody, options.streamUrl), recorded: h.index, webhooks: webhooksAfter(h.index) };
+    out = { status: h.status, headers, body: rewriteStreamUrls(h.responseBody, options.streamUrl), recorded: h.index, webhooks: webhooksAfter(h.index) };
+    built.set(h.index, out);
+    return out;
   };
 
   return {
     handle(req) {
       const { path, query } = splitPath(req.path, req.query);
       const method = req.method.toUpperCase();
-      const body = canonicalBody(req.body ?? '');
+      const body = req.body == null || req.body.length === 0 ? '' : canonicalBody(req.body);
       const slot = slots.get(keyOf(method, path, query, body));
       if (slot && slot.next < slot.queue.length) return answer(slot.queue[slot.next++]!);
       const sent: Sent = { method, path, query, body };

@@ -25,7 +25,7 @@ export interface ReplaySetup {
 
 export interface RunningReplay {
   readonly cassette: Cassette;
-  /** Strict mode's log (also present without strict: misses are reported there too). */
+  /** Strict mode's differences (empty without strict: a miss is then only the 404/501 the client gets). */
   readonly strict: StrictLog;
   readonly stream: StreamReplayer;
   readonly webhooks: WebhookReplay;
@@ -67,7 +67,7 @@ export async function prepareReplay(o: ReplaySetup): Promise<RunningReplay> {
     webhooks,
     route(url) {
       streamUrl = url;
-      rest = createRestReplayer(cassette, { streamUrl: url, strict });
+      rest = createRestReplayer(cassette, { streamUrl: url, strict: check });
       return replayRoute(rest, (w, ms) => webhooks.schedule(w, ms));
     },
     async finish() {
