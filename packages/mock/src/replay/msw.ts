@@ -62,14 +62,22 @@ export function mswReplay(input: Cassette | string | object, streamUrl: string, 
       client.send(JSON.stringify({ type: 'session.error', code: c.reason, message: c.message }));
       return port.close(c.code, c.reason);
     }
+    // A failure closes this socket only (1011), as in the node adapter.
+    const guard = (run: () => void) => {
+      try {
+        run();
+      } catch {
+        port.close(1011, 'internal_error');
+      }
+    };
     client.addEventListener('message', (event) => {
       const data = event.data;
-      if (typeof data === 'string') return c.onClientFrame(data);
-      if (data instanceof ArrayBuffer) return c.onClientFrame(new Uint8Array(data));
-      if (ArrayBuffer.isView(data)) return c.onClientFrame(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
-      void (data as Blob).arrayBuffer().then((b) => c.onClientFrame(new Uint8Array(b)));
+      if (typeof data === 'string') return guard(() => c.onClientFrame(data));
+      if (data instanceof ArrayBuffer) return guard(() => c.onClientFrame(new Uint8Array(data)));
+      if (ArrayBuffer.isView(data)) return guard(() => c.onClientFrame(new Uint8Array(data.buffer, data.byteOffset, data.byteLength)));
+      void (data as Blob).arrayBuffer().then((b) => guard(() => c.onClientFrame(new Uint8Array(b))));
     });
-    client.addEventListener('close', () => c.onClientClose());
+    client.addEventListener('close', () => guard(() => c.onClientClose()));
   });
   const replay: MswReplay = {
     cassette, strict, webhooks,

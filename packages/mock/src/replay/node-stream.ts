@@ -21,8 +21,16 @@ export function onReplayConnection(replayer: StreamReplayer, ws: WebSocket, req:
     ws.close(c.code, c.reason);
     return;
   }
-  ws.on('message', (data: RawData, isBinary: boolean) => c.onClientFrame(isBinary ? toBytes(data) : data.toString()));
-  ws.on('close', () => c.onClientClose());
+  // Nothing a client sends may take the process down: a failure closes this socket only (1011).
+  const guard = (run: () => void) => {
+    try {
+      run();
+    } catch {
+      ws.close(1011, 'internal_error');
+    }
+  };
+  ws.on('message', (data: RawData, isBinary: boolean) => guard(() => c.onClientFrame(isBinary ? toBytes(data) : data.toString())));
+  ws.on('close', () => guard(() => c.onClientClose()));
 }
 
 function toBytes(data: RawData): Uint8Array {

@@ -61,12 +61,19 @@ export interface WebhookReplay {
   idle(): Promise<void>;
 }
 
+/** Deliveries waiting at most (a client repeating a request that webhooks followed schedules them again). */
+export const MAX_PENDING_DELIVERIES = 1000;
+
 /** Deliveries in recorded order: each waits for its delay and for the one before it. */
 export function createWebhookReplay(o: WebhookReplayOptions): WebhookReplay {
   let chain: Promise<void> = Promise.resolve();
   let pending = 0;
   return {
     schedule(w, delayMs) {
+      if (pending >= MAX_PENDING_DELIVERIES) {
+        o.log?.(`replayed webhook ${w.index} dropped: ${MAX_PENDING_DELIVERIES} deliveries are already waiting`);
+        return;
+      }
       pending++;
       const due = new Promise<void>((resolve) => o.scheduler.setTimer(delayMs * o.factor, resolve));
       const prev = chain;

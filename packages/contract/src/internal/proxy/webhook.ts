@@ -2,7 +2,7 @@
 // (`/_kallglot/webhooks`), the proxy forwards each one unchanged to the receiver (`--webhook-url`), answers the
 // upstream with the receiver's status (so the upstream's retries work as they would), and tells the observer.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { closeAfterResponse, readRequestBody } from './body.js';
+import { closeAfterResponse, readLimited, readRequestBody } from './body.js';
 import type { ProxyContext } from './context.js';
 import { envelope, HOP } from './http.js';
 import { flatHeaders, notify } from './observer.js';
@@ -40,7 +40,8 @@ async function relayWebhook(ctx: ProxyContext, target: string, req: IncomingMess
   try {
     const out = await fetch(target, { method: 'POST', headers, body: new Uint8Array(read.body), signal: AbortSignal.timeout(ctx.timeoutMs), redirect: 'manual' });
     status = out.status;
-    const body = Buffer.from(await out.arrayBuffer());
+    // A receiver's answer is small; past the request cap only its status goes back.
+    const body = (await readLimited(out, ctx.maxRequestBytes)) ?? Buffer.alloc(0);
     res.writeHead(status, { 'content-type': out.headers.get('content-type') ?? 'text/plain', 'content-length': String(body.length) }).end(body);
     ctx.log(`↪ webhook → ${target} ${status}`);
   } catch (e) {
