@@ -30,7 +30,15 @@ async function start(mode, env = {}) {
     child.once('exit', (c) => reject(new Error(`${mode} server exited with ${c}`)));
     child.stdout.once('data', (d) => resolve(JSON.parse(String(d))));
   });
-  return { ...urls, stop: () => new Promise((r) => (child.once('exit', r), child.disconnect())) };
+  const cpu = () => new Promise((r) => (child.once('message', (u) => r(u.user + u.system)), child.send('cpu')));
+  return { ...urls, cpu, stop: () => new Promise((r) => (child.once('exit', r), child.disconnect())) };
+}
+
+/** Requests per second and the server's CPU µs per request over one round. */
+async function round(server, path) {
+  const before = await server.cpu();
+  const { perSecond, count } = await rps(server.rest, path);
+  return { perSecond, cpuPerRequest: ((await server.cpu()) - before) / count };
 }
 
 async function rps(base, path) {
@@ -54,7 +62,7 @@ async function rps(base, path) {
     }
   }));
   agent.destroy();
-  return done / ((performance.now() - t0) / 1000);
+  return { perSecond: done / ((performance.now() - t0) / 1000), count: done };
 }
 
 /** A proxy with a recorder in front of `up`; `run(proxy)` drives it; returns the cassette's bytes. */
@@ -81,13 +89,18 @@ async function restRows(dir) {
   const replay = await start('replay', { BENCH_CASSETTE: file });
   try {
     const res = { replay: [], sandbox: [] };
-    const run = { replay: () => rps(replay.rest, path), sandbox: () => rps(sandbox.rest, path) };
+    const run = { replay: () => round(replay, path), sandbox: () => round(sandbox, path) };
     await run.replay();
     await run.sandbox();
     for (let r = 0; r < ROUNDS; r++) for (const k of r % 2 ? ['sandbox', 'replay'] : ['replay', 'sandbox']) res[k].push(await run[k]());
-    const ours = median(res.replay);
-    const ref = median(res.sandbox);
-    return [{ metric: 'replay REST GET /v1/agents/{id} requests/s ÷ stateful sandbox, same route', ours: Math.round(ours), reference: Math.round(ref), unit: 'req/s', ratio: +(ours / ref).toFixed(3), goal: '>= 1.0', holds: ours / ref >= 1 }];
+    const ours = median(res.replay.map((x) => x.perSecond));
+    const ref = median(res.sandbox.map((x) => x.perSecond));
+    const cpuOurs = median(res.replay.map((x) => x.cpuPerRequest));
+    const cpuRef = median(res.sandbox.map((x) => x.cpuPerRequest));
+    return [
+      { metric: 'replay REST GET /v1/agents/{id} requests/s ÷ stateful sandbox, same route', ours: Math.round(ours), reference: Math.round(ref), unit: 'req/s', ratio: +(ours / ref).toFixed(3), goal: '>= 1.0', holds: ours / ref >= 1 },
+      { metric: 'server CPU per request, stateful sandbox ÷ replay (same route; > 1 = replay cheaper)', ours: +cpuOurs.toFixed(1), reference: +cpuRef.toFixed(1), unit: 'µs/req', ratio: +(cpuRef / cpuOurs).toFixed(3), goal: 'info', holds: null },
+    ];
   } finally {
     await replay.stop();
     await sandbox.stop();

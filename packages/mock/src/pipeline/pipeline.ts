@@ -85,8 +85,9 @@ function admit(c: Ctx, req: PlainRequest, st: Partial<Admitted>): Admitted {
   const routeMethod = req.method === 'HEAD' ? 'GET' : req.method;
   const { op, params } = rules.route(routeMethod, req.pathname);
   let key = '';
-  if (op.secured) {
-    key = rules.authenticate(req.headers);
+  if (op.secured) key = rules.authenticate(req.headers);
+  // Replay: the recorded answer carries the recorded rate, credit and idempotency outcome; the key is still checked.
+  if (key && !c.o.replay) {
     try {
       Object.assign(extra, engine.admit(key));
     } catch (e) {
@@ -101,7 +102,7 @@ function admit(c: Ctx, req: PlainRequest, st: Partial<Admitted>): Admitted {
   // `Prefer: code=…` (Prism's example selector) asks for a documented example, not for state: Prism answers it.
   const fromEngine = !c.o.prism || (!c.o.stateless && req.headers.prefer === undefined);
   let release = noop;
-  if (key) {
+  if (key && !c.o.replay) {
     const claim = claimIdempotency(engine, key, op.operationId, params, req.headers['idempotency-key']);
     if (!claim.ok) throw asApi(claim.error);
     release = st.release = claim.release;
