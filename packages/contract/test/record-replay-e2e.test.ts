@@ -104,4 +104,26 @@ describe('replay anywhere', () => {
       handlers.dispose();
     }
   }, 60_000);
+
+  it('--record-audio hash: audio kept as sha256 and length, and strict replay still checks every frame', async () => {
+    const hashedFile = join(dir, 'hashed.har');
+    const hashed = await recordCassette(hashedFile, 'hash');
+    const har = JSON.parse(readFileSync(hashedFile, 'utf8'));
+    const sent = har.log.entries.find((e: any) => e._resourceType === 'websocket')._webSocketMessages.filter((m: any) => m.type === 'send').map((m: any) => JSON.parse(m.data));
+    const audio = sent.filter((m: any) => m.type === 'audio.input');
+    expect(audio.length).toBeGreaterThan(5);
+    for (const m of audio) expect(m.audio.payload).toMatch(/^sha256:[0-9a-f]{64};bytes=\d+$/);
+    expect(readFileSync(hashedFile).length).toBeLessThan(Buffer.byteLength(text));
+    const handlers = createKallglotHandlers({ cassette: har, replay: { strict: true, timeScale: 0 } });
+    const server = setupServer(...handlers);
+    server.listen({ onUnhandledRequest: 'error' });
+    try {
+      const life = await sessionLife({ baseUrl: 'https://api.kallglot.com', apiKey: 'sk_test_any_key_in_ci' });
+      expect(life.frames).toEqual(hashed.life.frames);
+      expect(await handlers.replay!.finish()).toEqual([]);
+    } finally {
+      server.close();
+      handlers.dispose();
+    }
+  }, 120_000);
 });
