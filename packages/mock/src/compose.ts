@@ -12,6 +12,8 @@ import { sendWebhook, type WebhookResult } from './webhooks/send.js';
 import { Engine, type EngineOptions, type SeedFixture, type StateFile } from './engine/index.js';
 import { WebhookDispatcher } from './webhooks/dispatcher.js';
 import { seedEngine } from './control/seed.js';
+import type { Cassette } from './replay/cassette.js';
+import { prepareReplay, type RunningReplay } from './replay/wiring.js';
 
 /** The installed @kallglot/docs site (its dist/), or '' when that package is not installed. */
 export const DEFAULT_DOCS_DIR = installedDocsDir();
@@ -65,6 +67,11 @@ export interface MockOptions {
   asyncapiPath?: string;
   selfCheck?: boolean;
   log?: (line: string) => void;
+  /**
+   * Replay a cassette (`kallglot-contract proxy --record`) instead of the sandbox: REST answers, stream frames
+   * and webhooks (re-signed with `webhookSecret`) as recorded. `timeScale` is then the replay's speed.
+   */
+  replay?: { cassette: string | Cassette; strict?: boolean };
 }
 
 export interface RunningMock {
@@ -79,6 +86,8 @@ export interface RunningMock {
   webhookResults: Promise<WebhookResult>[];
   /** Write the state file now (when one is configured). */
   saveState(): void;
+  /** Replay mode only: the cassette, strict mode's differences, `finish()`. */
+  replay?: RunningReplay;
   close(): Promise<void>;
 }
 
@@ -234,7 +243,9 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
   const secret = options.webhookSecret ?? 'whsec_kallglot_mock';
   const webhooks = new WebhookDispatcher(engine, { urls: stateless ? [] : urls, secret, log });
   const state = statePersistence(engine, options.stateFile, logLine);
+  const replay = options.replay ? await prepareReplay({ ...options.replay, speed: options.timeScale, webhookUrls: urls, webhookSecret: secret, log: logLine }) : undefined;
   const stream = await startStreamMock({
+    replay: replay?.stream,
     host,
     port: options.streamPort ?? 4011,
     asyncapiPath: options.asyncapiPath,
@@ -252,7 +263,7 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
   const corsOrigins = new Set(options.corsOrigins ?? (docsPort ? [`http://127.0.0.1:${docsPort}`, `http://localhost:${docsPort}`] : []));
   let rest: RestMock;
   try {
-    rest = await startRestMock(restOptions(options, host, { registry, engine, streamUrl: stream.url, corsOrigins, webhooks, changed: state.changed }));
+    rest = await startRestMock({ ...restOptions(options, host, { registry, engine, streamUrl: stream.url, corsOrigins, webhooks, changed: state.changed }), replay: replay?.route(stream.url) });
   } catch (e) {
     await stream.close();
     throw e;
@@ -279,8 +290,10 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
     webhooks,
     webhookResults,
     saveState: state.saveState,
+    replay,
     async close() {
       controller.abort();
+      replay?.close();
       clearInterval(ticker);
       state.stop();
       webhooks.close();

@@ -11,6 +11,8 @@ import { BUILTIN_SCENARIOS_DIR, loadScenarios, resolveScenario, type FaultSpec, 
 import { badCloseCodes } from './stream/faults.js';
 import { createStreamProtocol } from './stream/protocol.js';
 import type { StreamPort, StreamProtocol } from './stream/types.js';
+import { onReplayConnection } from './replay/node-stream.js';
+import type { StreamReplayer } from './replay/stream.js';
 
 export { badCloseCodes, isSendableCloseCode } from './stream/faults.js';
 export { INVALID_FRAME_BURST, INVALID_FRAME_RATE, MAX_BUFFERED_BYTES } from './stream/backpressure.js';
@@ -51,6 +53,8 @@ export interface StreamMockOptions {
   /** Validate every outgoing frame against the spec and log violations (cost: one Ajv call per frame). */
   selfCheck?: boolean;
   log?: (line: string) => void;
+  /** Replay mode: every connection replays a recorded one (replay/) instead of the sandbox's protocol. */
+  replay?: StreamReplayer;
 }
 
 export interface StreamMock {
@@ -139,7 +143,7 @@ function onConnection(protocol: StreamProtocol, ws: WebSocket, req: IncomingMess
 }
 
 /** node:http with /health, 426 for plain requests, and every upgrade handed to `wss`. */
-function httpServer(wss: WebSocketServer, protocol: StreamProtocol, log: (l: string) => void): Server {
+function httpServer(wss: WebSocketServer, protocol: StreamProtocol, log: (l: string) => void, replay?: StreamReplayer): Server {
   const server: Server = createServer((req, res) => {
     if (req.url === '/health') {
       res.writeHead(200, { 'Content-Type': 'application/json' });
@@ -156,7 +160,8 @@ function httpServer(wss: WebSocketServer, protocol: StreamProtocol, log: (l: str
     try {
       wss.handleUpgrade(req, socket, head, (ws) => {
         try {
-          onConnection(protocol, ws, req);
+          if (replay) onReplayConnection(replay, ws, req);
+          else onConnection(protocol, ws, req);
         } catch (e) {
           // Nothing a client sends may take the process down: log, close this socket only.
           log(`connection handler failed: ${(e as Error).stack ?? String(e)}`);
@@ -182,7 +187,7 @@ export async function startStreamMock(options: StreamMockOptions = {}): Promise<
   const maxPayload = Math.min(MAX_PAYLOAD, model.maxPayloadBytes ?? MAX_PAYLOAD);
   const wss = new WebSocketServer({ noServer: true, maxPayload, perMessageDeflate: false, clientTracking: true });
   wss.on('error', (e) => log(`WebSocket server error: ${e.message}`));
-  const server = httpServer(wss, protocol, log);
+  const server = httpServer(wss, protocol, log, options.replay);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 4011, host, () => resolve());

@@ -8,7 +8,7 @@ import { Engine } from '../engine/index.js';
 import { envelope, ErrorVocabulary, requestId, type ApiError } from '../internal/errors.js';
 import { buildOpenApiModel, type OpenApiModel } from '../internal/openapi-model.js';
 import { readJson, resolveSpecPath } from '../internal/specs.js';
-import { createPipeline, type Pipeline } from '../pipeline/pipeline.js';
+import { createPipeline, type Pipeline, type ReplayRoute } from '../pipeline/pipeline.js';
 import { createRestRules, MAX_BODY, type RestRules } from '../pipeline/rules.js';
 import { supervisePrism, type PrismSupervisor } from '../prism/supervisor.js';
 import { createPrismBackend } from '../prism/forward.js';
@@ -48,6 +48,8 @@ export interface RestMockOptions {
   corsOrigins?: string[] | Set<string>;
   /** Extra control-plane actions (webhook log, state file) supplied by startMock. */
   control?: ControlHooks;
+  /** Replay mode: API requests are answered from a cassette after the pipeline's checks (see replay/). */
+  replay?: ReplayRoute;
 }
 
 export interface RestMock {
@@ -169,7 +171,7 @@ export async function startRestMock(options: RestMockOptions = {}): Promise<Rest
   const prism = await supervisePrism({ specPath, host: '127.0.0.1', verbose: options.prismVerbose ?? 'warn', healthIntervalMs: options.prismHealthIntervalMs, log });
   const backend = createPrismBackend({ supervisor: prism, model, vocab, registry, streamBase: options.streamBaseUrl?.replace(/\/$/, ''), cacheSize: options.prismCacheSize ?? 1000, timeoutMs: options.upstreamTimeoutMs ?? 15_000, log });
   const rules = createRestRules(model, vocab);
-  const pipeline = createPipeline({ model, vocab, engine, rules, prism: backend, stateless, changed: () => options.control?.changed?.(), log });
+  const pipeline = createPipeline({ model, vocab, engine, rules, prism: backend, stateless, changed: () => options.control?.changed?.(), log, replay: options.replay });
   const server = createFrontServer({ pipeline, rules, vocab, engine, prism, stateless, corsOrigins, control: options.control, model }, log);
   try {
     await listen(server, options.port ?? 4010, host);
