@@ -15,7 +15,10 @@ const store = {
 
 // --- settings and tabs -------------------------------------------------------------------------------------
 const params = new URLSearchParams(location.search);
-$('pg-base').value = params.get('base') ?? store.get('base', DATA.defaults.base);
+// The REST base: ?base=, else what this tab chose, else the mock serving this page (assets/local-mock.js).
+const liveBase = (window.KG_LOCAL_MOCK && window.KG_LOCAL_MOCK.rest) || DATA.defaults.base;
+const storedBase = store.get('base', '');
+$('pg-base').value = params.get('base') ?? (storedBase && storedBase !== DATA.defaults.base ? storedBase : liveBase);
 $('pg-key').value = store.get('key', 'sk_test_playground');
 $('pg-base').addEventListener('change', () => store.set('base', $('pg-base').value.trim()));
 $('pg-key').addEventListener('change', () => store.set('key', $('pg-key').value.trim()));

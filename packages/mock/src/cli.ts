@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { startMock, type MockOptions } from './compose.js';
 import type { FaultSpec } from './scenario.js';
+import { DOCS_SITE_HINT } from './node/docs-site.js';
 import { isSendableCloseCode } from './stream.js';
 import { loadOpenApiModel } from './internal/load-openapi-model.js';
 import { webhookEventTypes } from './webhooks/events.js';
@@ -206,7 +207,7 @@ async function serve(argv: string[]): Promise<number> {
       'kallglot-mock is running (Ctrl+C to stop)',
       `  REST    ${u.rest}`,
       `  Stream  ${u.stream}/v1/sessions/{session_id}/connect?token=kst_…`,
-      `  Docs    ${u.docs ?? '(not served: build docs/ or pass --docs-dir)'}`,
+      `  Docs    ${u.docs ?? `(${DOCS_SITE_HINT})`}`,
       `  Health  ${u.health}`,
       `  Control ${u.control}/ ${opts.controlToken ? "(send 'Authorization: Bearer <your --control-token>')" : '(writes: Content-Type: application/json, no foreign Origin; --control-token T requires a token)'}`,
     ];

@@ -1,9 +1,8 @@
 // startMock (wiring only): REST mock + stream mock (+ docs site) over one sandbox engine, with signed webhooks, a
 // control plane, an optional state file and the ticker that runs due clock tasks.
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { startDocsServer, type DocsServer } from './docs.js';
+import { startDocsServer, type DocsServer } from './node/docs.js';
+import { installedDocsDir } from './node/docs-site.js';
 import { SessionRegistry, type RegistryEvent } from './registry.js';
 import { startRestMock, type RestMock, type RestMockOptions } from './node/server.js';
 import type { FaultSpec, Scenario } from './scenario.js';
@@ -14,15 +13,15 @@ import { Engine, type EngineOptions, type SeedFixture, type StateFile } from './
 import { WebhookDispatcher } from './webhooks/dispatcher.js';
 import { seedEngine } from './control/seed.js';
 
-/** docs/dist next to this package in the monorepo. */
-export const DEFAULT_DOCS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'docs', 'dist');
+/** The installed @kallglot/docs site (its dist/), or '' when that package is not installed. */
+export const DEFAULT_DOCS_DIR = installedDocsDir();
 
 export interface MockOptions {
   host?: string;
   restPort?: number;
   streamPort?: number;
   docsPort?: number;
-  /** Docs directory to serve; default ../../docs/dist when it exists. `false` disables the docs server. */
+  /** Docs directory to serve; default the installed @kallglot/docs site. `false` disables the docs server. */
   docsDir?: string | false;
   scenario?: Scenario | string;
   scenarioDirs?: string[];
@@ -140,14 +139,14 @@ function statePersistence(engine: Engine, stateFile: string | undefined, log: (l
 }
 
 /** The docs site, when there is one to serve; its real origins join the CORS list once it listens. */
-async function startDocs(options: MockOptions, host: string, docsPort: number, corsOrigins: Set<string>, log: (line: string) => void): Promise<DocsServer | undefined> {
+async function startDocs(options: MockOptions, host: string, docsPort: number, corsOrigins: Set<string>, log: (line: string) => void, localMock: { rest: string; stream: string }): Promise<DocsServer | undefined> {
   const docsDir = options.docsDir === false ? undefined : (options.docsDir ?? (existsSync(DEFAULT_DOCS_DIR) ? DEFAULT_DOCS_DIR : undefined));
   if (!docsDir) return undefined;
   if (!existsSync(docsDir)) {
     log(`docs directory ${docsDir} does not exist; docs server not started`);
     return undefined;
   }
-  const docs = await startDocsServer({ dir: docsDir, host, port: docsPort });
+  const docs = await startDocsServer({ dir: docsDir, host, port: docsPort, localMock });
   if (!options.corsOrigins) for (const h of ['127.0.0.1', 'localhost']) corsOrigins.add(`http://${h}:${docs.port}`);
   return docs;
 }
@@ -260,7 +259,7 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
   }
   let docs: DocsServer | undefined;
   try {
-    docs = await startDocs(options, host, docsPort, corsOrigins, logLine);
+    docs = await startDocs(options, host, docsPort, corsOrigins, logLine, { rest: rest.url, stream: stream.url });
   } catch (e) {
     await rest.close();
     await stream.close();

@@ -1,4 +1,6 @@
-// Minimal static file server for the built docs site (docs/dist).
+// Minimal static file server for the built docs site (the @kallglot/docs package's dist/, or --docs-dir), part
+// of the node adapter. `/assets/local-mock.js` is answered with the URLs of the mock serving it, so the
+// playground and the pages' base URLs use that mock's real ports (the site's own copy names the default ones).
 // Every path is resolved with realpath and checked against the root's realpath, so neither `..` nor a symlink can
 // lead outside it. Files are opened once and served from that descriptor: a file that vanishes or cannot be read
 // (as during a docs rebuild) is a 404 or 500 for that request, never a crash.
@@ -49,7 +51,16 @@ const text = (res: ServerResponse, status: number, body: string, headers: Record
   res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': Buffer.byteLength(body), ...headers }).end(body);
 };
 
-export async function startDocsServer(opts: { dir: string; host?: string; port?: number; log?: (line: string) => void }): Promise<DocsServer> {
+/** The URLs the served site uses for the local mock (REST origin, stream origin). */
+export interface LocalMockUrls {
+  rest: string;
+  stream: string;
+}
+
+/** The site's `assets/local-mock.js`: one global the pages read before their own scripts run. */
+const localMockScript = (urls: LocalMockUrls) => `window.KG_LOCAL_MOCK=${JSON.stringify({ rest: urls.rest, stream: urls.stream }).replace(/</g, '\\u003c')};\n`;
+
+export async function startDocsServer(opts: { dir: string; host?: string; port?: number; log?: (line: string) => void; localMock?: LocalMockUrls }): Promise<DocsServer> {
   const root = realpathSync(opts.dir);
   const host = opts.host ?? '127.0.0.1';
   const log = opts.log ?? ((l: string) => process.stderr.write(`[kallglot-mock docs] ${l}\n`));
@@ -102,6 +113,11 @@ export async function startDocsServer(opts: { dir: string; host?: string; port?:
     if (pathname === '/health') {
       res.writeHead(200, { 'Content-Type': 'application/json' }).end('{"status":"ok","docs":true}');
       return;
+    }
+    if (opts.localMock && pathname === '/assets/local-mock.js') {
+      const body = localMockScript(opts.localMock);
+      res.writeHead(200, { 'Content-Type': TYPES['.js']!, 'Content-Length': Buffer.byteLength(body), 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' });
+      return void res.end(method === 'HEAD' ? undefined : body);
     }
     const found = await find(pathname);
     if (!found) return text(res, 404, 'Not found');
