@@ -1,4 +1,4 @@
-// Every TypeScript code sample of the REST reference, and the quickstart, type-checks against the built
+// Every TypeScript code sample of the REST reference, and the guide programs, type-check against the built
 // @kallglot/client and @kallglot/stream types (tsc, strict). A broken control sample proves the check bites.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
@@ -69,6 +69,22 @@ describe('code samples', () => {
     const result = typecheck(files);
     expect(result.output).toBe('');
     expect(result.ok).toBe(true);
+  }, 120_000);
+
+  it('the Stream page shows whole programs: the guide program (run by test/readme) and snippets that run on their own', () => {
+    const html = readFileSync(join(DIST, 'stream.html'), 'utf8');
+    const unescape = (t: string) => t.replace(/<[^>]+>/g, '').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#(x?)([0-9a-f]+);/gi, (_, x, n) => String.fromCodePoint(parseInt(n, x ? 16 : 10))).replace(/&amp;/g, '&');
+    const programs = [...html.matchAll(/<pre[^>]*><code[^>]*>([\s\S]*?)<\/code><\/pre>/g)].map((m) => unescape(m[1]!)).filter((c) => /^import /m.test(c));
+    const guide = readFileSync(join(DOCS_ROOT, 'guides', 'stream.ts'), 'utf8');
+    expect(programs.map((p) => p.trim())).toContain(guide.trim());
+    const others = programs.filter((p) => p.trim() !== guide.trim());
+    expect(others.length).toBeGreaterThan(0);
+    others.forEach((code, i) => {
+      writeFileSync(join(DIR, `stream-page-${i}.ts`), code);
+      const run = spawnSync(process.execPath, ['--import', 'tsx', join(DIR, `stream-page-${i}.ts`)], { cwd: DIR, encoding: 'utf8', timeout: 60_000 });
+      expect(run.stderr, code).toBe('');
+      expect(run.status, code).toBe(0);
+    });
   }, 120_000);
 
   it('a sample with a wrong path, body or event type fails the type-check (the check is real)', () => {
