@@ -2,7 +2,8 @@
 //  - against one @kallglot/mock this test starts on free ports (the text's 127.0.0.1:4010 / :4011 become its
 //    ports, :8080 a webhook receiver that answers 200), reset to fresh state (POST /_mock/reset) before each block;
 //  - with only KALLGLOT_API_KEY (an sk_test_ key) set: every other KALLGLOT_* variable is removed;
-//  - js runs with Node, ts with tsx (and type-checks, strict), each from an empty ESM folder inside the repo;
+//  - js runs with Node, ts with tsx (and type-checks, strict), each from an empty ESM folder inside the repo; a ts
+//    block that imports from 'vitest' is a test file and runs with `vitest run`;
 //  - sh that calls the sandbox (curl) or runs a bundled example runs with bash -euo pipefail (cwd: the file's
 //    folder); other sh gets `bash -n`.
 // Each run must exit 0 with nothing on stderr. A block that cannot run says "Not run in CI: <reason>" in the
@@ -135,13 +136,14 @@ async function runBlock(b: Block) {
     expect(r.status, `${where} failed:\n${r.out}${r.err}`).toBe(0);
     return;
   }
-  const path = join(work, `${b.id}.${b.lang === 'ts' ? 'ts' : 'mjs'}`);
+  const vitest = b.lang === 'ts' && /from 'vitest'/.test(b.code);
+  const path = join(work, `${b.id}.${vitest ? 'test.ts' : b.lang === 'ts' ? 'ts' : 'mjs'}`);
   writeFileSync(path, substitute(b.code));
-  const args = b.lang === 'ts' ? ['--import', 'tsx', path] : [path];
+  const args = vitest ? [join(dirname(require.resolve('vitest/package.json')), 'vitest.mjs'), 'run', '--root', work, relative(work, path)] : b.lang === 'ts' ? ['--import', 'tsx', path] : [path];
   const r = await runAsync(process.execPath, args, work);
   const ran = `(run as ${relative(repoRoot, path)}):\n${r.out}${r.err}`;
   expect(r.status, `${where} failed ${ran}`).toBe(0);
-  expect(r.err, `${where} wrote to stderr ${ran}`).toBe('');
+  if (!vitest) expect(r.err, `${where} wrote to stderr ${ran}`).toBe('');
 }
 
 describe.each(files)('%s', (file) => {
