@@ -40,7 +40,7 @@ async function runCode(name: string, code: string): Promise<string[]> {
   await sandbox.control.reset();
   const file = join(dir, `${name}.mjs`);
   writeFileSync(file, code.replaceAll('http://127.0.0.1:4010', sandbox.rest));
-  const env = { ...process.env, KALLGLOT_API_KEY: 'sk_test_readme_facade' };
+  const env: NodeJS.ProcessEnv = { ...process.env, KALLGLOT_API_KEY: 'sk_test_readme_facade' };
   delete env.KALLGLOT_BASE_URL;
   // Async: the sandbox lives in this process, and spawnSync would block the loop it answers on.
   const r = await new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {

@@ -131,7 +131,9 @@ describe('the whole life of a session in the sandbox', () => {
       const ev = await verifyWebhook({ payload: d.raw, header: d.headers['kallglot-signature'] as string, secret: SECRET });
       expectValidWebhook(ev as any);
     }
+    // Deliveries are concurrent POSTs, so they may arrive in any order (as from the real API): order by the turn's sequence.
     const segs = got.map((d) => JSON.parse(d.raw)).filter((e) => e.type === 'transcript.segment');
+    segs.sort((a, b) => a.data.turn.sequence - b.data.turn.sequence);
     expect(segs.map((e) => e.data.turn.text)).toEqual(finals.map((f) => f.text));
     // The control plane recorded the same events.
     expect((await control.webhooks({ sessionId: session.id })).map((w) => w.type)).toEqual(want);

@@ -1,6 +1,6 @@
 // `kallglot.sessions.connect(sessionOrId, options)`: the @kallglot/stream connection of a session, whose
-// reconnects fetch a fresh token by retrieving the session. @kallglot/stream is an optional peer loaded on
-// the first call, so an app that never streams carries none of it (bundlers split the dynamic import).
+// reconnects fetch a fresh token by retrieving the session. @kallglot/stream is loaded on the first call with a
+// dynamic import, so an app that never streams carries none of it (bundlers split it into its own chunk).
 import type { ConnectStreamOptions, StreamClient, StreamTarget } from '@kallglot/stream';
 import { KallglotError } from '../errors.js';
 
@@ -21,12 +21,7 @@ export async function connectSession(retrieve: Retrieve, sessionOrId: string | S
   const id = given?.id ?? sessionOrId;
   if (typeof id !== 'string' || !id) throw new TypeError('sessions.connect(): pass a session or its id');
   const stream = streamOf(given?.stream ? given : await retrieve(id));
-  let mod: typeof import('@kallglot/stream');
-  try {
-    mod = await import('@kallglot/stream');
-  } catch (err) {
-    throw new KallglotError('sessions.connect() needs @kallglot/stream: npm install @kallglot/stream', { cause: err });
-  }
+  const mod = await import('@kallglot/stream');
   const { reconnect } = options;
   const r = typeof reconnect === 'object' ? reconnect : {};
   return mod.connectStream({

@@ -22,7 +22,7 @@ export interface RecordingsHelpers {
 export interface SessionsHelpers {
   /**
    * Opens the session's realtime stream (`@kallglot/stream`'s `connectStream`). A reconnect that needs a new
-   * token gets it by retrieving the session. Needs `@kallglot/stream` installed.
+   * token gets it by retrieving the session. The stream code is loaded on the first call.
    */
   connect(sessionOrId: string | Pick<Session, 'id' | 'status' | 'stream'>, options?: SessionConnectOptions): Promise<StreamClient>;
 }

@@ -60,94 +60,108 @@ export interface LocalMockUrls {
 /** The site's `assets/local-mock.js`: one global the pages read before their own scripts run. */
 const localMockScript = (urls: LocalMockUrls) => `window.KG_LOCAL_MOCK=${JSON.stringify({ rest: urls.rest, stream: urls.stream }).replace(/</g, '\\u003c')};\n`;
 
-export async function startDocsServer(opts: { dir: string; host?: string; port?: number; log?: (line: string) => void; localMock?: LocalMockUrls }): Promise<DocsServer> {
-  const root = realpathSync(opts.dir);
-  const host = opts.host ?? '127.0.0.1';
-  const log = opts.log ?? ((l: string) => process.stderr.write(`[kallglot-mock docs] ${l}\n`));
-  const inside = (p: string) => p === root || p.startsWith(root + sep);
+interface Site {
+  root: string;
+  log: (line: string) => void;
+  localMock?: LocalMockUrls;
+}
 
-  /** Open `candidate` if it is a regular file whose real path lies under the root; undefined otherwise. */
-  async function openInside(candidate: string): Promise<Found | undefined> {
-    let real: string;
-    try {
-      real = await realpath(candidate);
-    } catch {
-      return undefined;
-    }
-    if (!inside(real)) return undefined;
-    let fh: FileHandle;
-    try {
-      // O_NOFOLLOW: a last component swapped for a symlink after realpath fails; O_NONBLOCK: a FIFO cannot block.
-      fh = await open(real, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0));
-    } catch {
-      return undefined;
-    }
-    try {
-      const st = await fh.stat();
-      if (st.isFile()) return { fh, size: st.size, path: real };
-    } catch {
-      // fall through: close and report not found
-    }
-    await fh.close().catch(() => undefined);
+const inside = (site: Site, p: string) => p === site.root || p.startsWith(site.root + sep);
+
+/** Open `candidate` if it is a regular file whose real path lies under the root; undefined otherwise. */
+async function openInside(site: Site, candidate: string): Promise<Found | undefined> {
+  let real: string;
+  try {
+    real = await realpath(candidate);
+  } catch {
     return undefined;
   }
-
-  /** The file a URL path names: the path itself, its index.html, or path + .html. */
-  async function find(pathname: string): Promise<Found | undefined> {
-    const file = join(root, pathname);
-    if (!inside(file)) return undefined;
-    return (await openInside(file)) ?? (await openInside(join(file, 'index.html'))) ?? (pathname.endsWith('/') ? undefined : await openInside(`${file}.html`));
+  if (!inside(site, real)) return undefined;
+  let fh: FileHandle;
+  try {
+    // O_NOFOLLOW: a last component swapped for a symlink after realpath fails; O_NONBLOCK: a FIFO cannot block.
+    fh = await open(real, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0));
+  } catch {
+    return undefined;
   }
-
-  async function handle(req: IncomingMessage, res: ServerResponse) {
-    const method = req.method ?? 'GET';
-    if ((req.url ?? '').length > MAX_DOCS_URL) return text(res, 414, 'URI too long');
-    if (method !== 'GET' && method !== 'HEAD') return text(res, 405, 'Method not allowed', { Allow: 'GET, HEAD' });
-    let pathname: string;
-    try {
-      pathname = decodeURIComponent(new URL(req.url ?? '/', 'http://docs.local').pathname);
-    } catch {
-      return text(res, 400, 'Bad request');
-    }
-    if (pathname.includes('\0')) return text(res, 400, 'Bad request');
-    if (pathname === '/health') {
-      res.writeHead(200, { 'Content-Type': 'application/json' }).end('{"status":"ok","docs":true}');
-      return;
-    }
-    if (opts.localMock && pathname === '/assets/local-mock.js') {
-      const body = localMockScript(opts.localMock);
-      res.writeHead(200, { 'Content-Type': TYPES['.js']!, 'Content-Length': Buffer.byteLength(body), 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' });
-      return void res.end(method === 'HEAD' ? undefined : body);
-    }
-    const found = await find(pathname);
-    if (!found) return text(res, 404, 'Not found');
-    const { fh, size, path } = found;
-    res.writeHead(200, {
-      'Content-Type': TYPES[extname(path).toLowerCase()] ?? 'application/octet-stream',
-      'Content-Length': size,
-      'X-Content-Type-Options': 'nosniff',
-    });
-    if (method === 'HEAD') {
-      await fh.close().catch(() => undefined);
-      return void res.end();
-    }
-    // Serve exactly the bytes announced: the file may be rewritten meanwhile (a rebuild), never grow the answer.
-    const stream = createReadStream('', { fd: fh, start: 0, end: Math.max(0, size - 1), autoClose: true });
-    stream.on('error', (e) => {
-      log(`read error on ${path}: ${e.message}`);
-      res.destroy();
-    });
-    res.on('close', () => stream.destroy());
-    if (size === 0) {
-      stream.destroy();
-      return void res.end();
-    }
-    stream.pipe(res);
+  try {
+    const st = await fh.stat();
+    if (st.isFile()) return { fh, size: st.size, path: real };
+  } catch {
+    // fall through: close and report not found
   }
+  await fh.close().catch(() => undefined);
+  return undefined;
+}
 
+/** The file a URL path names: the path itself, its index.html, or path + .html. */
+async function find(site: Site, pathname: string): Promise<Found | undefined> {
+  const file = join(site.root, pathname);
+  if (!inside(site, file)) return undefined;
+  return (await openInside(site, file)) ?? (await openInside(site, join(file, 'index.html'))) ?? (pathname.endsWith('/') ? undefined : await openInside(site, `${file}.html`));
+}
+
+/** Serve exactly the bytes announced: the file may be rewritten meanwhile (a rebuild), never grow the answer. */
+async function serveFile(site: Site, res: ServerResponse, found: Found, head: boolean): Promise<void> {
+  const { fh, size, path } = found;
+  res.writeHead(200, {
+    'Content-Type': TYPES[extname(path).toLowerCase()] ?? 'application/octet-stream',
+    'Content-Length': size,
+    'X-Content-Type-Options': 'nosniff',
+  });
+  if (head) {
+    await fh.close().catch(() => undefined);
+    return void res.end();
+  }
+  const stream = createReadStream('', { fd: fh, start: 0, end: Math.max(0, size - 1), autoClose: true });
+  stream.on('error', (e) => {
+    site.log(`read error on ${path}: ${e.message}`);
+    res.destroy();
+  });
+  res.on('close', () => stream.destroy());
+  if (size === 0) {
+    stream.destroy();
+    return void res.end();
+  }
+  stream.pipe(res);
+}
+
+/** The request's decoded path, or the status that refuses it. */
+function requestPath(req: IncomingMessage): string | number {
+  if ((req.url ?? '').length > MAX_DOCS_URL) return 414;
+  const method = req.method ?? 'GET';
+  if (method !== 'GET' && method !== 'HEAD') return 405;
+  try {
+    const pathname = decodeURIComponent(new URL(req.url ?? '/', 'http://docs.local').pathname);
+    return pathname.includes('\0') ? 400 : pathname;
+  } catch {
+    return 400;
+  }
+}
+
+const REFUSALS: Record<number, [string, Record<string, string>?]> = { 400: ['Bad request'], 405: ['Method not allowed', { Allow: 'GET, HEAD' }], 414: ['URI too long'] };
+
+async function handle(site: Site, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const pathname = requestPath(req);
+  if (typeof pathname === 'number') return text(res, pathname, REFUSALS[pathname]![0], REFUSALS[pathname]![1]);
+  const head = req.method === 'HEAD';
+  if (pathname === '/health') return void res.writeHead(200, { 'Content-Type': 'application/json' }).end('{"status":"ok","docs":true}');
+  if (site.localMock && pathname === '/assets/local-mock.js') {
+    const body = localMockScript(site.localMock);
+    res.writeHead(200, { 'Content-Type': TYPES['.js']!, 'Content-Length': Buffer.byteLength(body), 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' });
+    return void res.end(head ? undefined : body);
+  }
+  const found = await find(site, pathname);
+  if (!found) return text(res, 404, 'Not found');
+  return serveFile(site, res, found, head);
+}
+
+export async function startDocsServer(opts: { dir: string; host?: string; port?: number; log?: (line: string) => void; localMock?: LocalMockUrls }): Promise<DocsServer> {
+  const host = opts.host ?? '127.0.0.1';
+  const site: Site = { root: realpathSync(opts.dir), log: opts.log ?? ((l: string) => process.stderr.write(`[kallglot-mock docs] ${l}\n`)), localMock: opts.localMock };
   const server: Server = createServer({ maxHeaderSize: 16 * 1024, requestTimeout: 30_000 }, (req, res) => {
-    handle(req, res).catch((e) => {
-      log(`internal error: ${(e as Error).stack ?? String(e)}`);
+    handle(site, req, res).catch((e) => {
+      site.log(`internal error: ${(e as Error).stack ?? String(e)}`);
       if (!res.headersSent) text(res, 500, 'Internal error');
       else res.destroy();
     });
