@@ -190,7 +190,7 @@ afterAll(async () => {
   if (!process.env.KALLGLOT_RELEASE_KEEP) rmSync(work, { recursive: true, force: true }); // KALLGLOT_RELEASE_KEEP=1 keeps it for a look
 });
 
-const flowEnv = () => ({ KALLGLOT_REST: mockUrls.rest, KALLGLOT_HOOKS: hooksUrl, KALLGLOT_WEBHOOK_SECRET: SECRET });
+const flowEnv = () => ({ KALLGLOT_BASE_URL: mockUrls.rest, KALLGLOT_HOOKS: hooksUrl, KALLGLOT_WEBHOOK_SECRET: SECRET });
 function expectFlow(r: { status: number | null; out: string }) {
   expect(r.out, r.out).toMatch(/FLOW OK sess_\S+ ".+" explicit_end webhook session\.ended/);
   expect(r.status, r.out).toBe(0);

@@ -3,6 +3,7 @@
 // same rule the client's generator applies (operationId + tag, or `x-kallglot-sdk`).
 import OpenAPISampler from 'openapi-sampler';
 import { shapeOf } from '../../../packages/client/scripts/sdk-shape.mjs';
+import { sampleSetup } from './sample-setup.mjs';
 import { deref, listOperations } from './spec.mjs';
 
 const IDENT = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
@@ -98,9 +99,11 @@ export function buildSamples(doc, { path, method, op, parameters }) {
   const { resource, method: name } = shapeOf(op, `${method.toUpperCase()} ${path}`);
   const fn = `kallglot.${[...resource, name].join('.')}`;
   const quote = (v) => tsLiteral(v, '');
-  const args = Object.values(pathValues).map(quote);
+  // The sample creates what it reads (see sample-setup.mjs): its path parameters are the ids it made.
+  const prepared = sampleSetup(method, path);
+  const args = Object.entries(pathValues).map(([n, v]) => prepared?.ids[n] ?? quote(v));
   const paginated = method === 'get' && parameters.some((p) => p.in === 'query' && p.name === 'starting_after');
-  const setup = [`import { Kallglot } from '@kallglot/client';`];
+  const setup = [`import { Kallglot } from '@kallglot/client';`, ...(prepared?.imports ?? [])];
   let usage;
   if (binary) {
     // Byte responses never go through JSON: the file comes with its name and type.
@@ -120,7 +123,9 @@ export function buildSamples(doc, { path, method, op, parameters }) {
     ];
     if (paginated) usage.push('', '// Or every item of every page:', `for await (const item of ${fn}(${args.join(', ')})) console.log(item.id);`);
   }
-  const ts = [...setup, '', `const kallglot = new Kallglot(); // reads KALLGLOT_API_KEY; errors throw KallglotApiError`, '', ...usage].join('\n');
+  const made = prepared ? ['// Something to read (with your own data, use its ids instead):', ...prepared.lines, ''] : [];
+  const client = `const kallglot = new Kallglot({ baseUrl: 'http://127.0.0.1:4010' }); // the sandbox (leave baseUrl out for production); errors throw KallglotApiError`;
+  const ts = [...setup, '', client, '', ...made, ...usage].join('\n');
 
   return [
     { lang: 'curl', label: 'curl', source: curl },

@@ -243,7 +243,7 @@ ${md(chunk.schema.description ?? '')}
 // 20 ms of 16-bit PCM at ${rate} Hz = ${rate ? (rate * 20) / 1000 : '?'} samples
 const pcm = new Int16Array(${rate ? (rate * 20) / 1000 : 160});
 const mulaw = encodeMulaw(pcm); // Uint8Array, one byte per sample
-await stream.sendAudio(mulaw);`)}</code></pre></aside>
+console.log(mulaw.length); // send it with stream.sendAudio(mulaw)`)}</code></pre></aside>
 </section>`;
 }
 

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { startMock, type MockOptions } from './compose.js';
+import { DEFAULT_WEBHOOK_SECRET, startMock, type MockOptions } from './compose.js';
 import type { FaultSpec } from './scenario.js';
 import { DOCS_SITE_HINT } from './node/docs-site.js';
 import { isSendableCloseCode } from './stream.js';
@@ -240,6 +240,8 @@ async function serve(argv: string[]): Promise<number> {
       `  Stream  ${u.stream}/v1/sessions/{session_id}/connect?token=kst_…`,
       `  Docs    ${u.docs ?? `(${DOCS_SITE_HINT})`}`,
       `  Health  ${u.health}`,
+      `  API key any sk_test_… key: export KALLGLOT_API_KEY=sk_test_local (each key is its own sandbox)`,
+      `  Webhook secret ${opts.webhookSecret ? 'the one you passed with --webhook-secret' : `${DEFAULT_WEBHOOK_SECRET} (set KALLGLOT_WEBHOOK_SECRET to it)`}`,
       `  Control ${u.control}/ ${opts.controlToken ? "(send 'Authorization: Bearer <your --control-token>')" : '(writes: Content-Type: application/json, no foreign Origin; --control-token T requires a token)'}`,
     ];
     console.log(lines.join('\n'));

@@ -231,6 +231,9 @@ function restOptions(options: MockOptions, host: string, parts: { registry: Sess
 }
 
 /** Start the whole sandbox: wiring only (engine, stream mock, REST mock, docs, webhooks, state file, ticker). */
+/** What sandbox webhooks are signed with when no `webhookSecret` is given (the banner prints it). */
+export const DEFAULT_WEBHOOK_SECRET = 'whsec_kallglot_mock';
+
 export async function startMock(options: MockOptions = {}): Promise<RunningMock> {
   const host = options.host ?? '127.0.0.1';
   const log = options.log;
@@ -240,7 +243,7 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
   const engine = createEngine(options);
   const registry = new SessionRegistry(engine);
   const urls = [...(options.webhookUrls ?? []), ...(options.webhookUrl ? [options.webhookUrl] : [])];
-  const secret = options.webhookSecret ?? 'whsec_kallglot_mock';
+  const secret = options.webhookSecret ?? DEFAULT_WEBHOOK_SECRET;
   const webhooks = new WebhookDispatcher(engine, { urls: stateless ? [] : urls, secret, log });
   const state = statePersistence(engine, options.stateFile, logLine);
   const replay = options.replay ? await prepareReplay({ ...options.replay, speed: options.timeScale, webhookUrls: urls, webhookSecret: secret, log: logLine }) : undefined;

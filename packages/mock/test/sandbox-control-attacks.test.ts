@@ -178,6 +178,9 @@ describe('the command line', () => {
     try {
       await waitFor(() => /Control\s+http/.test(plain.out()), 'the URL table');
       expect(plain.out()).toMatch(/Control\s+http:\/\/127\.0\.0\.1:\d+\/_mock\/ \(writes: Content-Type: application\/json.*--control-token/);
+      // What a newcomer needs next: which key to use and what webhooks are signed with.
+      expect(plain.out()).toMatch(/API key\s+any sk_test_… key: export KALLGLOT_API_KEY=sk_test_local/);
+      expect(plain.out()).toMatch(/Webhook secret whsec_kallglot_mock \(set KALLGLOT_WEBHOOK_SECRET to it\)/);
     } finally {
       plain.child.kill('SIGTERM');
       await plain.exit;

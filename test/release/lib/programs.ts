@@ -56,7 +56,7 @@ export async function flow(cfg: FlowConfig): Promise<string> {
 export const MAIN_TS = `import { flow } from './flow.js';
 
 const result = await flow({
-  rest: process.env.KALLGLOT_REST ?? '',
+  rest: process.env.KALLGLOT_BASE_URL ?? '',
   hooks: process.env.KALLGLOT_HOOKS ?? '',
   secret: process.env.KALLGLOT_WEBHOOK_SECRET ?? '',
 });
@@ -70,7 +70,7 @@ const spec = require('@kallglot/spec/openapi.json');
 
 async function main() {
   if (!String(spec.openapi).startsWith('3.1')) throw new Error('@kallglot/spec/openapi.json is not OpenAPI 3.1');
-  const kallglot = new Kallglot({ apiKey: 'sk_test_release_cjs', baseUrl: process.env.KALLGLOT_REST });
+  const kallglot = new Kallglot({ apiKey: 'sk_test_release_cjs', baseUrl: process.env.KALLGLOT_BASE_URL });
   const session = await kallglot.sessions.create({ mode: 'bidirectional_translation', source_language: 'en', target_language: 'de' });
   const stream = await kallglot.sessions.connect(session.id);
   const final = new Promise((resolve) => stream.on('transcript.final', resolve));
