@@ -1,26 +1,22 @@
-// Quickstart against the local mock (`npm start`): REST on :4010, stream on :4011.
-import { createKallglotClient } from '@kallglot/client';
-import { connectStream } from '@kallglot/stream';
+// Quickstart: create a session on the local sandbox (`npx @kallglot/mock`: REST on :4010, stream on :4011),
+// stream the sample call that ships with @kallglot/stream, and print the transcripts it gets back.
+// The key comes from the environment: export KALLGLOT_API_KEY=sk_test_… (any sk_test_ key works on the sandbox).
+import { readFile } from 'node:fs/promises';
+import { Kallglot } from '@kallglot/client';
+import { chunkFrames, wavToMulaw8k } from '@kallglot/stream';
 
-const REST = process.env.KALLGLOT_REST_URL ?? 'http://127.0.0.1:4010';
-const STREAM = process.env.KALLGLOT_STREAM_URL ?? 'ws://127.0.0.1:4011';
+const kallglot = new Kallglot({ baseUrl: 'http://127.0.0.1:4010' }); // leave baseUrl out for production
 
-const kallglot = createKallglotClient({ apiKey: 'sk_test_quickstart', baseUrl: REST });
-
-const { data: session, error } = await kallglot.POST('/v1/sessions', {
-  body: { mode: 'bidirectional_translation', source_language: 'en', target_language: 'es' },
-});
-if (error) throw new Error(`${error.error.code}: ${error.error.message}`);
+const session = await kallglot.sessions.create({ mode: 'bidirectional_translation', source_language: 'en', target_language: 'es' });
 console.log('session', session.id);
 
-// The mock's stream listens on its own port; in production use session.stream.url as is.
-const stream = connectStream({
-  url: `${STREAM}/v1/sessions/${session.id}/connect`,
-  token: session.stream!.token,
-});
-await stream.ready;
+// connect() opens session.stream (its url and short-lived token) with @kallglot/stream.
+const stream = await kallglot.sessions.connect(session);
+stream.on('transcript.final', (m) => console.log(`${m.speaker}: ${m.text}${m.translation ? `  →  ${m.translation.text}` : ''}`));
+await stream.ready; // resolves on session.ready
 
-stream.on('transcript.final', (msg) => console.log(msg.speaker, msg.text));
-await stream.sendAudio(new Uint8Array(1600).fill(0xff)); // 200 ms of μ-law silence
+// Any 16-bit PCM or μ-law WAV: converted to 8 kHz μ-law and sent in 100 ms frames.
+const wav = await readFile(new URL('examples/call.wav', import.meta.resolve('@kallglot/stream/package.json')));
+for (const frame of chunkFrames(wavToMulaw8k(wav), { ms: 100 })) await stream.sendAudio(frame);
 await stream.end(); // sends session.end, resolves on session.ended
 console.log('session ended');

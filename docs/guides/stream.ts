@@ -1,18 +1,18 @@
-// Open the stream of a new session and send 20 ms of audio.
-import { createKallglotClient } from '@kallglot/client';
-import { connectStream, encodeMulaw } from '@kallglot/stream';
+// Open the stream of a new session with @kallglot/stream, send the sample call, print the transcripts.
+import { readFile } from 'node:fs/promises';
+import { Kallglot } from '@kallglot/client';
+import { chunkFrames, connectStream, wavToMulaw8k } from '@kallglot/stream';
 
-const kallglot = createKallglotClient({ apiKey: process.env.KALLGLOT_API_KEY! });
-const { data: session, error } = await kallglot.POST('/v1/sessions', { body: { mode: 'bidirectional_translation' } });
-if (error) throw new Error(`${error.error.code}: ${error.error.message}`);
+const kallglot = new Kallglot({ baseUrl: 'http://127.0.0.1:4010' }); // KALLGLOT_API_KEY; leave baseUrl out for production
+const session = await kallglot.sessions.create({ mode: 'bidirectional_translation', source_language: 'en', target_language: 'es' });
 
 // session.stream = { url, token, expires_at }: connect before the token expires.
-const stream = connectStream({ url: session.stream!.url, token: session.stream!.token });
-await stream.ready; // resolves on session.ready
-
+const stream = connectStream({ stream: session.stream! });
 stream.on('transcript.partial', (msg) => console.log('…', msg.text));
 stream.on('transcript.final', (msg) => console.log(msg.speaker, msg.text));
+await stream.ready; // resolves on session.ready
 
-// 20 ms of 16-bit PCM at 8 kHz is 160 samples, 160 μ-law bytes.
-await stream.sendAudio(encodeMulaw(new Int16Array(160)));
+// 20 ms of 8 kHz μ-law is 160 bytes; chunkFrames cuts the converted WAV into such frames.
+const wav = await readFile(new URL('examples/call.wav', import.meta.resolve('@kallglot/stream/package.json')));
+for (const frame of chunkFrames(wavToMulaw8k(wav))) await stream.sendAudio(frame);
 await stream.end(); // sends session.end, resolves on session.ended

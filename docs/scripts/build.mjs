@@ -20,6 +20,7 @@ import { finishPage } from './lib/highlight.mjs';
 import { userText } from './lib/voice.mjs';
 import { deref, listOperations } from './lib/spec.mjs';
 import { buildPlayground } from './lib/playground.mjs';
+import { buildTools } from './lib/tools.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
@@ -166,7 +167,8 @@ for (const [event, raw] of Object.entries(docsSpec.webhooks ?? {})) {
 // 3. stream.html, index.html, assumptions.html, playground.html.
 const stream = buildStreamPage(asyncapi, { css, snippet: readFileSync(join(root, 'guides', 'stream.ts'), 'utf8'), anchors, restOps });
 writeFileSync(join(out, 'stream.html'), finishPage(stream.html));
-const landing = buildLanding({ openapi, asyncapi, guidePath: join(root, 'guides', 'overview.md'), css, anchors });
+const tools = buildTools();
+const landing = buildLanding({ openapi, asyncapi, guidePath: join(root, 'guides', 'overview.md'), css, anchors, tools: tools.directives });
 writeFileSync(join(out, 'index.html'), finishPage(landing.html));
 const assumptions = buildAssumptions({ openapi, asyncapi, anchors, css });
 writeFileSync(join(out, 'assumptions.html'), finishPage(assumptions.html));
@@ -175,6 +177,9 @@ writeFileSync(join(out, 'playground.html'), finishPage(playground.html));
 
 // 4. Shared assets: the site script and the search index.
 writeFileSync(join(out, 'assets', 'site.js'), readFileSync(join(root, 'src', 'client', 'site.js'), 'utf8'));
+// The local mock's URLs for the site's own copy (default ports); kallglot-mock answers this path with its real ones.
+const streamMock = Object.values(asyncapi.servers ?? {}).map((s) => deref(asyncapi, s)).find((s) => /^(127\.0\.0\.1|localhost)(:|$)/.test(String(s.host)));
+writeFileSync(join(out, 'assets', 'local-mock.js'), `window.KG_LOCAL_MOCK=${JSON.stringify({ rest: LOCAL_REST, stream: streamMock ? `${streamMock.protocol}://${streamMock.host}` : 'ws://127.0.0.1:4011' })};\n`);
 const searchEntries = buildSearchIndex({
   openapi,
   anchors,
@@ -183,6 +188,7 @@ const searchEntries = buildSearchIndex({
   closeCodes: stream.closeCodes,
   guides: landing.sections,
   streamSections: stream.sections,
+  tools: tools.entries,
 });
 writeFileSync(join(out, 'assets', 'search-index.js'), searchScript(searchEntries));
 

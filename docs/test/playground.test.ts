@@ -80,7 +80,9 @@ describe('playground', () => {
     expect(curl).toContain(`curl "${mock.urls.rest}/v1/sessions/sess_does_not_exist_0000"`);
     expect(curl).toContain('Bearer $KALLGLOT_API_KEY');
     await page.click('#rest-ts');
-    expect(await page.evaluate(() => navigator.clipboard.readText())).toContain("kallglot.GET('/v1/sessions/{session_id}'");
+    const ts = await page.evaluate(() => navigator.clipboard.readText());
+    expect(ts).toContain(`new Kallglot({ baseUrl: '${mock.urls.rest.replace(/\/$/, '')}' })`);
+    expect(ts).toContain('await kallglot.sessions.retrieve("sess_does_not_exist_0000");');
     await page.screenshot({ path: join(OUTPUT, 'playground-rest.png'), fullPage: true });
   }, 120_000);
 

@@ -148,8 +148,8 @@ describe('rest.html', () => {
       await page.getByText('operationId: createSession').first().waitFor();
       await page.locator('[data-testid="right-panel"] button[aria-haspopup="menu"]', { hasText: 'curl' }).first().click();
       await page.getByRole('menuitem', { name: 'TypeScript' }).first().click();
-      await page.getByText('createKallglotClient').first().waitFor();
-      const panel = page.locator('[data-testid="right-panel"]').filter({ hasText: 'createKallglotClient' }).first();
+      await page.getByText('errors throw KallglotApiError').first().waitFor();
+      const panel = page.locator('[data-testid="right-panel"]').filter({ hasText: 'errors throw KallglotApiError' }).first();
       expect((await panel.boundingBox())?.width).toBeGreaterThanOrEqual(480);
       const pre = panel.locator('pre').first();
       const fit = await pre.evaluate((e) => ({ sw: e.scrollWidth, cw: e.clientWidth }));

@@ -1,7 +1,7 @@
-// Every TypeScript code sample of the REST reference, and the quickstart, type-checks against the built
+// Every TypeScript code sample of the REST reference, and the guide programs, type-check against the built
 // @kallglot/client and @kallglot/stream types (tsc, strict). A broken control sample proves the check bites.
-import { beforeAll, describe, expect, it } from 'vitest';
-import { spawnSync } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
@@ -30,11 +30,33 @@ beforeAll(() => {
   ensureBuilt();
   ensurePackageBuilt('packages/client', '@kallglot/client');
   ensurePackageBuilt('packages/stream', '@kallglot/stream');
+  ensurePackageBuilt('packages/mock', '@kallglot/mock');
   rmSync(DIR, { recursive: true, force: true });
   mkdirSync(DIR, { recursive: true });
   // ESM, so samples may use top-level await like a user's script would.
   writeFileSync(join(DIR, 'package.json'), JSON.stringify({ type: 'module', private: true }));
 }, 180_000);
+
+type RunningMock = { urls: { rest: string }; close(): Promise<void> };
+let mock: RunningMock | undefined;
+afterAll(async () => {
+  await mock?.close();
+});
+
+// A sample as the page shows it, with only the sandbox's default address swapped for this mock's, run with tsx
+// and only KALLGLOT_API_KEY set. Async: the mock lives in this process.
+function runSample(file: string, code: string): Promise<{ status: number | null; out: string; err: string }> {
+  writeFileSync(join(DIR, file), code.replaceAll('http://127.0.0.1:4010', mock!.urls.rest.replace(/\/$/, '')));
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('KALLGLOT_')));
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(DIR, file)], { cwd: DIR, env: { ...env, KALLGLOT_API_KEY: 'sk_test_docs_samples' }, timeout: 90_000 });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (err += d));
+    child.on('close', (status) => resolve({ status, out, err }));
+  });
+}
 
 describe('code samples', () => {
   it('every operation has a curl and a TypeScript sample generated at build time', () => {
@@ -70,6 +92,44 @@ describe('code samples', () => {
     expect(result.output).toBe('');
     expect(result.ok).toBe(true);
   }, 120_000);
+
+  it('the Stream page shows whole programs: the guide program (run by test/readme) and snippets that run on their own', () => {
+    const html = readFileSync(join(DIST, 'stream.html'), 'utf8');
+    const unescape = (t: string) => t.replace(/<[^>]+>/g, '').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#(x?)([0-9a-f]+);/gi, (_, x, n) => String.fromCodePoint(parseInt(n, x ? 16 : 10))).replace(/&amp;/g, '&');
+    const programs = [...html.matchAll(/<pre[^>]*><code[^>]*>([\s\S]*?)<\/code><\/pre>/g)].map((m) => unescape(m[1]!)).filter((c) => /^import /m.test(c));
+    const guide = readFileSync(join(DOCS_ROOT, 'guides', 'stream.ts'), 'utf8');
+    expect(programs.map((p) => p.trim())).toContain(guide.trim());
+    const others = programs.filter((p) => p.trim() !== guide.trim());
+    expect(others.length).toBeGreaterThan(0);
+    others.forEach((code, i) => {
+      writeFileSync(join(DIR, `stream-page-${i}.ts`), code);
+      const run = spawnSync(process.execPath, ['--import', 'tsx', join(DIR, `stream-page-${i}.ts`)], { cwd: DIR, encoding: 'utf8', timeout: 60_000 });
+      expect(run.stderr, code).toBe('');
+      expect(run.status, code).toBe(0);
+    });
+  }, 120_000);
+
+  it('each TypeScript sample runs as shown against a fresh sandbox: it creates what it reads', async () => {
+    const { startMock } = (await import('@kallglot/mock')) as unknown as { startMock: (o: object) => Promise<RunningMock> };
+    mock = await startMock({ host: '127.0.0.1', restPort: 0, streamPort: 0, docsDir: false });
+    const spec = docsSpec();
+    const samples: [string, string][] = [];
+    for (const item of [...Object.values<any>(spec.paths), ...Object.values<any>(spec.webhooks ?? {})]) {
+      for (const op of Object.values<any>(item)) {
+        const sample = op?.['x-codeSamples']?.find((s: any) => s.lang === 'TypeScript');
+        if (sample) samples.push([op.operationId ?? op.summary, sample.source]);
+      }
+    }
+    expect(samples.length).toBeGreaterThanOrEqual(16);
+    for (const [name, source] of samples) {
+      const reset = await fetch(`${mock.urls.rest.replace(/\/$/, '')}/_mock/reset`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' });
+      expect(reset.status).toBe(200);
+      expect(source, name).not.toMatch(/_01HXYZ/);
+      const r = await runSample(`run-${String(name).replace(/\W+/g, '-')}.ts`, source);
+      expect(r.err, `${name}:\n${source}\n${r.out}`).toBe('');
+      expect(r.status, `${name}:\n${r.out}`).toBe(0);
+    }
+  }, 400_000);
 
   it('a sample with a wrong path, body or event type fails the type-check (the check is real)', () => {
     writeFileSync(

@@ -140,7 +140,7 @@ describe('REST reference', () => {
       // Switch the sample language to TypeScript.
       await page.locator('#redoc button[aria-haspopup="menu"]', { hasText: 'curl' }).first().click();
       await page.getByRole('menuitem', { name: 'TypeScript' }).first().click();
-      await page.getByText('createKallglotClient').first().waitFor();
+      await page.getByText('errors throw KallglotApiError').first().waitFor();
       await page.screenshot({ path: join(OUTPUT, 'http-rest-operation.png') });
       expect(w.consoleErrors).toEqual([]);
       expect(w.foreignRequests).toEqual([]);

@@ -5,14 +5,13 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
-import { DIST, DOCS_ROOT, PAGES, ensureBuilt, launchChromium, readSpec, serveDist } from './helpers/site.js';
+import { DIST, DOCS_ROOT, PAGES, ensureBuilt, launchChromium, readSearchIndex, readSpec, serveDist } from './helpers/site.js';
 import { countPhrases, htmlText, scrubProse, specProse } from './helpers/phrases.js';
 
 const openapi = readSpec('openapi');
 const asyncapi = readSpec('asyncapi');
 const indexText = (file: string): string => {
-  const src = readFileSync(file, 'utf8');
-  const entries = JSON.parse(src.slice(src.indexOf('=') + 1).trim().replace(/;$/, '')) as Record<string, string>[];
+  const entries = readSearchIndex(file);
   return entries.map((e) => [e.t, e.s, e.x, e.k].join(' ')).join('\n');
 };
 

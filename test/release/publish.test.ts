@@ -4,7 +4,8 @@
 //     scripts/release.mjs versions (changeset version → CHANGELOG.md), refreshes the breaking-change baseline
 //     and publishes (changeset publish) to the local registry;
 //  3. empty directories outside the monorepo `npm install` the packages BY NAME from that registry;
-//  4. `npx @kallglot/mock` serves the installed mock; the consumer matrix runs the same flow against it:
+//  4. `npx @kallglot/mock` serves the installed mock and the docs site (@kallglot/docs, its peer, installed with it:
+//     the playground in Chromium sends to the mock's real port); the consumer matrix runs the same flow against it:
 //     TypeScript (node16 / nodenext / bundler, strict, skipLibCheck off), the compiled ESM and a CommonJS
 //     require() program on Node 20.19+, 22 and 24, an esbuild browser bundle (no Node built-ins), Bun, Deno.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -22,6 +23,8 @@ import { publicWorkspaces } from '../../scripts/lib/workspaces.mjs';
 import { nodeFor } from './lib/nodes.ts';
 import { FLOW_TS, MAIN_CJS, MAIN_TS, tsconfig } from './lib/programs.ts';
 import { startRegistry, type Registry } from './lib/registry.ts';
+import { retryNpm } from '../helpers/npm-retry.ts';
+import { chromium } from 'playwright-core';
 // NOTE: Verdaccio runs inside this test process: anything that talks to it must be spawned asynchronously.
 
 type Ws = { dir: string; path: string; pkg: { name: string; version: string; scripts?: Record<string, string>; files?: string[] } };
@@ -49,6 +52,11 @@ function run(cmd: string, args: string[], opts: { cwd: string; env?: NodeJS.Proc
   const out = `$ ${cmd} ${args.join(' ')}  (in ${opts.cwd})\n${r.stdout}${r.stderr}`;
   log.push(out);
   return { ...r, out };
+}
+// `npm install` from the registries, retried on transient failures (TLS, reset, timeout: test/helpers/npm-retry.ts).
+function install(pkgs: string[], opts: { cwd: string; env?: NodeJS.ProcessEnv }) {
+  const args = ['install', '--no-audit', '--no-fund', '--prefer-offline', ...pkgs];
+  return retryNpm(`npm install in ${opts.cwd}`, () => runAsync('npm', args, { ...opts, timeout: 900_000 }), { log: (l) => (log.push(l), process.stderr.write(`${l}\n`)) });
 }
 // Async so that independent installs run side by side.
 function runAsync(cmd: string, args: string[], opts: { cwd: string; env?: NodeJS.ProcessEnv; timeout?: number }) {
@@ -92,6 +100,11 @@ beforeAll(async () => {
         res.writeHead(200).end();
         return;
       }
+      // The WAV the programs stream: the one @kallglot/stream ships (examples/call.wav), as installed.
+      if (new URL(req.url ?? '/', 'http://x').pathname === '/call.wav') {
+        res.writeHead(200, { 'content-type': 'audio/wav' }).end(readFileSync(join(consumer, 'node_modules', '@kallglot', 'stream', 'examples', 'call.wav')));
+        return;
+      }
       const id = new URL(req.url ?? '/', 'http://x').searchParams.get('session_id') ?? '';
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(deliveries.filter((d) => id && d.body.includes(id))));
     });
@@ -102,7 +115,7 @@ beforeAll(async () => {
   // Bun and Deno ship their binaries in npm packages; they come straight from the npm registry, alongside.
   mkdirSync(tools, { recursive: true });
   writeFileSync(join(tools, 'package.json'), '{"name":"tools","private":true}');
-  const toolsInstall = runAsync('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', 'bun@1', 'deno@2'], { cwd: tools, timeout: 600_000 });
+  const toolsInstall = install(['bun@1', 'deno@2'], { cwd: tools });
 
   // A copy of the repository for the release: sources, dist, changesets; the tools from the repo's node_modules.
   mkdirSync(copy, { recursive: true });
@@ -122,21 +135,20 @@ beforeAll(async () => {
     mkdirSync(d, { recursive: true });
     writeFileSync(join(d, 'package.json'), JSON.stringify({ name: `release-${d.split('/').pop()}`, private: true, type: 'module' }));
   }
-  const libs = pub.filter((w) => w.pkg.name !== '@kallglot/mock' && w.pkg.name !== '@kallglot/contract').map((w) => spec(w.pkg.name));
+  // The libraries an app imports; the docs site comes with the mock (its peer), not by name.
+  const libs = pub.filter((w) => !['@kallglot/mock', '@kallglot/contract', '@kallglot/docs'].includes(w.pkg.name)).map((w) => spec(w.pkg.name));
   const toolchain = pub.filter((w) => w.pkg.name === '@kallglot/mock' || w.pkg.name === '@kallglot/contract').map((w) => spec(w.pkg.name));
   const node24 = nodeFor(24);
   const [c, m, t] = await Promise.all([
-    runAsync('npm', ['install', '--prefer-offline', ...libs, '@types/node@22'], { cwd: consumer, env: npmEnv(), timeout: 600_000 }),
-    runAsync('npm', ['install', '--prefer-offline', ...toolchain], { cwd: mockDir, env: { ...npmEnv(), PATH: pathWith(node24) }, timeout: 900_000 }),
+    install([...libs, '@types/node@22'], { cwd: consumer, env: npmEnv() }),
+    install(toolchain, { cwd: mockDir, env: { ...npmEnv(), PATH: pathWith(node24) } }),
     toolsInstall,
   ]);
   for (const r of [c, m]) if (r.status !== 0) throw new Error(`install failed:\n${r.out}`);
   if (t.status !== 0) log.push('bun/deno install failed: their rows will fail');
 
-  // npx @kallglot/mock, on Node 24 (the toolchain's baseline), with the docs site when the repo has built it.
-  const docsDir = join(repoRoot, 'docs', 'dist');
-  const docsArgs = existsSync(join(docsDir, 'index.html')) ? ['--docs-port', '0', '--docs-dir', docsDir] : ['--no-docs'];
-  mock = spawn('npx', ['@kallglot/mock', '--rest-port', '0', '--stream-port', '0', ...docsArgs, '--json', '--webhook-url', hooksUrl, '--webhook-secret', SECRET, '--webhook-time-scale', '0.001'], {
+  // npx @kallglot/mock, on Node 24 (the toolchain's baseline): the docs site is the installed @kallglot/docs.
+  mock = spawn('npx', ['@kallglot/mock', '--rest-port', '0', '--stream-port', '0', '--docs-port', '0', '--json', '--webhook-url', hooksUrl, '--webhook-secret', SECRET, '--webhook-time-scale', '0.001'], {
     cwd: mockDir,
     env: { ...process.env, ...npmEnv(), PATH: pathWith(node24) },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -178,7 +190,7 @@ afterAll(async () => {
   if (!process.env.KALLGLOT_RELEASE_KEEP) rmSync(work, { recursive: true, force: true }); // KALLGLOT_RELEASE_KEEP=1 keeps it for a look
 });
 
-const flowEnv = () => ({ KALLGLOT_REST: mockUrls.rest, KALLGLOT_HOOKS: hooksUrl, KALLGLOT_WEBHOOK_SECRET: SECRET });
+const flowEnv = () => ({ KALLGLOT_BASE_URL: mockUrls.rest, KALLGLOT_HOOKS: hooksUrl, KALLGLOT_WEBHOOK_SECRET: SECRET });
 function expectFlow(r: { status: number | null; out: string }) {
   expect(r.out, r.out).toMatch(/FLOW OK sess_\S+ ".+" explicit_end webhook session\.ended/);
   expect(r.status, r.out).toBe(0);
@@ -220,8 +232,29 @@ describe('npx @kallglot/mock (installed by name)', () => {
     const health = await fetch(new URL('/health', mockUrls.rest));
     expect(health.status).toBe(200);
     expect(mockUrls.stream).toMatch(/^ws:\/\/127\.0\.0\.1:\d+/);
-    if (mockUrls.docs) expect((await fetch(mockUrls.docs)).status).toBe(200);
+    expect(mockUrls.docs, 'the installed mock serves no docs site').toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(existsSync(join(mockDir, 'node_modules', '@kallglot', 'docs', 'dist', 'index.html')), '@kallglot/docs was not installed with the mock').toBe(true);
+    for (const page of ['index.html', 'rest.html', 'stream.html', 'playground.html', 'assets/search-index.js']) {
+      expect((await fetch(`${mockUrls.docs}/${page}`)).status, page).toBe(200);
+    }
   });
+
+  it('its playground, in Chromium, sends to the real REST port of that mock', async () => {
+    const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu'] });
+    try {
+      const page = await browser.newPage();
+      await page.goto(`${mockUrls.docs}/playground.html`, { waitUntil: 'load' });
+      await page.waitForFunction(() => (window as { kgPlayground?: { ready?: boolean } }).kgPlayground?.ready === true);
+      expect(await page.inputValue('#pg-base')).toBe(mockUrls.rest);
+      await page.selectOption('#rest-op', 'listAgents');
+      const [req] = await Promise.all([page.waitForRequest((r) => r.url().includes('/v1/agents')), page.click('#rest-send')]);
+      expect(new URL(req.url()).origin).toBe(mockUrls.rest);
+      await page.waitForSelector('#rest-status[data-status]');
+      expect(await page.getAttribute('#rest-status', 'data-status')).toBe('200');
+    } finally {
+      await browser.close();
+    }
+  }, 120_000);
 
   it.runIf(pub.some((w) => w.pkg.name === '@kallglot/contract'))('@kallglot/contract imports on Node 24', () => {
     const r = run(nodeFor(24), ['--input-type=module', '-e', "const m = await import('@kallglot/contract'); if (!Object.keys(m).length) throw new Error('no exports'); console.log('CONTRACT OK', Object.keys(m).join(','))"], { cwd: mockDir });

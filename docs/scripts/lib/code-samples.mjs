@@ -1,5 +1,9 @@
 // Generates x-codeSamples (curl + TypeScript with @kallglot/client) for every operation of the docs copy.
+// The TypeScript samples use the `new Kallglot()` facade; which method an operation becomes comes from the
+// same rule the client's generator applies (operationId + tag, or `x-kallglot-sdk`).
 import OpenAPISampler from 'openapi-sampler';
+import { shapeOf } from '../../../packages/client/scripts/sdk-shape.mjs';
+import { sampleSetup } from './sample-setup.mjs';
 import { deref, listOperations } from './spec.mjs';
 
 const IDENT = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
@@ -90,39 +94,38 @@ export function buildSamples(doc, { path, method, op, parameters }) {
   if (!success.json && !success.empty) lines.push(`-o ${success.types.some((t) => t.includes('mpeg')) ? 'recording.mp3' : 'output.bin'}`);
   const curl = lines.join(' \\\n  ');
 
-  // TypeScript with @kallglot/client
+  // TypeScript with the @kallglot/client facade: path parameters, then the body (or the query), then options.
   const binary = !success.json && !success.empty;
-  const setup = [`import { createKallglotClient } from '@kallglot/client';`];
+  const { resource, method: name } = shapeOf(op, `${method.toUpperCase()} ${path}`);
+  const fn = `kallglot.${[...resource, name].join('.')}`;
+  const quote = (v) => tsLiteral(v, '');
+  // The sample creates what it reads (see sample-setup.mjs): its path parameters are the ids it made.
+  const prepared = sampleSetup(method, path);
+  const args = Object.entries(pathValues).map(([n, v]) => prepared?.ids[n] ?? quote(v));
+  const paginated = method === 'get' && parameters.some((p) => p.in === 'query' && p.name === 'starting_after');
+  const setup = [`import { Kallglot } from '@kallglot/client';`, ...(prepared?.imports ?? [])];
   let usage;
   if (binary) {
-    // Byte responses never go through JSON: the client has a dedicated method named after the operation.
+    // Byte responses never go through JSON: the file comes with its name and type.
     setup.push(`import { writeFile } from 'node:fs/promises';`);
-    const args = Object.values(pathValues).map((v) => JSON.stringify(v).replace(/"/g, "'"));
     usage = [
-      `const file = await kallglot.${op.operationId}(${[...args, `{ as: 'arrayBuffer' }`].join(', ')});`,
+      `const file = await ${fn}(${[...args, `{ as: 'arrayBuffer' }`].join(', ')});`,
       `await writeFile(file.filename ?? 'download.bin', new Uint8Array(file.data));`,
     ];
   } else {
-    const init = [];
-    const params = [];
-    if (Object.keys(pathValues).length) params.push(`path: ${tsLiteral(pathValues, '    ')}`);
-    if (Object.keys(queryValues).length) params.push(`query: ${tsLiteral(queryValues, '    ')}`);
-    if (params.length) init.push(`params: {\n    ${params.join(',\n    ')},\n  }`);
-    if (body) init.push(`body: ${tsLiteral(body.value, '  ')}`);
-    const call = `kallglot.${method.toUpperCase()}('${path}'${init.length ? `, {\n  ${init.join(',\n  ')},\n}` : ''})`;
+    const input = body ? [tsLiteral(body.value, '')] : Object.keys(queryValues).length ? [tsLiteral(queryValues, '')] : [];
+    const call = `${fn}(${[...args, ...input].join(', ')})`;
+    const noun = (resource.at(-1) ?? 'result').replace(/s$/, '').replace(/^analyse$/, 'analysis');
+    const result = paginated ? 'page' : ['create', 'retrieve', 'update', 'end'].includes(name) ? noun : 'result';
     usage = [
       ...(idempotent ? ['// The client adds an Idempotency-Key and reuses it on every retry.'] : []),
-      `const { ${success.empty ? '' : 'data, '}error } = await ${call};`,
-      `if (error) throw new Error(\`\${error.error.code}: \${error.error.message}\`);`,
-      success.empty ? `console.log('done');` : `console.log(data);`,
+      ...(success.empty ? [`await ${call};`, `console.log('done');`] : [`const ${result} = await ${call};`, `console.log(${paginated ? 'page.data, page.has_more' : result});`]),
     ];
-    const paginated = method === 'get' && parameters.some((p) => p.in === 'query' && p.name === 'starting_after');
-    if (paginated) {
-      const pathInit = Object.keys(pathValues).length ? `, { params: { path: ${tsLiteral(pathValues, '')} } }`.replace(/\n/g, ' ').replace(/\s+/g, ' ') : '';
-      usage.push('', '// Or every item of every page:', `for await (const item of kallglot.paginate('${path}'${pathInit})) console.log(item.id);`);
-    }
+    if (paginated) usage.push('', '// Or every item of every page:', `for await (const item of ${fn}(${args.join(', ')})) console.log(item.id);`);
   }
-  const ts = [...setup, '', `const kallglot = createKallglotClient({ apiKey: process.env.KALLGLOT_API_KEY! });`, '', ...usage].join('\n');
+  const made = prepared ? ['// Something to read (with your own data, use its ids instead):', ...prepared.lines, ''] : [];
+  const client = `const kallglot = new Kallglot({ baseUrl: 'http://127.0.0.1:4010' }); // the sandbox (leave baseUrl out for production); errors throw KallglotApiError`;
+  const ts = [...setup, '', client, '', ...made, ...usage].join('\n');
 
   return [
     { lang: 'curl', label: 'curl', source: curl },
@@ -133,11 +136,13 @@ export function buildSamples(doc, { path, method, op, parameters }) {
 /** A receiver for one webhook event: verify the raw body, then narrow on the event type. */
 export function buildWebhookSample(event) {
   const source = [
-    `import { verifyWebhook } from '@kallglot/client';`,
+    `import { Kallglot } from '@kallglot/client';`,
     '',
-    '// rawBody: the exact request bytes; header: the Kallglot-Signature request header.',
-    'export async function onWebhook(rawBody: Uint8Array, header: string | undefined) {',
-    '  const event = await verifyWebhook({ payload: rawBody, header, secret: process.env.KALLGLOT_WEBHOOK_SECRET! });',
+    'const kallglot = new Kallglot(); // reads KALLGLOT_API_KEY',
+    '',
+    '// rawBody: the exact request bytes; headers: the request headers (Kallglot-Signature among them).',
+    'export async function onWebhook(rawBody: Uint8Array, headers: Headers) {',
+    '  const event = await kallglot.webhooks.unwrap(rawBody, headers, process.env.KALLGLOT_WEBHOOK_SECRET!);',
     `  if (event.type === '${event}') {`,
     '    console.log(event.id, event.data);',
     '  }',

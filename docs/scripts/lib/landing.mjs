@@ -44,11 +44,14 @@ export function directives(openapi, asyncapi, anchors) {
     servers: () => {
       const rows = (openapi.servers ?? []).map((s) => ['REST', `<code>${esc(s.url)}</code>`, mdInline(s.description ?? '')]);
       // The local REST mock: same paths and envelope, started with the stream mock by `npm start`.
-      if (!rows.some((r) => r[1].includes(LOCAL_REST))) rows.push(['REST', `<code>${LOCAL_REST}</code>`, 'Local mock of <code>@kallglot/mock</code> (<code>npm start</code>). Any <code>sk_test_…</code> key works.']);
+      if (!rows.some((r) => r[1].includes(LOCAL_REST))) rows.push(['REST', `<code data-kg-local="rest" data-kg-default="${LOCAL_REST}">${LOCAL_REST}</code>`, 'Local mock of <code>@kallglot/mock</code> (<code>npm start</code>). Any <code>sk_test_…</code> key works.']);
       const channel = Object.values(asyncapi.channels ?? {}).map((c) => deref(asyncapi, c))[0];
       for (const raw of Object.values(asyncapi.servers ?? {})) {
         const s = deref(asyncapi, raw);
-        rows.push(['Stream', `<code>${esc(`${s.protocol}://${s.host}${s.pathname ?? ''}${channel?.address ?? ''}`)}</code>`, mdInline(s.description ?? s.title ?? '')]);
+        const origin = `${s.protocol}://${s.host}`;
+        // The local stream mock's row follows the mock that serves the site (assets/local-mock.js).
+        const local = /^(127\.0\.0\.1|localhost)(:|$)/.test(String(s.host)) ? ` data-kg-local="stream" data-kg-default="${esc(origin)}"` : '';
+        rows.push(['Stream', `<code${local}>${esc(`${origin}${s.pathname ?? ''}${channel?.address ?? ''}`)}</code>`, mdInline(s.description ?? s.title ?? '')]);
       }
       return table(['API', 'URL', 'Notes'], rows);
     },
@@ -162,16 +165,29 @@ export function directives(openapi, asyncapi, anchors) {
   };
 }
 
-export function buildLanding({ openapi, asyncapi, guidePath, css, anchors }) {
+export function buildLanding({ openapi, asyncapi, guidePath, css, anchors, tools = {} }) {
   const source = readFileSync(guidePath, 'utf8');
   const dirs = directives(openapi, asyncapi, anchors);
   // `<!-- file:NAME.ts -->` includes a guide program (type-checked by the tests) as a code block.
+  const ids = new Set();
+  const uniqueId = (text) => {
+    let id = slug(text);
+    for (let n = 2; ids.has(id); n++) id = `${slug(text)}-${n}`;
+    ids.add(id);
+    return id;
+  };
   const fill = (html) =>
     html
       .replace(/<!-- spec:([a-z-]+) -->/g, (_, name) => {
         if (!dirs[name]) throw new Error(`guides: unknown directive spec:${name}`);
         return dirs[name]();
       })
+      .replace(/<!-- tools:([a-z-]+) -->/g, (_, name) => {
+        if (!tools[name]) throw new Error(`guides: unknown directive tools:${name}`);
+        return tools[name]();
+      })
+      // Sub-headings get ids, so the search and the menu can link them.
+      .replace(/<h3>([\s\S]*?)<\/h3>/g, (_, inner) => `<h3 id="${uniqueId(inner.replace(/<[^>]+>/g, ''))}">${inner}</h3>`)
       .replace(/<!-- file:([\w.-]+\.ts) -->/g, (_, name) => `<pre><code class="language-ts">${esc(readFileSync(join(dirname(guidePath), name), 'utf8'))}</code></pre>`);
   const [intro, ...parts] = source.split(/^## /m);
   const sections = parts.map((part) => {

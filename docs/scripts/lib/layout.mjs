@@ -40,7 +40,9 @@ export function header(active, version, drawerPage = '') {
 
 /** Tags every page's <head> carries: theme bootstrap. Scripts load at the end of <body>. */
 export const headExtras = () => `<script>${THEME_BOOT}</script>`;
-export const bodyScripts = () => `<script src="assets/site.js" defer></script>`;
+// assets/local-mock.js names the local mock's URLs (the default ports in the built site; the real ones when
+// kallglot-mock serves the site): a classic script, so it has run before site.js and the playground read it.
+export const bodyScripts = () => `<script src="assets/local-mock.js"></script><script src="assets/site.js" defer></script>`;
 
 export function page({ title, description, active, version, css, body, script, scripts = '' }) {
   return `<!DOCTYPE html>

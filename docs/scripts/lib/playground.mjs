@@ -6,6 +6,7 @@ import { decodeMulaw, wavToMulaw8k } from '@kallglot/stream/audio';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { deref, listOperations } from './spec.mjs';
+import { shapeOf } from '../../../packages/client/scripts/sdk-shape.mjs';
 import { escapeHtml as esc, page } from './layout.mjs';
 import { LOCAL_REST } from './landing.mjs';
 import { isInferred } from './inferred.mjs';
@@ -47,6 +48,8 @@ export function playgroundData(openapi) {
         .filter((p) => p.in === 'path' || p.in === 'query')
         .map((p) => ({ name: p.name, in: p.in, required: !!p.required, example: p.in === 'path' || p.required || p.example !== undefined ? paramExample(openapi, p) : '' })),
       idempotent: parameters.some((p) => p.in === 'header' && p.name.toLowerCase() === 'idempotency-key'),
+      // The facade method for "Copy as TypeScript" (`sessions.retrieve`), by the client generator's own rule.
+      sdk: (({ resource, method: name }) => [...resource, name].join('.'))(shapeOf(op, `${method.toUpperCase()} ${path}`)),
       body: body?.content?.['application/json'] ? exampleOf(openapi, body.content['application/json']) ?? { default: {} } : null,
       responses,
     };

@@ -132,7 +132,10 @@ ${rows.length ? `<table class="kg-fields"><thead><tr><th>Field</th><th>Type</th>
 function serverUrls(doc, channel) {
   return Object.entries(doc.servers ?? {}).map(([name, raw]) => {
     const s = deref(doc, raw);
-    return { name, title: s.title ?? name, description: s.description ?? s.summary ?? '', url: `${s.protocol}://${s.host}${s.pathname ?? ''}${channel.address ?? ''}` };
+    const origin = `${s.protocol}://${s.host}`;
+    // The local mock's row follows the mock that serves the site (assets/local-mock.js, read by site.js).
+    const local = /^(127\.0\.0\.1|localhost)(:|$)/.test(String(s.host)) ? origin : undefined;
+    return { name, title: s.title ?? name, description: s.description ?? s.summary ?? '', url: `${origin}${s.pathname ?? ''}${channel.address ?? ''}`, local };
   });
 }
 
@@ -240,7 +243,7 @@ ${md(chunk.schema.description ?? '')}
 // 20 ms of 16-bit PCM at ${rate} Hz = ${rate ? (rate * 20) / 1000 : '?'} samples
 const pcm = new Int16Array(${rate ? (rate * 20) / 1000 : 160});
 const mulaw = encodeMulaw(pcm); // Uint8Array, one byte per sample
-await stream.sendAudio(mulaw);`)}</code></pre></aside>
+console.log(mulaw.length); // send it with stream.sendAudio(mulaw)`)}</code></pre></aside>
 </section>`;
 }
 
@@ -283,7 +286,7 @@ export function buildStreamPage(doc, { css, snippet, anchors = new Map(), restOp
 <h2>Handshake</h2>
 <p>Open a WebSocket to the session's stream URL with the stream token in the <code>${esc(scheme?.name ?? 'token')}</code> query parameter.</p>
 <table class="kg-fields"><thead><tr><th>Server</th><th>URL</th></tr></thead><tbody>
-${urls.map((u) => `<tr><td>${esc(u.title)}</td><td><code>${esc(u.url)}?${esc(scheme?.name ?? 'token')}=…</code><br>${mdInline(u.description)}</td></tr>`).join('')}
+${urls.map((u) => `<tr><td>${esc(u.title)}</td><td><code${u.local ? ` data-kg-local="stream" data-kg-default="${esc(u.local)}"` : ''}>${esc(u.url)}?${esc(scheme?.name ?? 'token')}=…</code><br>${mdInline(u.description)}</td></tr>`).join('')}
 </tbody></table>
 <h3>Path parameters</h3>
 <table class="kg-fields"><tbody>${params.map(([name, p]) => `<tr><td>${esc(name)}</td><td>${badge(p)}${mdInline(p.description ?? '')}</td></tr>`).join('')}</tbody></table>

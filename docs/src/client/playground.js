@@ -15,7 +15,10 @@ const store = {
 
 // --- settings and tabs -------------------------------------------------------------------------------------
 const params = new URLSearchParams(location.search);
-$('pg-base').value = params.get('base') ?? store.get('base', DATA.defaults.base);
+// The REST base: ?base=, else what this tab chose, else the mock serving this page (assets/local-mock.js).
+const liveBase = (window.KG_LOCAL_MOCK && window.KG_LOCAL_MOCK.rest) || DATA.defaults.base;
+const storedBase = store.get('base', '');
+$('pg-base').value = params.get('base') ?? (storedBase && storedBase !== DATA.defaults.base ? storedBase : liveBase);
 $('pg-key').value = store.get('key', 'sk_test_playground');
 $('pg-base').addEventListener('change', () => store.set('base', $('pg-base').value.trim()));
 $('pg-key').addEventListener('change', () => store.set('key', $('pg-key').value.trim()));
@@ -120,23 +123,23 @@ function request() {
 }
 
 function renderSnippet(kind) {
-  const { op, url, path, query, body } = request();
+  const { op, url, query, body } = request();
   const lines = [`curl${op.method === 'get' ? '' : ` -X ${op.method.toUpperCase()}`} "${url}"`, `-H "Authorization: Bearer $KALLGLOT_API_KEY"`];
   if (op.idempotent) lines.push(`-H "Idempotency-Key: $(node -e 'console.log(crypto.randomUUID())')"`);
   if (body) lines.push('-H "Content-Type: application/json"', `-d '${body.replace(/'/g, "'\\''")}'`);
-  const pathParams = Object.fromEntries([...$('rest-params').querySelectorAll('input[data-in="path"]')].map((i) => [i.dataset.name, i.value]));
-  const init = [];
-  const p = [];
-  if (Object.keys(pathParams).length) p.push(`path: ${JSON.stringify(pathParams)}`);
-  if (Object.keys(query).length) p.push(`query: ${JSON.stringify(query)}`);
-  if (p.length) init.push(`params: { ${p.join(', ')} }`);
-  if (body) { try { init.push(`body: ${JSON.stringify(JSON.parse(body))}`); } catch { init.push(`body: ${body}`); } }
+  // The facade call: path parameters in order, then the body (or the query).
+  const args = [...$('rest-params').querySelectorAll('input[data-in="path"]')].map((i) => JSON.stringify(i.value));
+  const q = Object.fromEntries(Object.entries(query).map(([k, v]) => [k, /^\d+$/.test(v) ? Number(v) : v]));
+  if (body) { try { args.push(JSON.stringify(JSON.parse(body))); } catch { args.push(body); } }
+  else if (Object.keys(q).length) args.push(JSON.stringify(q));
+  const binary = Object.values(op.responses).some((r) => r.binary);
   const ts = [
-    "import { createKallglotClient } from '@kallglot/client';",
+    "import { Kallglot } from '@kallglot/client';",
     '',
-    `const kallglot = createKallglotClient({ apiKey: process.env.KALLGLOT_API_KEY!, baseUrl: '${base()}' });`,
-    `const { data, error } = await kallglot.${op.method.toUpperCase()}('${op.path}'${init.length ? `, { ${init.join(', ')} }` : ''});`,
-    'console.log(error ?? data);',
+    `const kallglot = new Kallglot({ baseUrl: '${base()}' }); // reads KALLGLOT_API_KEY`,
+    ...(binary
+      ? [`const file = await kallglot.${op.sdk}(${[...args, "{ as: 'arrayBuffer' }"].join(', ')});`, 'console.log(file.filename, file.data.byteLength);']
+      : [`const result = await kallglot.${op.sdk}(${args.join(', ')});`, 'console.log(result);']),
   ].join('\n');
   const text = kind === 'ts' ? ts : lines.join(' \\\n  ');
   $('rest-snippet').textContent = text;

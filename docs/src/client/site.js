@@ -33,6 +33,14 @@
     document.addEventListener('keydown', function (e) { if (e.key === 'Escape') openMenu(false); });
   }
 
+  // The local mock's URLs: when kallglot-mock serves the site, assets/local-mock.js names its real ports, and the
+  // base URLs shown for the local mock follow them.
+  var local = window.KG_LOCAL_MOCK || {};
+  document.querySelectorAll('[data-kg-local]').forEach(function (el) {
+    var live = local[el.getAttribute('data-kg-local')], def = el.getAttribute('data-kg-default');
+    if (live && def && live !== def && el.textContent.indexOf(def) === 0) el.textContent = live + el.textContent.slice(def.length);
+  });
+
   // Copy buttons: the build puts a bar above each code block (outside Redoc, which has its own), so nothing
   // covers code and no node moves after the first paint; blocks added later get one here.
   function addCopy(pre) {
@@ -64,45 +72,27 @@
   document.querySelectorAll('pre').forEach(addCopy);
   window.kgAddCopy = addCopy;
 
-  // Search: every term must prefix-match a word of the entry; the title weighs most.
+  // Search over the build-time index; the ranking (window.KG_CREATE_SEARCH) ships with the index, from
+  // src/client/search-rank.mjs, the same code the tests import.
   var input = document.getElementById('kg-search-input');
   var list = document.getElementById('kg-search-results');
   // The index loads on first use, so it never delays the first paint.
-  var index = null, loading = null;
+  var ranker = null, loading = null;
   function withIndex(cb) {
-    if (index) return cb();
+    if (ranker) return cb();
     if (!loading) {
       loading = [];
       var s = document.createElement('script');
       s.src = (document.querySelector('script[src$="assets/site.js"]') || { src: 'assets/site.js' }).src.replace(/site\.js$/, 'search-index.js');
       s.onload = function () {
-        index = (window.KG_SEARCH || []).map(function (e) { return { e: e, t: words(e.t + ' ' + (e.s || '')), x: words(e.x || '') }; });
+        ranker = window.KG_CREATE_SEARCH ? window.KG_CREATE_SEARCH(window.KG_SEARCH || []) : function () { return []; };
         loading.forEach(function (f) { f(); });
       };
       document.head.appendChild(s);
     }
     loading.push(cb);
   }
-  function words(s) { return String(s).toLowerCase().split(/[^a-z0-9_.\u00c0-\u024f]+/).filter(Boolean); }
-  function score(entry, terms) {
-    var total = 0;
-    for (var i = 0; i < terms.length; i++) {
-      var q = terms[i], best = 0;
-      for (var j = 0; j < entry.t.length && best < 10; j++) { var w = entry.t[j]; if (w === q) best = 10; else if (w.indexOf(q) === 0) best = Math.max(best, 6); else if (q.length > 2 && w.indexOf(q) > 0) best = Math.max(best, 3); }
-      for (var k = 0; k < entry.x.length && best < 2; k++) { if (entry.x[k].indexOf(q) === 0) best = 2; }
-      if (!best) return 0;
-      total += best;
-    }
-    return total;
-  }
-  function search(q) {
-    var terms = words(q);
-    if (!terms.length) return [];
-    return (index || []).map(function (en) { return { en: en, s: score(en, terms) }; })
-      .filter(function (r) { return r.s > 0; })
-      .sort(function (a, b) { return b.s - a.s || a.en.e.t.length - b.en.e.t.length; })
-      .slice(0, 10).map(function (r) { return r.en.e; });
-  }
+  function search(q) { return ranker ? ranker(q, 10) : []; }
   var active = -1;
   function render(results) {
     active = -1;

@@ -11,6 +11,13 @@ export const DIST = join(DOCS_ROOT, 'dist');
 export const OUTPUT = join(DOCS_ROOT, 'test-output');
 export const PAGES = ['index.html', 'rest.html', 'stream.html', 'playground.html', 'assumptions.html'] as const;
 
+/** The entries of a built assets/search-index.js (`window.KG_SEARCH=[…];` then the ranking function). */
+export function readSearchIndex(file: string): Array<Record<string, string>> {
+  const src = readFileSync(file, 'utf8');
+  const start = src.indexOf('window.KG_SEARCH=') + 'window.KG_SEARCH='.length;
+  return JSON.parse(src.slice(start, src.indexOf(';\n', start)));
+}
+
 /** Builds the site when dist/ is missing (turbo normally runs the build first). */
 export function ensureBuilt(): void {
   if (PAGES.every((p) => existsSync(join(DIST, p)))) return;

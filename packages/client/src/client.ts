@@ -1,20 +1,19 @@
 import createClient, { createQuerySerializer, type Client, type FetchResponse, type MaybeOptionalInit, type Middleware } from 'openapi-fetch';
 import type { HttpMethod, MediaType, PathsWithMethod, RequiredKeysOf, Writable } from 'openapi-typescript-helpers';
-import { errorEnvelope, KallglotApiError, KallglotConfigError, KallglotConnectionError, KallglotError, KallglotInvalidResponseError, KallglotTimeoutError } from './errors.js';
-import { limitBody } from './internal/limit-body.js';
+import { KallglotConfigError } from './errors.js';
 import type { paths } from './generated/openapi.js';
-import { idempotentOperations } from './generated/idempotent.js';
 import { VERSION } from './generated/version.js';
-import { type BackoffSettings, backoffDelayMs, DEFAULT_BACKOFF, isRetryableStatus, type RetryPolicy, serverRetryDelayMs } from './internal/retry.js';
-import { isLightRequest, LightRequest } from './internal/light-request.js';
-import { type FetchLike, type RetryInfo, sleep } from './internal/transport.js';
+import { type BackoffSettings, DEFAULT_BACKOFF, type RetryPolicy } from './internal/retry.js';
+import { type AnyResult, apiErrorFromResult, callFactory, check, type CoreMethod, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT_MS, isKeyed, nonNegative } from './internal/call.js';
+import { LightRequest } from './internal/light-request.js';
+import { Meta } from './internal/meta.js';
+import { nextCursor } from './internal/cursor.js';
+import { toDownload } from './internal/download.js';
+import type { FetchLike, RetryInfo } from './internal/transport.js';
 export type { FetchLike, RetryInfo };
 
 export const DEFAULT_BASE_URL = 'https://api.kallglot.com';
-export const DEFAULT_MAX_RETRIES = 2;
-export const DEFAULT_TIMEOUT_MS = 60_000;
-/** Largest JSON response body read, success or error: 8 MiB. The recording download is exempt. */
-export const DEFAULT_MAX_RESPONSE_BYTES = 8 * 1024 * 1024;
+export { DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT_MS };
 export { VERSION };
 
 export interface KallglotClientOptions {
@@ -36,7 +35,10 @@ export interface KallglotClientOptions {
   headers?: Record<string, string>;
   /** Called before each retry wait, e.g. to log `attempt`, `status` and `delayMs`. */
   onRetry?: (info: RetryInfo) => void;
-  /** Backoff tuning (defaults: 500 ms initial, 8 000 ms max, Retry-After honoured up to 60 000 ms). */
+  /**
+   * Backoff tuning (defaults: 500 ms initial, 8 000 ms max, Retry-After honoured up to 60 000 ms, and at most
+   * 60 000 ms of waiting per call, all retries together: `maxRetryWaitMs`).
+   */
   retry?: Partial<BackoffSettings>;
   /**
    * Largest response body read for JSON (success and error answers), in bytes. Past it the read stops and the
@@ -147,7 +149,7 @@ const KEY_PATTERN = /^sk_(live|test)_[\x21-\x7e]+$/;
 /** Validates the key without ever echoing it (not even a prefix of it). */
 export function assertApiKey(apiKey: unknown): asserts apiKey is string {
   if (typeof apiKey !== 'string' || !KEY_PATTERN.test(apiKey)) {
-    throw new KallglotConfigError(`Kallglot: apiKey is ${apiKey ? 'malformed (not shown)' : 'required'}: expected sk_live_… or sk_test_…`);
+    throw new KallglotConfigError(`Kallglot: apiKey is ${apiKey ? 'malformed (not shown)' : 'required (KALLGLOT_API_KEY)'}: expected sk_live_… or sk_test_…`);
   }
 }
 
@@ -166,50 +168,10 @@ function normalizeBaseUrl(baseUrl: string): string {
   return url.origin + url.pathname.replace(/\/+$/, '');
 }
 
-function nonNegative(name: string, value: unknown, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !(value >= 0 && value < Infinity)) throw new KallglotConfigError(`Kallglot: ${name} must be a finite number >= 0`);
-  return value;
-}
-
-const idempotentOps = new Set(idempotentOperations);
-const isKeyed = (method: string, schemaPath: string) => method === 'POST' && idempotentOps.has(`POST ${schemaPath}`);
-
 /** Safe methods and keyed POSTs retry on anything transient; other POSTs (hangup) only on a refused connection. */
 export function retryPolicyFor(method: string, schemaPath: string): { policy: RetryPolicy; idempotent: boolean } {
   const idempotent = isKeyed(method, schemaPath);
   return { policy: method !== 'POST' || idempotent ? 'retry' : 'refused-only', idempotent };
-}
-
-// A class, so every call allocates one small object; header values are parsed on first read only.
-class Meta implements ResponseMeta {
-  declare private h: Headers;
-  declare private b: unknown;
-  declare readonly attempts: number;
-  declare readonly idempotencyKey: string | undefined;
-  constructor(h: Headers, attempts: number, idempotencyKey?: string, body?: unknown) {
-    this.h = h;
-    this.attempts = attempts;
-    this.idempotencyKey = idempotencyKey;
-    this.b = body;
-  }
-  get requestId(): string | undefined {
-    return errorEnvelope(this.b)?.request_id ?? this.h.get('x-request-id') ?? undefined;
-  }
-  get rateLimit() {
-    return this.n('x-ratelimit-', ['limit', 'remaining', 'reset']) as ResponseMeta['rateLimit'];
-  }
-  get credits() {
-    return this.n('x-api-credits-', ['remaining', 'used']) as ResponseMeta['credits'];
-  }
-  private n(prefix: string, keys: string[]) {
-    return Object.fromEntries(
-      keys.map((k) => {
-        const v = +(this.h.get(prefix + k)?.trim() || NaN);
-        return [k, Number.isFinite(v) ? v : undefined];
-      }),
-    );
-  }
 }
 
 /** Reads request id, rate-limit and credit headers from any Response. */
@@ -218,7 +180,6 @@ export function readResponseMeta(response: Response): Omit<ResponseMeta, 'attemp
   return { requestId, rateLimit, credits };
 }
 
-type AnyResult = { data?: unknown; error?: unknown; response: Response; meta?: ResponseMeta };
 type DataOf<R> = R extends { data: infer D; error?: never } ? D : never;
 
 /** Turns an `{ error }` result into a thrown `KallglotApiError`; returns `data` otherwise. */
@@ -226,134 +187,32 @@ export async function unwrap<R extends AnyResult>(result: R | Promise<R>): Promi
   return check(await result).data as DataOf<R>;
 }
 
-export function apiErrorFromResult({ response, error }: AnyResult, where?: string): KallglotApiError {
-  return new KallglotApiError({ status: response.status, body: error, headers: response.headers, where });
-}
-
-function check<R extends AnyResult>(r: R, where?: string): R {
-  if (r.error !== undefined || !r.response.ok) throw apiErrorFromResult(r, where);
-  return r;
-}
+export { apiErrorFromResult };
 
 /**
  * Creates the typed client: openapi-fetch's `GET`/`POST`/`PATCH`/`DELETE` plus auth, retries with backoff,
  * idempotency keys, timeouts, typed errors, pagination and the recording download.
  */
 export function createKallglotClient(options: KallglotClientOptions): KallglotClient {
-  const { apiKey, userAgent, onRetry } = options ?? {};
+  const { apiKey, userAgent } = options ?? {};
   assertApiKey(apiKey);
   const baseUrl = normalizeBaseUrl(options.baseUrl ?? DEFAULT_BASE_URL);
   if (baseUrl.includes(apiKey)) throw new KallglotConfigError('Kallglot: baseUrl must not contain the API key');
-  const maxRetries = nonNegative('maxRetries', options.maxRetries, DEFAULT_MAX_RETRIES);
-  const timeoutMs = nonNegative('timeoutMs', options.timeoutMs, DEFAULT_TIMEOUT_MS);
-  const maxResponseBytes = nonNegative('maxResponseBytes', options.maxResponseBytes, DEFAULT_MAX_RESPONSE_BYTES);
   const backoff = { ...DEFAULT_BACKOFF };
   for (const k in backoff) {
     const key = k as keyof BackoffSettings;
     backoff[key] = nonNegative(`retry.${key}`, options.retry?.[key], backoff[key]);
   }
-  const baseFetch: FetchLike = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
   const clientId = `kallglot-client-js/${VERSION}${userAgent ? ` ${userAgent}` : ''}`;
-
   const core = createClient<paths, MediaType>({
     baseUrl,
     Request: LightRequest as unknown as typeof Request,
     // Built once here; openapi-fetch would otherwise build a serializer on every call.
     querySerializer: createQuerySerializer(),
-    headers: {
-      ...options.headers,
-      Authorization: `Bearer ${apiKey}`,
-      Accept: 'application/json',
-      'User-Agent': clientId,
-      'X-Kallglot-Client': clientId,
-    },
+    headers: { ...options.headers, Authorization: `Bearer ${apiKey}`, Accept: 'application/json', 'User-Agent': clientId, 'X-Kallglot-Client': clientId },
   });
-
-  const call = (method: 'GET' | 'POST' | 'PATCH' | 'DELETE') => {
-    const coreMethod = core[method] as (url: string, init: Record<string, unknown>) => Promise<AnyResult>;
-    return async (path: string, init: Record<string, unknown> & RequestOverrides = {}) => {
-      const keyed = isKeyed(method, path);
-      // A POST without idempotency (hangup) is repeated only when the server provably never saw it.
-      const safe = method !== 'POST' || keyed;
-      const where = `${method} ${path}`;
-      const retries = nonNegative('maxRetries', init.maxRetries, maxRetries);
-      const ms = nonNegative('timeoutMs', init.timeoutMs, timeoutMs);
-      const parent = init.signal;
-      const send = (init.fetch as FetchLike | undefined) ?? baseFetch;
-      // Audio comes as a stream or as bytes the caller asked for; every other body is JSON (or an error text).
-      const limit = init.parseAs === 'stream' || init.parseAs === 'arrayBuffer' ? Infinity : nonNegative('maxResponseBytes', init.maxResponseBytes, maxResponseBytes);
-      let answer: Response | undefined;
-      // Web Crypto's randomUUID: Node >= 19 and every browser in a secure context. One key for all attempts.
-      let key = init.idempotencyKey ?? (keyed ? crypto.randomUUID() : undefined);
-      let url = '';
-      // openapi-fetch builds the request again for every attempt (running middleware each time); this
-      // sends it, adds the Idempotency-Key (a caller's header wins) and names network failures.
-      const fetch = (req: LightRequest | Request) => {
-        url = req.url;
-        if (key !== undefined) {
-          const given = req.headers.get('idempotency-key');
-          if (given) key = given;
-          else req.headers.set('Idempotency-Key', key);
-        }
-        // A LightRequest goes out as fetch(url, init): one real Request is built, as with raw fetch.
-        return (isLightRequest(req) ? send(req.url, req.init) : send(req)).then(
-          (res) => (answer = limitBody(res, limit, where)),
-          (err: unknown) => {
-            throw new KallglotConnectionError(err, where);
-          },
-        );
-      };
-      for (let attempt = 1; ; attempt++) {
-        const canRetry = attempt <= retries;
-        if (parent?.aborted) throw parent.reason;
-        let timer: ReturnType<typeof setTimeout> | undefined;
-        let timedOut = false;
-        let signal = parent;
-        // Per attempt, including reading the body. Without a timeout no controller and no timer.
-        if (ms > 0 && ms < Infinity) {
-          const controller = new AbortController();
-          timer = setTimeout(() => {
-            timedOut = true;
-            controller.abort();
-          }, ms);
-          signal = parent ? AbortSignal.any([parent, controller.signal]) : controller.signal;
-        }
-        let retry: Omit<RetryInfo, 'method' | 'url' | 'attempt'>;
-        try {
-          // Our own keys stay in init: openapi-fetch ignores them (it only copies unknown keys onto the request).
-          const result = await coreMethod(path, { ...init, signal, fetch });
-          const { response, error } = result;
-          const status = response.status;
-          const env = errorEnvelope(error);
-          // 409 is retried only for idempotency_conflict.
-          if (!canRetry || !safe || !isRetryableStatus(status) || (status === 409 && env?.code !== 'idempotency_conflict')) {
-            if (options.throwOnError) check(result, where);
-            (result as AnyResult).meta = new Meta(response.headers, attempt, key, error);
-            return result;
-          }
-          retry = { status, delayMs: serverRetryDelayMs(response.headers, env?.retry_after, backoff) ?? backoffDelayMs(attempt - 1, backoff) };
-        } catch (err) {
-          if (parent?.aborted) throw parent.reason;
-          // A timeout may also surface while the body is read, as a plain abort: name it. A 2xx body that
-          // does not parse is the server's answer, not a client bug: an API error with status and request id.
-          const error = timedOut
-            ? new KallglotTimeoutError(ms, where)
-            : err instanceof SyntaxError && answer?.ok
-              ? new KallglotInvalidResponseError({ status: answer.status, headers: answer.headers, where, cause: err })
-              : err;
-          // Anything but a timeout or a network failure (a middleware error, invalid JSON) is not retried.
-          if (!canRetry || !(error instanceof KallglotTimeoutError || error instanceof KallglotConnectionError) || (!safe && (error as KallglotConnectionError).errno !== 'ECONNREFUSED')) {
-            throw error;
-          }
-          retry = { error, delayMs: backoffDelayMs(attempt - 1, backoff) };
-        } finally {
-          clearTimeout(timer);
-        }
-        onRetry?.({ method, url, attempt, ...retry });
-        await sleep(retry.delayMs, parent);
-      }
-    };
-  };
+  const makeCall = callFactory(options, baseUrl, backoff);
+  const call = (method: 'GET' | 'POST' | 'PATCH' | 'DELETE') => makeCall(core[method] as CoreMethod, method);
 
   const GET = call('GET');
   const client = {
@@ -374,13 +233,8 @@ export function createKallglotClient(options: KallglotClientOptions): KallglotCl
           | undefined;
         const items = Array.isArray(page?.data) ? page.data : [];
         yield* items;
-        if (page?.has_more !== true) return;
-        // Some pages omit next_cursor: continue after the last item's id.
-        const last = items[items.length - 1] as { id?: unknown } | undefined;
-        const cursor = page.next_cursor ?? (typeof last?.id === 'string' ? last.id : undefined);
+        const cursor = nextCursor(page, items, seen, path);
         if (!cursor) return;
-        if (seen.has(cursor)) throw new KallglotError(`paginate ${path}: the cursor did not advance`);
-        seen.add(cursor);
         query = { ...query, starting_after: cursor };
       }
     },
@@ -394,16 +248,7 @@ export function createKallglotClient(options: KallglotClientOptions): KallglotCl
           headers: { Accept: 'audio/mpeg, application/json' },
         }),
       );
-      const h = result.response.headers;
-      const len = h.get('content-length');
-      // `filename="x.mp3"` or RFC 5987 `filename*=UTF-8''x.mp3`.
-      let filename = /filename\*?=(?:UTF-8'')?"?([^";]+)/i.exec(h.get('content-disposition')!)?.[1]!.trim();
-      try {
-        filename &&= decodeURIComponent(filename);
-      } catch {
-        /* not percent-encoded: keep it as sent */
-      }
-      return { ...result, contentType: h.get('content-type') ?? undefined, filename, contentLength: len ? +len : undefined };
+      return toDownload(result);
     },
   };
   return client as unknown as KallglotClient;

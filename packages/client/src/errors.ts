@@ -112,10 +112,13 @@ export class KallglotConnectionError extends KallglotError {
   override name = 'KallglotConnectionError';
   /** The low-level error code when the runtime exposes one (Node: `ECONNREFUSED`, `ECONNRESET`, ...). */
   declare readonly errno: string | undefined;
-  constructor(cause: unknown, where: string) {
+  /** The server the client tried (the client's `baseUrl`). */
+  declare readonly host: string;
+  constructor(cause: unknown, where: string, host: string) {
     const errno = networkErrorCode(cause);
-    super(`connection error${errno ? ` ${errno}` : ''} (${where})`, { cause });
+    super(`connection error${errno ? ` ${errno}` : ''} to ${host} (${where})`, { cause });
     this.errno = errno;
+    this.host = host;
   }
 }
 

@@ -41,3 +41,15 @@ export type { paths, components, webhooks, operations, Schema, WebhookEvent, Web
 export { idempotentOperations } from './generated/idempotent.js';
 export { DEFAULT_BACKOFF } from './internal/retry.js';
 export type { BackoffSettings } from './internal/retry.js';
+export { Kallglot } from './kallglot.js';
+export type { KallglotOptions } from './kallglot.js';
+export { APIPromise } from './internal/api-promise.js';
+export type { WithResponse } from './internal/api-promise.js';
+export { PagePromise } from './internal/page.js';
+export type { Page, PageMethods } from './internal/page.js';
+export type { RequestOptions, DownloadOptions, Download } from './internal/facade-types.js';
+export { KallglotPollError, DEFAULT_POLL_INTERVAL_MS, DEFAULT_POLL_MAX_WAIT_MS, MIN_POLL_INTERVAL_MS, MAX_POLL_INTERVAL_MS } from './internal/poll.js';
+export type { PollOptions } from './internal/poll.js';
+export type { AnalysesHelpers, RecordingsHelpers, SessionsHelpers, Webhooks, WebhookHeaders, KallglotResources } from './internal/helpers.js';
+export type { SessionConnectOptions } from './internal/connect.js';
+export type { Agents, Sessions, SessionsTranscript, SessionsRecordings, SessionsAnalysis, Recordings, Analyses, GeneratedResources } from "./generated/resources.js";

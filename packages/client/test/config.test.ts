@@ -8,6 +8,7 @@ import {
   DEFAULT_BACKOFF,
   KallglotConfigError,
   KallglotConnectionError,
+  Kallglot,
   idempotentOperations,
   retryPolicyFor,
   VERSION,
@@ -33,7 +34,7 @@ describe('construction', () => {
     expect(DEFAULT_BASE_URL).toBe('https://api.kallglot.com');
     expect(DEFAULT_MAX_RETRIES).toBe(2);
     expect(DEFAULT_TIMEOUT_MS).toBe(60_000);
-    expect(DEFAULT_BACKOFF).toEqual({ initialRetryDelayMs: 500, maxRetryDelayMs: 8_000, maxRetryAfterMs: 60_000 });
+    expect(DEFAULT_BACKOFF).toEqual({ initialRetryDelayMs: 500, maxRetryDelayMs: 8_000, maxRetryAfterMs: 60_000, maxRetryWaitMs: 60_000 });
     expect(createKallglotClient({ apiKey: secretKey }).baseUrl).toBe('https://api.kallglot.com');
     expect(createKallglotClient({ apiKey: 'sk_test_x', baseUrl: 'http://127.0.0.1:4010/' }).baseUrl).toBe('http://127.0.0.1:4010');
   });
@@ -108,5 +109,24 @@ describe('operation table (generated from the spec)', () => {
     expect(byId.hangupSession).toEqual({ policy: 'refused-only', idempotent: false });
     expect(byId.retrieveSession).toEqual({ policy: 'retry', idempotent: false });
     expect(byId.deleteAgent).toEqual({ policy: 'retry', idempotent: false });
+  });
+});
+
+describe('keys and hosts: errors name the fix', () => {
+  it('a key with whitespace or a Bearer prefix is told so by new Kallglot(), without echoing it', () => {
+    for (const apiKey of [`${secretKey}\n`, ` ${secretKey}`, `${secretKey}\t`, `Bearer ${secretKey}`, `bearer ${secretKey}`]) {
+      const e = configError(() => new Kallglot({ apiKey }));
+      expect(e.message).toBe('Kallglot: apiKey is malformed (not shown): remove the "Bearer " prefix and surrounding whitespace');
+    }
+    expect(() => new Kallglot({ apiKey: secretKey })).not.toThrow();
+  });
+
+  it('a connection error names the host it tried and what to check', async () => {
+    const baseUrl = await refusedPortUrl();
+    const client = createKallglotClient({ apiKey: secretKey, baseUrl, maxRetries: 0 });
+    const err = await client.GET('/v1/agents').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(KallglotConnectionError);
+    expect((err as KallglotConnectionError).host).toBe(baseUrl);
+    expect((err as Error).message).toBe(`connection error ECONNREFUSED to ${baseUrl} (GET /v1/agents)`);
   });
 });

@@ -6,6 +6,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { loadContract } from './internal/contract.js';
 import { createMasker, type Masker } from './internal/mask.js';
 import { startProxy } from './proxy.js';
+import { createRecorder, recordingObserver, type Recorder } from './record/index.js';
 import { formatJUnit, formatProxySummary, formatText, hasViolation, proxyFailed, proxyJUnit } from './report.js';
 import { ConnectionError } from './suite.js';
 import { runContractTest, UsageError } from './test-command.js';
@@ -46,6 +47,11 @@ proxy options:
   --host H (default 127.0.0.1)  --fail-on-violation  --strict  --allow-ws  --timeout MS (default 30000)
   --max-body BYTES (request, default 1048576)  --max-response-body BYTES (default 8388608)
   --body-timeout MS (request body, default 10000)  --json FILE  --junit FILE (summary written on exit)
+  --record FILE        write every REST exchange, stream frame and relayed webhook to a HAR 1.2 cassette on exit
+                       (SIGINT/SIGTERM), secrets redacted; replay it with \`kallglot-mock --replay FILE\`
+  --record-audio full|hash   keep audio frames (default full) or only their sha256 and length
+  --webhook-url URL    relay webhooks: point the API's webhook at <proxy>/_kallglot/webhooks; each delivery is
+                       forwarded to URL unchanged (and recorded with --record)
 
 webhooks options:
   --target URL  --secret S (KALLGLOT_WEBHOOK_SECRET)  --timeout MS  --json  --junit FILE
@@ -81,6 +87,9 @@ const OPTIONS: Record<string, ParseArgsConfig['options']> = {
     'max-response-body': { type: 'string' },
     'body-timeout': { type: 'string' },
     json: { type: 'string' },
+    record: { type: 'string' },
+    'record-audio': { type: 'string' },
+    'webhook-url': { type: 'string' },
   },
   webhooks: { ...common, target: { type: 'string' }, secret: { type: 'string' }, json: { type: 'boolean' } },
 };
@@ -221,7 +230,12 @@ async function proxyCommand(r: Run): Promise<number> {
     }
   }
   const strict = !!r.values.strict;
+  const recorder = recorderFor(r, upstream);
+  const webhookUrl = r.str('webhook-url');
+  if (webhookUrl !== undefined && !/^https?:\/\//.test(webhookUrl)) throw new UsageError(`--webhook-url "${webhookUrl}" must be an http(s) URL`);
   const proxy = await startProxy({
+    observer: recorder && recordingObserver(recorder),
+    webhookUrl,
     upstream,
     streamUpstream: r.str('stream-upstream') ?? r.env.KALLGLOT_STREAM_URL,
     host: r.str('host') ?? '127.0.0.1',
@@ -238,13 +252,30 @@ async function proxyCommand(r: Run): Promise<number> {
     throw e.code === 'EADDRINUSE' || e.code === 'EACCES' ? new UsageError(`cannot listen: ${e.message}`) : e;
   });
   r.out(`kallglot-contract proxy listening on ${proxy.url}${proxy.streamUrl ? ` (stream ${proxy.streamUrl})` : ''} → ${upstream}`);
+  if (proxy.webhookRelayUrl) r.out(`webhooks: have the API post to ${proxy.webhookRelayUrl}; deliveries are forwarded to ${webhookUrl}`);
   r.io.onProxyReady?.({ url: proxy.url, streamUrl: proxy.streamUrl });
   await (r.io.stopSignal ?? signal());
   const summary = await proxy.close();
+  if (recorder) {
+    await recorder.write(r.str('record')!);
+    r.out(`cassette written to ${r.str('record')} (${recorder.toHar().log.entries.length} entries)`);
+  }
   r.out(formatProxySummary(summary));
   if (r.str('json')) r.write(r.str('json')!, JSON.stringify(summary, null, 2) + '\n');
   if (r.str('junit')) r.write(r.str('junit')!, proxyJUnit(summary, strict));
   return proxyFailed(summary, strict) ? 1 : 0;
+}
+
+/** `--record FILE [--record-audio full|hash]`: a recorder that redacts the key and webhook secret of this run. */
+function recorderFor(r: Run, upstream: string): Recorder | undefined {
+  const file = r.str('record');
+  const audio = r.str('record-audio') ?? 'full';
+  if (audio !== 'full' && audio !== 'hash') throw new UsageError(`--record-audio must be full or hash, got "${audio}"`);
+  if (!file) {
+    if (r.str('record-audio')) throw new UsageError('--record-audio needs --record FILE');
+    return undefined;
+  }
+  return createRecorder({ audio, apiKeys: [r.env.KALLGLOT_API_KEY], webhookSecrets: [r.env.KALLGLOT_WEBHOOK_SECRET], baseUrl: upstream, creator: { name: 'kallglot-contract', version: '1.0.0' } });
 }
 
 function signal(): Promise<void> {

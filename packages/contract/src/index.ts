@@ -10,3 +10,4 @@ export type { Check, CheckStatus, Coverage, Skipped, SuiteReport, ProxySummary, 
 export { loadContract, defaultSpecPaths, type Contract, type SpecPaths } from './internal/contract.js';
 export { createMasker, type Masker } from './internal/mask.js';
 export { main } from './cli.js';
+export * from './record/index.js';

@@ -14,11 +14,13 @@ import type { ProxyContext } from './internal/proxy/context.js';
 import { createHttpHandler } from './internal/proxy/http.js';
 import type { ProxyObserver } from './internal/proxy/observer.js';
 import { createStreamHalf } from './internal/proxy/stream.js';
+import { WEBHOOK_RELAY_PATH, withWebhookRelay } from './internal/proxy/webhook.js';
 import { createTally, type Tally } from './internal/proxy/violations.js';
 import type { ProxySummary } from './report.js';
 
 export { VIOLATIONS_HEADER } from './internal/proxy/http.js';
-export type { ObservedHttpExchange, ObservedWebSocketClose, ObservedWebSocketMessage, ObservedWebSocketOpen, ProxyObserver } from './internal/proxy/observer.js';
+export type { ObservedHttpExchange, ObservedWebhook, ObservedWebSocketClose, ObservedWebSocketMessage, ObservedWebSocketOpen, ProxyObserver } from './internal/proxy/observer.js';
+export { WEBHOOK_RELAY_PATH } from './internal/proxy/webhook.js';
 export { DEFAULT_BODY_TIMEOUT_MS, DEFAULT_MAX_REQUEST_BYTES, DEFAULT_MAX_RESPONSE_BYTES };
 
 export interface ProxyOptions {
@@ -47,12 +49,19 @@ export interface ProxyOptions {
   specPaths?: SpecPaths;
   /** Sees every exchange and frame that goes through (for a recorder). Not masked. */
   observer?: ProxyObserver;
+  /**
+   * Relay webhooks: the upstream posts its deliveries to the proxy's `/_kallglot/webhooks`, the proxy forwards each
+   * one unchanged to this URL (answering the upstream with the receiver's status) and shows it to the observer.
+   */
+  webhookUrl?: string;
 }
 
 export interface RunningProxy {
   url: string;
   streamUrl: string | null;
   summary(): ProxySummary;
+  /** Where the upstream should post webhooks (`webhookUrl` set), else null. */
+  webhookRelayUrl: string | null;
   /** Open connections: HTTP/stream sockets of clients, and upstream stream sockets. */
   openConnections(): Promise<{ clients: number; upstreamStreams: number }>;
   close(): Promise<ProxySummary>;
@@ -78,9 +87,10 @@ export async function startProxy(o: ProxyOptions): Promise<RunningProxy> {
     waivers: o.allowWs ? [wsWaiver()] : [],
     tally: createTally(mask, o.maxViolations ?? 1000, log),
     observer: o.observer,
+    webhookUrl: o.webhookUrl,
     log,
   };
-  const handler = createHttpHandler(ctx);
+  const handler = withWebhookRelay(ctx, createHttpHandler(ctx));
   const server = createServer(handler);
   // `Expect: 100-continue`: a body declared too large is refused without inviting it (the handler answers 413).
   server.on('checkContinue', (req, res) => {
@@ -103,6 +113,7 @@ export async function startProxy(o: ProxyOptions): Promise<RunningProxy> {
   return {
     url: ctx.selfOrigin,
     streamUrl: ctx.streamUpstream ? ctx.selfOrigin.replace(/^http/, 'ws') : null,
+    webhookRelayUrl: o.webhookUrl ? `${ctx.selfOrigin}${WEBHOOK_RELAY_PATH}` : null,
     summary,
     openConnections: async () => ({
       clients: await new Promise<number>((r) => server.getConnections((_e, n) => r(n))),

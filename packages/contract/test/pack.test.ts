@@ -13,6 +13,7 @@ import { startWrongServer } from './fixtures/wrong-server.mjs';
 // @ts-expect-error plain ESM fixture
 import { startVerifyingReceiver } from './fixtures/verifying-receiver.mjs';
 import { quietMock } from './helpers.js';
+import { retryNpm } from '../../../test/helpers/npm-retry.js';
 
 const root = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
 const work = mkdtempSync(join(tmpdir(), 'kallglot-contract-pack-'));
@@ -54,11 +55,12 @@ beforeAll(async () => {
   }
   await sh('mkdir', ['-p', app], work);
   writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'contract-pack-check', private: true, type: 'module' }));
-  const r = await sh('flock', ['-w', '180', '/tmp/kallglot-npm.lock', 'npm', 'install', '--no-audit', '--no-fund', '--prefer-offline', ...tarballs], app, { timeoutMs: 280_000 });
+  // From the registry (third-party dependencies): retried on transient failures (test/helpers/npm-retry.ts).
+  const r = await retryNpm('npm install (contract pack)', () => sh('flock', ['-w', '600', '/tmp/kallglot-npm.lock', 'npm', 'install', '--no-audit', '--no-fund', '--prefer-offline', ...tarballs], app, { timeoutMs: 600_000 }));
   expect(r.code, r.err).toBe(0);
   mock = await quietMock();
   wrong = await startWrongServer({ rest: mock.urls.rest, stream: mock.urls.stream });
-}, 300_000);
+}, 2_400_000);
 afterAll(async () => {
   await wrong?.close();
   await mock?.close();

@@ -22,7 +22,8 @@ process.on('message', (m) => {
 if (mode === 'stream-mock') {
   const { startStreamMock } = await import(join(pkgDir, 'dist', 'index.js'));
   // As shipped: the document's idle timeout (60 s) stays armed, so its per-frame bookkeeping is measured too.
-  const m = await startStreamMock({ port: 0, log: () => {} });
+  // The bench connects with hand-made tokens (kst_test_bench<i>): the opt-in mode for them.
+  const m = await startStreamMock({ port: 0, acceptUnknownTokens: true, log: () => {} });
   close = () => m.close();
   ready(m.port);
 } else if (mode === 'bare-ws') {

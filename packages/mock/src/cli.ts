@@ -2,13 +2,17 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { startMock, type MockOptions } from './compose.js';
+import { DEFAULT_WEBHOOK_SECRET, startMock, type MockOptions } from './compose.js';
 import type { FaultSpec } from './scenario.js';
+import { DOCS_SITE_HINT } from './node/docs-site.js';
 import { isSendableCloseCode } from './stream.js';
 import { loadOpenApiModel } from './internal/load-openapi-model.js';
 import { webhookEventTypes } from './webhooks/events.js';
 import { sendWebhook } from './webhooks/send.js';
 import { simulationBanner } from './audio/banner.js';
+import { loadCassetteFile } from './replay/file.js';
+import { scenarioFromCassette } from './replay/seed.js';
+import { CassetteError } from './replay/cassette.js';
 
 // The help text lives next to the bin, so `kallglot-mock --help` works before a build.
 const USAGE = readFileSync(fileURLToPath(new URL('../bin/usage.txt', import.meta.url)), 'utf8').trimEnd();
@@ -103,6 +107,29 @@ function portHint(e: unknown, opts: MockOptions): string | undefined {
   return `${where} (${which[1]}) ${what}: pass ${which[0]} N to pick another one (0 = any free port).`;
 }
 
+/** `--replay FILE [--replay-strict]` and `--scenario-from FILE`: a cassette replayed, or seeding the sandbox. */
+async function cassetteOptions(opts: MockOptions, values: { replay?: string; 'replay-strict'?: boolean; 'scenario-from'?: string; scenario?: string; stateless?: boolean }): Promise<void> {
+  if (values['replay-strict'] && !values.replay) throw new UsageError('--replay-strict needs --replay FILE');
+  if (values.replay && (values['scenario-from'] || values.stateless)) throw new UsageError('--replay answers from the cassette alone: drop --scenario-from / --stateless');
+  if (values['scenario-from'] && values.scenario) throw new UsageError('pass either --scenario or --scenario-from, not both');
+  try {
+    if (values.replay) opts.replay = { cassette: await loadCassetteFile(values.replay), strict: !!values['replay-strict'] };
+    if (values['scenario-from']) opts.scenario = scenarioFromCassette(await loadCassetteFile(values['scenario-from']));
+  } catch (e) {
+    if (e instanceof CassetteError) throw new UsageError(e.message);
+    throw e;
+  }
+}
+
+/** Stops the mock; a strict replay then exits 1 when the client did anything the cassette does not hold. */
+async function endRun(mock: Awaited<ReturnType<typeof startMock>>, strict: boolean): Promise<number> {
+  const differences = mock.replay && strict ? await mock.replay.finish() : [];
+  await mock.close();
+  if (!differences.length) return 0;
+  console.error(`kallglot-mock: strict replay failed: ${differences.length} difference(s) from the cassette. First: ${differences[0]!.message}`);
+  return 1;
+}
+
 async function serve(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
@@ -116,6 +143,8 @@ async function serve(argv: string[]): Promise<number> {
       scenario: { type: 'string' },
       'scenario-dir': { type: 'string', multiple: true },
       'strict-tokens': { type: 'boolean' },
+      'accept-unknown-tokens': { type: 'boolean' },
+      'control-token': { type: 'string' },
       'latency-ms': { type: 'string' },
       'drop-after-ms': { type: 'string' },
       'close-code': { type: 'string' },
@@ -140,6 +169,10 @@ async function serve(argv: string[]): Promise<number> {
       'recording-delay-ms': { type: 'string' },
       'analysis-delay-ms': { type: 'string' },
       'idempotency-ttl-ms': { type: 'string' },
+      // cassettes
+      replay: { type: 'string' },
+      'replay-strict': { type: 'boolean' },
+      'scenario-from': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -170,7 +203,8 @@ async function serve(argv: string[]): Promise<number> {
     scenario: values.scenario,
     scenarioDirs: values['scenario-dir'],
     faults,
-    acceptUnknownTokens: !values['strict-tokens'],
+    acceptUnknownTokens: values['accept-unknown-tokens'] === true && !values['strict-tokens'],
+    controlToken: values['control-token'],
     allowUrlFaults: values['allow-url-faults'] ?? false,
     strictAudio: values['strict-audio'] ?? false,
     upstreamTimeoutMs: int('upstream-timeout-ms', values['upstream-timeout-ms']),
@@ -190,6 +224,7 @@ async function serve(argv: string[]): Promise<number> {
     analysisDelayMs: int('analysis-delay-ms', values['analysis-delay-ms']),
     idempotencyTtlMs: int('idempotency-ttl-ms', values['idempotency-ttl-ms']),
   };
+  await cassetteOptions(opts, values);
   let mock: Awaited<ReturnType<typeof startMock>>;
   try {
     mock = await startMock(opts);
@@ -206,8 +241,11 @@ async function serve(argv: string[]): Promise<number> {
       'kallglot-mock is running (Ctrl+C to stop)',
       `  REST    ${u.rest}`,
       `  Stream  ${u.stream}/v1/sessions/{session_id}/connect?token=kst_…`,
-      `  Docs    ${u.docs ?? '(not served: build docs/ or pass --docs-dir)'}`,
+      `  Docs    ${u.docs ?? `(${DOCS_SITE_HINT})`}`,
       `  Health  ${u.health}`,
+      `  API key any sk_test_… key: export KALLGLOT_API_KEY=sk_test_local (each key is its own sandbox)`,
+      `  Webhook secret ${opts.webhookSecret ? 'the one you passed with --webhook-secret' : `${DEFAULT_WEBHOOK_SECRET} (set KALLGLOT_WEBHOOK_SECRET to it)`}`,
+      `  Control ${u.control}/ ${opts.controlToken ? "(send 'Authorization: Bearer <your --control-token>')" : '(writes: Content-Type: application/json, no foreign Origin; --control-token T requires a token)'}`,
     ];
     console.log(lines.join('\n'));
     console.log(simulationBanner(opts.strictAudio ?? false));
@@ -220,10 +258,7 @@ async function serve(argv: string[]): Promise<number> {
       }
       stopping = true;
       console.error(`kallglot-mock: ${sig} received, shutting down`);
-      mock.close().then(
-        () => resolve(0),
-        () => resolve(1),
-      );
+      endRun(mock, !!values['replay-strict']).then(resolve, () => resolve(1));
     };
     process.once('SIGINT', () => stop('SIGINT'));
     process.once('SIGTERM', () => stop('SIGTERM'));

@@ -1,9 +1,8 @@
 // startMock (wiring only): REST mock + stream mock (+ docs site) over one sandbox engine, with signed webhooks, a
 // control plane, an optional state file and the ticker that runs due clock tasks.
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { startDocsServer, type DocsServer } from './docs.js';
+import { startDocsServer, type DocsServer } from './node/docs.js';
+import { installedDocsDir } from './node/docs-site.js';
 import { SessionRegistry, type RegistryEvent } from './registry.js';
 import { startRestMock, type RestMock, type RestMockOptions } from './node/server.js';
 import type { FaultSpec, Scenario } from './scenario.js';
@@ -13,21 +12,27 @@ import { sendWebhook, type WebhookResult } from './webhooks/send.js';
 import { Engine, type EngineOptions, type SeedFixture, type StateFile } from './engine/index.js';
 import { WebhookDispatcher } from './webhooks/dispatcher.js';
 import { diagnosticsStoreFor } from './audio/diagnostics-store.js';
+import { seedEngine } from './control/seed.js';
+import type { Cassette } from './replay/cassette.js';
+import { prepareReplay, type RunningReplay } from './replay/wiring.js';
 
-/** docs/dist next to this package in the monorepo. */
-export const DEFAULT_DOCS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'docs', 'dist');
+/** The installed @kallglot/docs site (its dist/), or '' when that package is not installed. */
+export const DEFAULT_DOCS_DIR = installedDocsDir();
 
 export interface MockOptions {
   host?: string;
   restPort?: number;
   streamPort?: number;
   docsPort?: number;
-  /** Docs directory to serve; default ../../docs/dist when it exists. `false` disables the docs server. */
+  /** Docs directory to serve; default the installed @kallglot/docs site. `false` disables the docs server. */
   docsDir?: string | false;
   scenario?: Scenario | string;
   scenarioDirs?: string[];
   faults?: FaultSpec;
+  /** Opt-in: accept hand-made `kst_` tokens for sessions no API key created (never for a key's session). Default false. */
   acceptUnknownTokens?: boolean;
+  /** Require `Authorization: Bearer <controlToken>` on every `/_mock/` route. Default: none (loopback and same-origin only). */
+  controlToken?: string;
   /** Example-driven mode (Prism answers from the spec's examples, nothing is remembered). Default false. */
   stateless?: boolean;
   /** Where webhooks are posted (each event to every URL). Events are recorded for /_mock/webhooks regardless. */
@@ -65,6 +70,11 @@ export interface MockOptions {
   /** Answer broken audio with `session.error` `invalid_audio_format` (see StreamMockOptions.strictAudio). Default false. */
   strictAudio?: boolean;
   log?: (line: string) => void;
+  /**
+   * Replay a cassette (`kallglot-contract proxy --record`) instead of the sandbox: REST answers, stream frames
+   * and webhooks (re-signed with `webhookSecret`) as recorded. `timeScale` is then the replay's speed.
+   */
+  replay?: { cassette: string | Cassette; strict?: boolean };
 }
 
 export interface RunningMock {
@@ -79,6 +89,8 @@ export interface RunningMock {
   webhookResults: Promise<WebhookResult>[];
   /** Write the state file now (when one is configured). */
   saveState(): void;
+  /** Replay mode only: the cassette, strict mode's differences, `finish()`. */
+  replay?: RunningReplay;
   close(): Promise<void>;
 }
 
@@ -106,7 +118,7 @@ function createEngine(options: MockOptions): Engine {
   const restored = !!options.stateFile && existsSync(options.stateFile);
   if (restored) engine.load(JSON.parse(readFileSync(options.stateFile!, 'utf8')) as StateFile);
   // A restored state already holds what the seed put there on the first start.
-  if (options.seed && !restored) engine.seed(readSeed(options.seed));
+  if (options.seed && !restored) seedEngine(engine, readSeed(options.seed), loadOpenApiModel(options.openapiPath));
   return engine;
 }
 
@@ -139,14 +151,14 @@ function statePersistence(engine: Engine, stateFile: string | undefined, log: (l
 }
 
 /** The docs site, when there is one to serve; its real origins join the CORS list once it listens. */
-async function startDocs(options: MockOptions, host: string, docsPort: number, corsOrigins: Set<string>, log: (line: string) => void): Promise<DocsServer | undefined> {
+async function startDocs(options: MockOptions, host: string, docsPort: number, corsOrigins: Set<string>, log: (line: string) => void, localMock: { rest: string; stream: string }): Promise<DocsServer | undefined> {
   const docsDir = options.docsDir === false ? undefined : (options.docsDir ?? (existsSync(DEFAULT_DOCS_DIR) ? DEFAULT_DOCS_DIR : undefined));
   if (!docsDir) return undefined;
   if (!existsSync(docsDir)) {
     log(`docs directory ${docsDir} does not exist; docs server not started`);
     return undefined;
   }
-  const docs = await startDocsServer({ dir: docsDir, host, port: docsPort });
+  const docs = await startDocsServer({ dir: docsDir, host, port: docsPort, localMock });
   if (!options.corsOrigins) for (const h of ['127.0.0.1', 'localhost']) corsOrigins.add(`http://${h}:${docs.port}`);
   return docs;
 }
@@ -217,6 +229,7 @@ function restOptions(options: MockOptions, host: string, parts: { registry: Sess
         webhooks.clear();
         diagnosticsStoreFor(parts.engine).clear();
       },
+      token: options.controlToken,
     },
     upstreamTimeoutMs: options.upstreamTimeoutMs,
     log: options.log,
@@ -224,6 +237,9 @@ function restOptions(options: MockOptions, host: string, parts: { registry: Sess
 }
 
 /** Start the whole sandbox: wiring only (engine, stream mock, REST mock, docs, webhooks, state file, ticker). */
+/** What sandbox webhooks are signed with when no `webhookSecret` is given (the banner prints it). */
+export const DEFAULT_WEBHOOK_SECRET = 'whsec_kallglot_mock';
+
 export async function startMock(options: MockOptions = {}): Promise<RunningMock> {
   const host = options.host ?? '127.0.0.1';
   const log = options.log;
@@ -233,10 +249,12 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
   const engine = createEngine(options);
   const registry = new SessionRegistry(engine);
   const urls = [...(options.webhookUrls ?? []), ...(options.webhookUrl ? [options.webhookUrl] : [])];
-  const secret = options.webhookSecret ?? 'whsec_kallglot_mock';
+  const secret = options.webhookSecret ?? DEFAULT_WEBHOOK_SECRET;
   const webhooks = new WebhookDispatcher(engine, { urls: stateless ? [] : urls, secret, log });
   const state = statePersistence(engine, options.stateFile, logLine);
+  const replay = options.replay ? await prepareReplay({ ...options.replay, speed: options.timeScale, webhookUrls: urls, webhookSecret: secret, log: logLine }) : undefined;
   const stream = await startStreamMock({
+    replay: replay?.stream,
     host,
     port: options.streamPort ?? 4011,
     asyncapiPath: options.asyncapiPath,
@@ -255,14 +273,14 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
   const corsOrigins = new Set(options.corsOrigins ?? (docsPort ? [`http://127.0.0.1:${docsPort}`, `http://localhost:${docsPort}`] : []));
   let rest: RestMock;
   try {
-    rest = await startRestMock(restOptions(options, host, { registry, engine, streamUrl: stream.url, corsOrigins, webhooks, changed: state.changed }));
+    rest = await startRestMock({ ...restOptions(options, host, { registry, engine, streamUrl: stream.url, corsOrigins, webhooks, changed: state.changed }), replay: replay?.route(stream.url) });
   } catch (e) {
     await stream.close();
     throw e;
   }
   let docs: DocsServer | undefined;
   try {
-    docs = await startDocs(options, host, docsPort, corsOrigins, logLine);
+    docs = await startDocs(options, host, docsPort, corsOrigins, logLine, { rest: rest.url, stream: stream.url });
   } catch (e) {
     await rest.close();
     await stream.close();
@@ -282,8 +300,10 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
     webhooks,
     webhookResults,
     saveState: state.saveState,
+    replay,
     async close() {
       controller.abort();
+      replay?.close();
       clearInterval(ticker);
       state.stop();
       webhooks.close();

@@ -13,8 +13,8 @@ export { sendWebhook, WebhookDeadlineError, type SendWebhookOptions, type Webhoo
 export { webhookEventTypes } from './webhooks/events.js';
 export { RETRY_SCHEDULE_MS } from './webhooks/retry.js';
 /** Serve a built docs site (the playground talks to the local mock). */
-export { startDocsServer, type DocsServer } from './docs.js';
+export { startDocsServer, type DocsServer } from './node/docs.js';
 /** A typed client for a running mock's control plane (`/_mock/`: reset, state, seed, clock, webhooks). */
-export { createMockControl, type MockControl, type MockClockState, type MockWebhookRecord, type MockStateSnapshot, type MockSeedFixture, type MockAudioDiagnostic } from './control-client.js';
+export { createMockControl, type MockControl, type MockControlOptions, type MockClockState, type MockWebhookRecord, type MockWebhookPage, type MockStateSnapshot, type MockSeedFixture, type MockAudioDiagnostic } from './control/client.js';
 /** Stream scenarios and faults (the types `startMock`'s options take). */
 export type { Scenario, Utterance, FaultSpec } from './scenario.js';

@@ -12,6 +12,8 @@ import { BUILTIN_SCENARIOS_DIR, loadScenarios, resolveScenario, type FaultSpec, 
 import { badCloseCodes } from './stream/faults.js';
 import { createStreamProtocol } from './stream/protocol.js';
 import type { StreamPort, StreamProtocol } from './stream/types.js';
+import { onReplayConnection } from './replay/node-stream.js';
+import type { StreamReplayer } from './replay/stream.js';
 
 export { badCloseCodes, isSendableCloseCode } from './stream/faults.js';
 export { INVALID_FRAME_BURST, INVALID_FRAME_RATE, MAX_BUFFERED_BYTES } from './stream/backpressure.js';
@@ -31,8 +33,8 @@ export interface StreamMockOptions {
   /** Faults applied to every connection (a scenario's or the URL's faults override them). */
   faults?: FaultSpec;
   /**
-   * Accept any well-formed `kst_` token the mock did not issue (default true), so the stream mock is usable
-   * on its own. With false, unknown tokens are refused with 4001 token_invalid.
+   * Opt-in (default false): accept a well-formed `kst_` token the mock did not mint, for hand-made tokens in tests.
+   * Even then such a token never opens a session an API key created. By default unknown tokens get 4001 token_invalid.
    */
   acceptUnknownTokens?: boolean;
   /** Allow `mock_scenario` on the connect URL to pick a scenario per connection. Default true. */
@@ -58,6 +60,8 @@ export interface StreamMockOptions {
    */
   strictAudio?: boolean;
   log?: (line: string) => void;
+  /** Replay mode: every connection replays a recorded one (replay/) instead of the sandbox's protocol. */
+  replay?: StreamReplayer;
 }
 
 export interface StreamMock {
@@ -147,7 +151,7 @@ function onConnection(protocol: StreamProtocol, ws: WebSocket, req: IncomingMess
 }
 
 /** node:http with /health, 426 for plain requests, and every upgrade handed to `wss`. */
-function httpServer(wss: WebSocketServer, protocol: StreamProtocol, log: (l: string) => void): Server {
+function httpServer(wss: WebSocketServer, protocol: StreamProtocol, log: (l: string) => void, replay?: StreamReplayer): Server {
   const server: Server = createServer((req, res) => {
     if (req.url === '/health') {
       res.writeHead(200, { 'Content-Type': 'application/json' });
@@ -164,7 +168,8 @@ function httpServer(wss: WebSocketServer, protocol: StreamProtocol, log: (l: str
     try {
       wss.handleUpgrade(req, socket, head, (ws) => {
         try {
-          onConnection(protocol, ws, req);
+          if (replay) onReplayConnection(replay, ws, req);
+          else onConnection(protocol, ws, req);
         } catch (e) {
           // Nothing a client sends may take the process down: log, close this socket only.
           log(`connection handler failed: ${(e as Error).stack ?? String(e)}`);
@@ -192,7 +197,7 @@ export async function startStreamMock(options: StreamMockOptions = {}): Promise<
   const maxPayload = Math.min(MAX_PAYLOAD, model.maxPayloadBytes ?? MAX_PAYLOAD);
   const wss = new WebSocketServer({ noServer: true, maxPayload, perMessageDeflate: false, clientTracking: true });
   wss.on('error', (e) => log(`WebSocket server error: ${e.message}`));
-  const server = httpServer(wss, protocol, log);
+  const server = httpServer(wss, protocol, log, options.replay);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 4011, host, () => resolve());

@@ -1,35 +1,16 @@
 // The `kallglot-mock` bin as a real child process (needs `npm run build` first, as turbo's test task does).
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { verifyWebhook } from '@kallglot/client';
 import { describe, expect, it } from 'vitest';
 import { connect, speechFrames } from './helpers/ws.js';
 import { SPEECH } from './helpers/audio.js';
+import { runCli, waitFor } from './hardening-helpers.js';
 
-const BIN = fileURLToPath(new URL('../bin/kallglot-mock.js', import.meta.url));
-
-function run(args: string[]): { child: ChildProcessWithoutNullStreams; out: () => string; err: () => string; exit: Promise<number | null> } {
-  const child = spawn(process.execPath, [BIN, ...args], { stdio: 'pipe' });
-  let out = '';
-  let err = '';
-  child.stdout.on('data', (d) => (out += d));
-  child.stderr.on('data', (d) => (err += d));
-  const exit = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
-  return { child, out: () => out, err: () => err, exit };
-}
-
-async function waitFor(pred: () => boolean, what: string, ms = 30_000) {
-  const end = Date.now() + ms;
-  while (!pred()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+const run = (args: string[]) => runCli(args);
 
 describe('kallglot-mock CLI', () => {
   it('serves REST, stream and docs, prints the URLs, answers /health, and exits 0 on SIGTERM', async () => {
@@ -72,7 +53,7 @@ describe('kallglot-mock CLI', () => {
   });
 
   it('fault flags apply to every stream connection, --scenario picks the script', async () => {
-    const p = run(['--rest-port', '0', '--stream-port', '0', '--no-docs', '--json', '--scenario', 'bilingual', '--close-code', '1013', '--close-after-ms', '300']);
+    const p = run(['--rest-port', '0', '--stream-port', '0', '--no-docs', '--json', '--accept-unknown-tokens', '--scenario', 'bilingual', '--close-code', '1013', '--close-after-ms', '300']);
     try {
       await waitFor(() => p.out().includes('\n'), 'the JSON line');
       const info = JSON.parse(p.out().trim().split('\n')[0]!);

@@ -7,7 +7,7 @@ import * as msw from '../src/msw/index.js';
 
 describe('export lists', () => {
   it('@kallglot/mock exports only what users need', () => {
-    expect(Object.keys(main).sort()).toEqual(['RETRY_SCHEDULE_MS', 'createMockControl', 'sendWebhook', 'startDocsServer', 'startMock', 'startRestMock', 'startStreamMock', 'webhookEventTypes']);
+    expect(Object.keys(main).sort()).toEqual(['RETRY_SCHEDULE_MS', 'WebhookDeadlineError', 'createMockControl', 'sendWebhook', 'startDocsServer', 'startMock', 'startRestMock', 'startStreamMock', 'webhookEventTypes']);
   });
   it('@kallglot/mock/msw', () => {
     expect(Object.keys(msw).sort()).toEqual(['DEFAULT_MSW_BASE_URL', 'DEFAULT_MSW_STREAM_URL', 'DEFAULT_WEBHOOK_SECRET', 'createKallglotHandlers']);

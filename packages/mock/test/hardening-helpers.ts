@@ -4,6 +4,7 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { connect as tcpConnect, type Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { waitFor } from './helpers/wait.js';
 
 export const BIN = fileURLToPath(new URL('../bin/kallglot-mock.js', import.meta.url));
 
@@ -24,13 +25,7 @@ export function runCli(args: string[], bin = BIN): Cli {
   return { child, out: () => out, err: () => err, exit };
 }
 
-export async function waitFor(pred: () => boolean | Promise<boolean>, what: string, ms = 30_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await pred())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+export { waitFor };
 
 /** Start the CLI with --json on free ports and wait for its URL line. */
 export async function startCli(extra: string[] = []): Promise<Cli & { urls: { rest: string; stream: string; health: string; docs?: string } }> {

@@ -11,7 +11,7 @@ const BAD_CODES = ['1004', '1005', '1006', '1015', '999', '5000', '0', '65535', 
 
 describe('URL faults through the real CLI process', () => {
   it('default: mock_close_code=1006 is ignored and the process (REST included) stays up', async () => {
-    const cli = await startCli();
+    const cli = await startCli(['--accept-unknown-tokens']);
     try {
       const c = connect(`${cli.urls.stream}/v1/sessions/sess_a1/connect?token=kst_test_x&mock_close_code=1006`);
       expect((await c.next()).type).toBe('session.ready');
@@ -33,7 +33,7 @@ describe('URL faults through the real CLI process', () => {
   }, 60_000);
 
   it('--allow-url-faults: every unsendable code is refused with session.error + 1008, and nothing crashes', async () => {
-    const cli = await startCli(['--allow-url-faults']);
+    const cli = await startCli(['--allow-url-faults', '--accept-unknown-tokens']);
     try {
       for (const bad of BAD_CODES) {
         for (const param of ['mock_close_code', 'mock_refuse_with']) {
@@ -80,7 +80,7 @@ describe('in-process stream mock', () => {
   let mock: StreamMock;
   const logs: string[] = [];
   beforeAll(async () => {
-    mock = await startStreamMock({ port: 0, allowUrlFaults: true, log: (l) => logs.push(l) });
+    mock = await startStreamMock({ port: 0, allowUrlFaults: true, acceptUnknownTokens: true, log: (l) => logs.push(l) });
   });
   afterAll(async () => {
     await mock?.close();

@@ -8,6 +8,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createKallglotHandlers, type DeliveredWebhook } from '../src/msw/index.js';
 import { SPEECH } from './helpers/audio.js';
 import { expectValid, expectValidWebhook } from './helpers/sandbox.js';
+import { until } from './helpers/wait.js';
 
 // Node 22+ has a global WebSocket, which MSW patches. Node 20 has none (MSW then has nothing to intercept), so
 // the test installs undici's (the implementation Node itself ships) before MSW starts.
@@ -45,15 +46,6 @@ const client = () => createKallglotClient({ apiKey: API_KEY, maxRetries: 0 });
 // @kallglot/stream's Node entry defaults to `ws`; MSW patches the global WebSocket, so hand that one over.
 const WS = () => globalThis.WebSocket as unknown as WebSocketConstructor;
 
-async function until<T>(what: string, fn: () => T | undefined, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = fn();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 describe('@kallglot/mock/msw with setupServer', () => {
   it('runs the whole session flow in-process: create, stream audio, transcript.final, end, REST transcript, signed webhook', async () => {

@@ -1,8 +1,6 @@
 // The issue's "done when": the typed client and @kallglot/stream run the whole life of a session against the
 // stateful mock, on fresh state and with no example ids: agent → session → WAV over the stream → the transcript
 // that was streamed → end → MP3 download → analysis → every webhook, signed and valid → agent deleted → 404.
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { createKallglotClient, verifyWebhook } from '@kallglot/client';
 import { chunkFrames, connectStream } from '@kallglot/stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,39 +8,24 @@ import { createMockControl, startMock, type RunningMock } from '../src/index.js'
 import { SPEECH } from './helpers/audio.js';
 import { expectValid, expectValidWebhook, hasMp3FrameSync } from './helpers/sandbox.js';
 import { validateServerFrame } from './helpers/spec.js';
+import { startReceiver, type Delivery, type Receiver } from './helpers/receiver.js';
+import { until } from './helpers/wait.js';
 
 const SECRET = 'whsec_sandbox_e2e';
-const deliveries: { headers: Record<string, string | string[] | undefined>; raw: string }[] = [];
-let receiver: Server;
+let deliveries: Delivery[] = [];
+let receiver: Receiver;
 let mock: RunningMock;
 
 beforeAll(async () => {
-  receiver = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c) => chunks.push(c));
-    req.on('end', () => {
-      deliveries.push({ headers: req.headers, raw: Buffer.concat(chunks).toString('utf8') });
-      res.writeHead(204).end();
-    });
-  });
-  await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', () => r()));
-  const hook = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`;
-  mock = await startMock({ restPort: 0, streamPort: 0, docsDir: false, webhookUrls: [hook], webhookSecret: SECRET, selfCheck: true, log: () => undefined });
+  receiver = await startReceiver();
+  deliveries = receiver.deliveries;
+  mock = await startMock({ restPort: 0, streamPort: 0, docsDir: false, webhookUrls: [receiver.url], webhookSecret: SECRET, selfCheck: true, log: () => undefined });
 });
 afterAll(async () => {
   await mock?.close();
-  await new Promise<void>((r) => receiver?.close(() => r()));
+  await receiver?.close();
 });
 
-async function until<T>(what: string, fn: () => T | undefined, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = fn();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 describe('the whole life of a session in the sandbox', () => {
   it('agent → session → stream → transcript → end → MP3 → analysis → webhooks → delete', async () => {
@@ -131,7 +114,9 @@ describe('the whole life of a session in the sandbox', () => {
       const ev = await verifyWebhook({ payload: d.raw, header: d.headers['kallglot-signature'] as string, secret: SECRET });
       expectValidWebhook(ev as any);
     }
+    // Deliveries are concurrent POSTs, so they may arrive in any order (as from the real API): order by the turn's sequence.
     const segs = got.map((d) => JSON.parse(d.raw)).filter((e) => e.type === 'transcript.segment');
+    segs.sort((a, b) => a.data.turn.sequence - b.data.turn.sequence);
     expect(segs.map((e) => e.data.turn.text)).toEqual(finals.map((f) => f.text));
     // The control plane recorded the same events.
     expect((await control.webhooks({ sessionId: session.id })).map((w) => w.type)).toEqual(want);

@@ -96,27 +96,34 @@ describe('admission', () => {
     for (const [url, code, reason] of cases) {
       const port = new FakePort();
       expect(p.connect(new URL(url), port), url).toBeUndefined();
-      expect(port.closed, url).toEqual({ code, reason });
+      // The close reason starts with the code's name and then names the fix.
+      expect(port.closed?.code, url).toBe(code);
+      expect(port.closed?.reason.startsWith(`${reason}: `), `${url}: ${port.closed?.reason}`).toBe(true);
       expect(port.frames, url).toEqual([]);
     }
     expect(p.stats.connections).toBe(cases.length);
-    // Ending a session revokes its tokens: a strict protocol refuses the token, a lenient one names the end.
+    // An ended session's last token stays known until it expires, so a reconnect with it learns 4009 (both modes).
     registry.endSession(s.id, 'api_end');
-    const strict = new FakePort();
-    p.connect(s.url(), strict);
-    expect(strict.closed).toEqual({ code: 4001, reason: 'token_invalid' });
-    const lenient = new FakePort();
-    protocol().connect(s.url(), lenient);
-    expect(lenient.closed).toEqual({ code: 4009, reason: 'session_ended' });
+    for (const q of [p, protocol()]) {
+      const port = new FakePort();
+      q.connect(s.url(), port);
+      expect(port.closed?.code).toBe(4009);
+      expect(port.closed?.reason).toMatch(/^session_ended: /);
+    }
   });
 
-  it('accepts an unknown well-formed token by default, and marks a known session active', () => {
-    const p = protocol();
+  it('refuses an unknown well-formed token by default; the opt-in mode accepts it only for a session no key created', () => {
+    const unknown = new URL('ws://x/v1/sessions/sess_unknown1/connect?token=kst_test_x');
+    const refused = new FakePort();
+    expect(protocol().connect(unknown, refused)).toBeUndefined();
+    expect(refused.closed?.code).toBe(4001);
+    expect(refused.closed?.reason).toMatch(/Create or retrieve the session with your API key/);
+    const lenient = protocol({ acceptUnknownTokens: true });
     const port = new FakePort();
-    expect(p.connect(new URL('ws://x/v1/sessions/sess_unknown1/connect?token=kst_test_x'), port)).toBeDefined();
+    expect(lenient.connect(unknown, port)).toBeDefined();
     expect(port.types()).toEqual(['session.ready']);
     const s = session();
-    p.connect(s.url(), new FakePort());
+    protocol().connect(s.url(), new FakePort());
     expect(registry.sessions.get(s.id)!.status).toBe('active');
   });
 

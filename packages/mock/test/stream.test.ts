@@ -51,24 +51,26 @@ describe('handshake', () => {
     expect((await connect(`${base}/v1/elsewhere?token=${t.token}`).closed).code).toBe(4004);
   });
 
-  it('accepts any well-formed kst_ token it did not issue (documented default) and sends session.ready', async () => {
+  it('refuses a well-formed kst_ token it did not issue (default) with 4001 and a reason naming the fix', async () => {
     const c = connect(`${mock.url}/v1/sessions/sess_standalone1/connect?token=kst_test_anything`);
-    const ready = await c.next();
-    expect(ready).toEqual({ type: 'session.ready', session_id: 'sess_standalone1' });
-    c.ws.close();
+    const closed = await c.closed;
+    expect(closed.code).toBe(4001);
+    expect(closed.reason).toMatch(/stream\.token/);
+    expect(c.frames).toEqual([]);
   });
 
-  it('refuses unknown tokens when acceptUnknownTokens is false', async () => {
-    const strict = await startStreamMock({ port: 0, acceptUnknownTokens: false, log: () => undefined });
+  it('acceptUnknownTokens: true (opt-in) accepts hand-made tokens for sessions no API key created', async () => {
+    const loose = await startStreamMock({ port: 0, acceptUnknownTokens: true, log: () => undefined });
     try {
-      const c = connect(`${strict.url}/v1/sessions/sess_x1/connect?token=kst_test_unknown`);
-      expect((await c.closed).code).toBe(4001);
-      const t = strict.issueToken();
+      const c = connect(`${loose.url}/v1/sessions/sess_standalone1/connect?token=kst_test_anything`);
+      expect(await c.next()).toEqual({ type: 'session.ready', session_id: 'sess_standalone1' });
+      c.ws.close();
+      const t = loose.issueToken();
       const ok = connect(`${t.url}?token=${t.token}`);
       expect((await ok.next()).type).toBe('session.ready');
       ok.ws.close();
     } finally {
-      await strict.close();
+      await loose.close();
     }
   });
 });

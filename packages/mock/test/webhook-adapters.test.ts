@@ -2,37 +2,28 @@
 // the same session's events with the same header set (wh_del_… id, retry count, original timestamp, signature),
 // the same body shape, and a signature that @kallglot/client's verifyWebhook accepts. sendWebhook is bounded by
 // its deadline and names the URL it could not reach.
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createKallglotClient, verifyWebhook, webhookDeliveryHeaders } from '@kallglot/client';
 import { setupServer } from 'msw/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sendWebhook, startMock, WebhookDeadlineError } from '../src/index.js';
 import { createKallglotHandlers } from '../src/msw/index.js';
+import { startReceiver, type Delivery, type Receiver } from './helpers/receiver.js';
+import { until } from './helpers/wait.js';
 
 const SECRET = 'whsec_adapters_compare';
 const KEY = 'sk_test_adapters_compare';
 const SESSION = { mode: 'bidirectional_translation', source_language: 'en', target_language: 'es', routing: { phone_number: '+14155551234' } } as const;
 const TYPES = ['session.created', 'session.ended'];
 
-interface Received {
-  headers: IncomingHttpHeaders;
-  raw: string;
-}
-let receiver: Server;
-const received: Received[] = [];
+let receiver: Receiver;
+let received: Delivery[] = [];
 beforeAll(async () => {
-  receiver = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      received.push({ headers: req.headers, raw: Buffer.concat(chunks).toString('utf8') });
-      res.writeHead(204).end();
-    });
-  });
-  await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', () => r()));
+  receiver = await startReceiver();
+  received = receiver.deliveries;
 });
-afterAll(() => new Promise<void>((r) => receiver.close(() => r())));
+afterAll(() => receiver.close());
 
 /** The session flow over the typed client against `baseUrl`: create, end. */
 async function flow(baseUrl: string): Promise<string> {
@@ -42,15 +33,6 @@ async function flow(baseUrl: string): Promise<string> {
   return s.id;
 }
 
-async function until<T>(what: string, fn: () => T | undefined, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = fn();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 const shape = (raw: string) => {
   const e = JSON.parse(raw) as { data?: Record<string, unknown> };
@@ -60,7 +42,7 @@ const keys = (h: Record<string, unknown>) => Object.keys(h).map((k) => k.toLower
 
 describe('node and MSW adapters deliver webhooks alike', { timeout: 60_000 }, () => {
   it('same headers set, same body shape, signatures verify, wh_del_ ids', async () => {
-    const mock = await startMock({ host: '127.0.0.1', restPort: 0, streamPort: 0, docsDir: false, log: () => {}, webhookUrl: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`, webhookSecret: SECRET } as Parameters<typeof startMock>[0]);
+    const mock = await startMock({ host: '127.0.0.1', restPort: 0, streamPort: 0, docsDir: false, log: () => {}, webhookUrl: receiver.url, webhookSecret: SECRET } as Parameters<typeof startMock>[0]);
     let nodeSession: string;
     try {
       nodeSession = await flow(mock.urls.rest);
@@ -121,7 +103,7 @@ describe('sendWebhook is bounded', () => {
   });
 
   it('a deadline that is not reached changes nothing', async () => {
-    const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`;
+    const url = receiver.url;
     const r = await sendWebhook({ url, event: 'session.created', secret: SECRET, deadlineMs: 20_000 });
     expect(r.delivered).toBe(true);
     expect(r.webhookId).toMatch(/^wh_del_/);

@@ -1,26 +1,29 @@
 // Streams a WAV file to a Kallglot session in real time and prints the transcripts.
-// Creates a fresh session with @kallglot/client (so it runs any number of times):
-//   KALLGLOT_API_KEY=sk_test_… [KALLGLOT_BASE_URL=http://127.0.0.1:4010] node examples/stream-wav.mjs examples/call.wav
-// or streams to a session you already have:
-//   KALLGLOT_STREAM_URL=wss://api.kallglot.com/v1/sessions/sess_…/connect KALLGLOT_STREAM_TOKEN=kst_… node examples/stream-wav.mjs call.wav
+//   node examples/stream-wav.mjs [file.wav] [stream URL]
+// With no file it streams the sample call that ships with this package (examples/call.wav). It creates a
+// session with @kallglot/client (key: KALLGLOT_API_KEY; REST: KALLGLOT_BASE_URL, default the local sandbox on
+// http://127.0.0.1:4010), so it runs any number of times. To stream to a session you already have, pass its
+// stream URL with the token: wss://api.kallglot.com/v1/sessions/sess_…/connect?token=kst_…
 import { readFile } from 'node:fs/promises';
-import { createKallglotClient } from '@kallglot/client';
+import { Kallglot } from '@kallglot/client';
 import { connectStream, chunkFrames, wavToMulaw8k } from '@kallglot/stream';
 
-async function sessionStream() {
-  if (process.env.KALLGLOT_STREAM_URL) return { url: process.env.KALLGLOT_STREAM_URL, token: process.env.KALLGLOT_STREAM_TOKEN };
-  const api = createKallglotClient({ apiKey: process.env.KALLGLOT_API_KEY, baseUrl: process.env.KALLGLOT_BASE_URL });
-  const { data: session, error } = await api.POST('/v1/sessions', {
-    body: { mode: 'bidirectional_translation', source_language: 'en', target_language: 'es' },
-  });
-  if (error) throw new Error(`could not create a session: ${error.error.message}`);
+async function sessionStream(streamUrl) {
+  if (streamUrl) {
+    const url = new URL(streamUrl);
+    const token = url.searchParams.get('token');
+    url.search = '';
+    return { url: url.href, token };
+  }
+  const kallglot = new Kallglot({ baseUrl: process.env.KALLGLOT_BASE_URL ?? 'http://127.0.0.1:4010' });
+  const session = await kallglot.sessions.create({ mode: 'bidirectional_translation', source_language: 'en', target_language: 'es' });
   console.log(`session ${session.id}`);
   return session.stream;
 }
 
-const file = process.argv[2] ?? new URL('call.wav', import.meta.url);
+const file = process.argv[2] ?? new URL('examples/call.wav', import.meta.resolve('@kallglot/stream/package.json'));
 try {
-  const stream = connectStream({ stream: await sessionStream() });
+  const stream = connectStream({ stream: await sessionStream(process.argv[3]) });
   stream.on('transcript.final', (m) => {
     console.log(`${m.speaker}: ${m.text}${m.translation ? `  →  ${m.translation.text}` : ''}`);
   });

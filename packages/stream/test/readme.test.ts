@@ -38,9 +38,8 @@ describe('README example', () => {
     const wav = join(dir, 'call.wav');
     const pcm = Int16Array.from({ length: 16000 * 0.35 }, (_, i) => Math.round(8000 * Math.sin(i / 9)));
     writeFileSync(wav, writeWav(pcm, 16000));
-    const { stdout, stderr } = await run(process.execPath, [join(pkg, 'examples/stream-wav.mjs'), wav], {
+    const { stdout, stderr } = await run(process.execPath, [join(pkg, 'examples/stream-wav.mjs'), wav, `${srv.url}?token=kst_test_readme`], {
       cwd: pkg,
-      env: { ...process.env, KALLGLOT_STREAM_URL: srv.url, KALLGLOT_STREAM_TOKEN: 'kst_test_readme' },
       timeout: 20_000,
     });
     expect(stdout).toContain('customer: hello there  →  hola');

@@ -1,6 +1,7 @@
 // Node binaries for the consumer matrix: the running one when it is that major, else KALLGLOT_NODE_<major>
 // (.ci/run sets it for the machine's Node), else `npx -y -p node@<major>` from the registry.
 import { spawnSync } from 'node:child_process';
+import { spawnSyncRetry } from '../../helpers/npm-retry.ts';
 
 const cache = new Map<number, string>();
 export function nodeFor(major: number): string {
@@ -10,7 +11,8 @@ export function nodeFor(major: number): string {
   if (process.versions.node.split('.')[0] === String(major)) bin = process.execPath;
   else if (process.env[`KALLGLOT_NODE_${major}`]) bin = process.env[`KALLGLOT_NODE_${major}`];
   else {
-    const r = spawnSync('npx', ['-y', '-p', `node@${major}`, 'node', '-p', 'process.execPath'], { encoding: 'utf8', timeout: 300_000, env: { ...process.env, npm_config_registry: undefined } as NodeJS.ProcessEnv });
+    // From the registry: retried on transient failures (test/helpers/npm-retry.ts).
+    const r = spawnSyncRetry('npx', ['-y', '-p', `node@${major}`, 'node', '-p', 'process.execPath'], { timeout: 300_000, env: { ...process.env, npm_config_registry: undefined } as NodeJS.ProcessEnv });
     if (r.status !== 0) throw new Error(`npx -p node@${major} failed: ${r.stderr}`);
     bin = r.stdout.trim();
   }

@@ -8,12 +8,18 @@ export interface BackoffSettings {
   maxRetryDelayMs: number;
   /** Largest server-requested wait we honour from `Retry-After` / `retry_after` (default 60 000 ms). */
   maxRetryAfterMs: number;
+  /**
+   * The most one call waits between its attempts, all retries together (default 60 000 ms). A retry whose wait
+   * (backoff or `Retry-After`) would go past it is not made: the last answer is the result.
+   */
+  maxRetryWaitMs: number;
 }
 
 export const DEFAULT_BACKOFF: BackoffSettings = {
   initialRetryDelayMs: 500,
   maxRetryDelayMs: 8_000,
   maxRetryAfterMs: 60_000,
+  maxRetryWaitMs: 60_000,
 };
 
 /**

@@ -11,7 +11,7 @@ import { finishRecording, listSessionRecordings, recordingAudio, retrieveRecordi
 import { getSession } from './session-lookup.js';
 import { createSession, dialSession, endSession, hangupSession, insertSession, progressCall, retrieveSessionBody, type SessionInit } from './sessions.js';
 import { onConnect, onFinal, onStreamEnd, recordAudio, type ConnectResult } from './stream.js';
-import { DEFAULT_LIMITS, Tenant, type Limits } from './tenants.js';
+import { DEFAULT_LIMITS, Tenant, tenantId, type Limits } from './tenants.js';
 import { TokenStore } from './tokens.js';
 import { renderTranscript, retrieveTranscript } from './transcripts.js';
 import { dumpState, loadState, type StateFile } from './persist.js';
@@ -207,7 +207,8 @@ export class Engine {
     if (entry.expiresAt <= this.clock.now()) return { refused: 'token_expired' };
     const t = this.tenants.get(entry.tenant);
     const s = t?.sessions.get(sessionId);
-    if (!t || !s) return { refused: 'session_not_found' };
+    // A token minted under another key for this id opens nothing: it is the token that is wrong.
+    if (!t || !s) return { refused: this.findSession(sessionId) ? 'token_invalid' : 'session_not_found' };
     if (s.status === 'ended') return { refused: 'session_ended', tenant: t.key, session: s };
     return { tenant: t.key, session: s };
   }
@@ -298,7 +299,7 @@ export class Engine {
         entry.session_ids = [...t.sessions.keys()];
         entry.agents = [...t.agents.values()].map((a) => retrieveAgent(ctx, a.id));
       }
-      tenants[maskKey(t.key)] = entry;
+      tenants[tenantId(t.key)] = { key_hint: maskKey(t.key), ...entry };
     }
     return {
       clock: this.clock.snapshot() as unknown as JsonObject,

@@ -26,6 +26,21 @@ export const DEFAULT_LIMITS: Limits = {
   events: 10_000,
 };
 
+const FNV_OFFSET = 0xcbf29ce484222325n;
+const FNV_PRIME = 0x100000001b3n;
+const U64 = 0xffffffffffffffffn;
+const utf8 = new TextEncoder();
+
+/**
+ * A key's id in snapshots: a stable 64-bit FNV-1a hash, never the key. (A mask such as first 8 + last 4
+ * characters merged `sk_test_alice_1234` and `sk_test_bob_1234`.) Synchronous and browser-safe, like the engine.
+ */
+export function tenantId(key: string): string {
+  let h = FNV_OFFSET;
+  for (const b of utf8.encode(key)) h = ((h ^ BigInt(b)) * FNV_PRIME) & U64;
+  return `tenant_${h.toString(16).padStart(16, '0')}`;
+}
+
 export class Tenant {
   readonly sessions: BoundedMap<string, SessionRecord>;
   readonly agents: BoundedMap<string, AgentRecord>;

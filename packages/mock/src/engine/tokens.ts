@@ -1,4 +1,4 @@
-// Stream tokens: one live token per session, reissued only near expiry, expired ones swept. Bounded.
+// Stream tokens: one live token per session, reissued only near expiry, expired ones swept. Bounded (cap + TTL).
 import { BoundedMap } from './bounded.js';
 import { ulid } from './ids.js';
 import type { SessionRecord } from './types.js';
@@ -46,8 +46,11 @@ export class TokenStore {
     }
   }
 
-  dropSession(sessionId: string, s?: SessionRecord): void {
-    if (s?.token) this.map.delete(s.token.token);
-    void sessionId;
+  /**
+   * A session ended: it gets no new token. Its last one stays known until it expires (swept like any other), so a
+   * reconnect with it learns 4009 session_ended rather than 4001: unknown tokens are refused (stream/admission.ts checkToken).
+   */
+  dropSession(_sessionId: string, s?: SessionRecord): void {
+    if (s) s.token = undefined;
   }
 }

@@ -62,10 +62,9 @@ function typeConst(doc: JsonObject, schema: JsonObject | undefined): string | un
   return undefined;
 }
 
-export function buildAsyncApiModel(doc: JsonObject): AsyncApiModel {
-  const { at } = compileAsyncApi(doc);
+/** One message spec per `type` constant, from components and channels (validators point where it lives). */
+function collectMessages(doc: JsonObject, at: (pointer: string) => ValidateFunction): Map<string, MessageSpec> {
   const messages = new Map<string, MessageSpec>();
-
   const consider = (name: string, msgPtr: string) => {
     // Follow $ref chains to find where the message really lives (validators point there).
     const rawMsg = locate(doc, msgPtr) as { node: JsonObject | undefined; pointer: string };
@@ -85,33 +84,36 @@ export function buildAsyncApiModel(doc: JsonObject): AsyncApiModel {
     else if (Array.isArray(payload.examples) && payload.examples[0] && typeof payload.examples[0] === 'object') example = payload.examples[0] as JsonObject;
     messages.set(type, { type, name, schema: payload, validate: at(payloadPtr), example });
   };
-
   const comps = ((doc.components as JsonObject | undefined)?.messages ?? {}) as JsonObject;
   for (const name of Object.keys(comps)) consider(name, `#/components/messages/${ptr(name)}`);
   for (const [cName, ch] of Object.entries((doc.channels ?? {}) as JsonObject)) {
     const chan = deref<JsonObject>(doc, ch);
-    for (const mName of Object.keys((chan?.messages ?? {}) as JsonObject)) {
-      consider(mName, `#/channels/${ptr(cName)}/messages/${ptr(mName)}`);
-    }
+    for (const mName of Object.keys((chan?.messages ?? {}) as JsonObject)) consider(mName, `#/channels/${ptr(cName)}/messages/${ptr(mName)}`);
   }
+  return messages;
+}
 
+/** Close codes by name: the defaults, overridden by the document's `x-kallglot-close-codes` (list or map). */
+function closeCodesOf(doc: JsonObject): Map<string, number> {
   const closeCodes = new Map<string, number>(Object.entries(DEFAULT_CLOSE_CODES));
   const found = findKey(doc, 'x-kallglot-close-codes');
   if (Array.isArray(found)) {
-    for (const c of found as JsonObject[]) {
-      if (c && typeof c.code === 'number' && typeof c.name === 'string') closeCodes.set(c.name, c.code);
-    }
-  } else if (found && typeof found === 'object') {
-    for (const [k, v] of Object.entries(found as JsonObject)) {
-      if (/^\d+$/.test(k) && v && typeof v === 'object' && typeof (v as JsonObject).name === 'string') closeCodes.set(String((v as JsonObject).name), Number(k));
-      else if (/^\d+$/.test(k) && typeof v === 'string') closeCodes.set(v, Number(k));
-      else if (typeof v === 'number') closeCodes.set(k, v);
-      else if (v && typeof v === 'object' && typeof (v as JsonObject).code === 'number') closeCodes.set(k, Number((v as JsonObject).code));
-    }
+    for (const c of found as JsonObject[]) if (c && typeof c.code === 'number' && typeof c.name === 'string') closeCodes.set(c.name, c.code);
+    return closeCodes;
   }
+  if (!found || typeof found !== 'object') return closeCodes;
+  for (const [k, v] of Object.entries(found as JsonObject)) {
+    if (/^\d+$/.test(k) && v && typeof v === 'object' && typeof (v as JsonObject).name === 'string') closeCodes.set(String((v as JsonObject).name), Number(k));
+    else if (/^\d+$/.test(k) && typeof v === 'string') closeCodes.set(v, Number(k));
+    else if (typeof v === 'number') closeCodes.set(k, v);
+    else if (v && typeof v === 'object' && typeof (v as JsonObject).code === 'number') closeCodes.set(k, Number((v as JsonObject).code));
+  }
+  return closeCodes;
+}
 
+/** The `code` values a `session.error` may carry (enum, anyOf/oneOf alternatives, nested `error`, allOf members). */
+function errorCodesOf(doc: JsonObject, errSchema: JsonObject | undefined): string[] {
   const errorCodes: string[] = [];
-  const errSchema = messages.get('session.error')?.schema;
   const collectEnum = (s: JsonObject | undefined, depth = 0) => {
     if (!s || depth > 6) return;
     const props = (s.properties ?? {}) as JsonObject;
@@ -128,21 +130,23 @@ export function buildAsyncApiModel(doc: JsonObject): AsyncApiModel {
     for (const part of (s.allOf ?? []) as Json[]) collectEnum(deref<JsonObject>(doc, part), depth + 1);
   };
   collectEnum(errSchema);
+  return errorCodes;
+}
 
-  let audioPayloadSchema: JsonObject | undefined;
+export function buildAsyncApiModel(doc: JsonObject): AsyncApiModel {
+  const { at } = compileAsyncApi(doc);
+  const messages = collectMessages(doc, at);
   const audio = messages.get('audio.input')?.schema;
   const audioObj = audio ? deref<JsonObject>(doc, (audio.properties as JsonObject | undefined)?.audio) : undefined;
-  if (audioObj) audioPayloadSchema = deref<JsonObject>(doc, (audioObj.properties as JsonObject | undefined)?.payload);
-
   const maxPayload = findKey(doc, 'x-kallglot-max-payload-bytes');
   const keepalive = findKey(doc, 'x-kallglot-keepalive') as JsonObject | undefined;
   const idle = keepalive && typeof keepalive === 'object' ? keepalive.server_idle_timeout_ms : undefined;
   return {
     doc,
     messages,
-    closeCodes,
-    errorCodes,
-    audioPayloadSchema,
+    closeCodes: closeCodesOf(doc),
+    errorCodes: errorCodesOf(doc, messages.get('session.error')?.schema),
+    audioPayloadSchema: audioObj ? deref<JsonObject>(doc, (audioObj.properties as JsonObject | undefined)?.payload) : undefined,
     maxPayloadBytes: typeof maxPayload === 'number' ? maxPayload : undefined,
     serverIdleTimeoutMs: typeof idle === 'number' ? idle : undefined,
     resolve: (n) => deref<JsonObject>(doc, n),

@@ -53,164 +53,166 @@ function schemaTypes(schema: JsonObject | undefined): string[] {
   return [];
 }
 
-export function buildOpenApiModel(doc: JsonObject): OpenApiModel {
-  // The shared helper's Ajv instance holds the document; every validator is a cached pointer into it.
-  const { ajv, at: compile } = compileOpenApi(doc);
-  const operations: OperationSpec[] = [];
-  const paths = (doc.paths ?? {}) as JsonObject;
-  const globalSecurity = doc.security as Json[] | undefined;
+type Compile = (pointer: string) => ValidateFunction;
+
+function basePathOf(doc: JsonObject): string {
   const serverUrl = ((doc.servers as JsonObject[] | undefined)?.[0]?.url as string | undefined) ?? '';
-  let basePath = '';
   try {
-    basePath = new URL(serverUrl).pathname.replace(/\/$/, '');
+    return new URL(serverUrl).pathname.replace(/\/$/, '');
   } catch {
-    basePath = '';
+    return '';
   }
-  const anyValue = ajv.compile({});
+}
 
-  for (const [pathTemplate, rawItem] of Object.entries(paths)) {
+/** Path and operation parameters (operation-level ones first: they override the path item's). */
+function collectParams(doc: JsonObject, compile: Compile, anyValue: ValidateFunction, lists: [Json[], string][]): ParamSpec[] {
+  const params: ParamSpec[] = [];
+  const seen = new Set<string>();
+  for (const [list, basePtr] of lists) {
+    list.forEach((raw, i) => {
+      const p = deref<JsonObject>(doc, raw);
+      if (!p || typeof p.name !== 'string') return;
+      const key = `${String(p.in)}:${p.name.toLowerCase()}`;
+      if (seen.has(key)) return;
+      seen.add(key);
+      // Point Ajv at the schema where it lives (following a $ref'd parameter).
+      const rawRef = (raw as JsonObject).$ref;
+      const pPtr = typeof rawRef === 'string' ? rawRef : `${basePtr}/${i}`;
+      const types = schemaTypes(deref<JsonObject>(doc, p.schema));
+      params.push({
+        name: p.name,
+        in: p.in as ParamSpec['in'],
+        required: p.required === true || p.in === 'path',
+        validate: p.schema ? compile(`${pPtr}/schema`) : anyValue,
+        types,
+        isArray: types.includes('array'),
+      });
+    });
+  }
+  return params;
+}
+
+function requestBodySpec(doc: JsonObject, compile: Compile, op: JsonObject, opPtr: string): OperationSpec['body'] {
+  if (!op.requestBody) return undefined;
+  const rb = deref<JsonObject>(doc, op.requestBody);
+  const rbRef = (op.requestBody as JsonObject).$ref;
+  const rbPtr = typeof rbRef === 'string' ? rbRef : `${opPtr}/requestBody`;
+  const content = (rb.content ?? {}) as JsonObject;
+  const mediaTypes = Object.keys(content);
+  const jsonType = mediaTypes.find((m) => /json/i.test(m));
+  const validate = jsonType && (content[jsonType] as JsonObject).schema ? compile(`${rbPtr}/content/${ptr(jsonType)}/schema`) : undefined;
+  return { required: rb.required === true, mediaTypes, validate };
+}
+
+function isSecured(op: JsonObject, doc: JsonObject): boolean {
+  const security = (op.security ?? doc.security) as Json[] | undefined;
+  return Array.isArray(security) && security.length > 0 && !security.some((s) => s && typeof s === 'object' && Object.keys(s).length === 0);
+}
+
+function buildOperation(doc: JsonObject, compile: Compile, anyValue: ValidateFunction, pathTemplate: string, method: string, item: JsonObject): OperationSpec {
+  const op = item[method] as JsonObject;
+  const opPtr = `#/paths/${ptr(pathTemplate)}/${method}`;
+  const pathParamNames: string[] = [];
+  const regexSrc = pathTemplate.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\\?\{([^}]+)\\?\}/g, (_m, n: string) => {
+    pathParamNames.push(n);
+    return '([^/]+)';
+  });
+  const params = collectParams(doc, compile, anyValue, [
+    [(op.parameters ?? []) as Json[], `${opPtr}/parameters`],
+    [(item.parameters ?? []) as Json[], `#/paths/${ptr(pathTemplate)}/parameters`],
+  ]);
+  const responses: Record<string, JsonObject> = {};
+  const statuses = new Set<number>();
+  for (const [code, r] of Object.entries((op.responses ?? {}) as JsonObject)) {
+    responses[code] = deref<JsonObject>(doc, r);
+    if (/^\d{3}$/.test(code)) statuses.add(Number(code));
+  }
+  return {
+    operationId: String(op.operationId ?? `${method} ${pathTemplate}`),
+    method: method.toUpperCase(),
+    pathTemplate,
+    regex: new RegExp(`^${regexSrc}$`),
+    pathParamNames,
+    params,
+    body: requestBodySpec(doc, compile, op, opPtr),
+    responses,
+    secured: isSecured(op, doc),
+    statuses,
+  };
+}
+
+function buildOperations(doc: JsonObject, compile: Compile, anyValue: ValidateFunction): OperationSpec[] {
+  const operations: OperationSpec[] = [];
+  for (const [pathTemplate, rawItem] of Object.entries((doc.paths ?? {}) as JsonObject)) {
     const item = deref<JsonObject>(doc, rawItem);
-    const itemParams = (item.parameters ?? []) as Json[];
-    for (const method of METHODS) {
-      const rawOp = item[method] as JsonObject | undefined;
-      if (!rawOp) continue;
-      const op = rawOp;
-      const opPtr = `#/paths/${ptr(pathTemplate)}/${method}`;
-      const pathParamNames: string[] = [];
-      const regexSrc = pathTemplate.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\\?\{([^}]+)\\?\}/g, (_m, n: string) => {
-        pathParamNames.push(n);
-        return '([^/]+)';
-      });
-      const params: ParamSpec[] = [];
-      const seen = new Set<string>();
-      const collect = (list: Json[], basePtr: string) => {
-        list.forEach((raw, i) => {
-          const p = deref<JsonObject>(doc, raw);
-          if (!p || typeof p.name !== 'string') return;
-          const key = `${String(p.in)}:${p.name.toLowerCase()}`;
-          if (seen.has(key)) return;
-          seen.add(key);
-          // Point Ajv at the schema where it lives (following a $ref'd parameter).
-          const rawRef = (raw as JsonObject).$ref;
-          const pPtr = typeof rawRef === 'string' ? rawRef : `${basePtr}/${i}`;
-          const schema = deref<JsonObject>(doc, p.schema);
-          const types = schemaTypes(schema);
-          params.push({
-            name: p.name,
-            in: p.in as ParamSpec['in'],
-            required: p.required === true || p.in === 'path',
-            validate: p.schema ? compile(`${pPtr}/schema`) : anyValue,
-            types,
-            isArray: types.includes('array'),
-          });
-        });
-      };
-      // Operation-level parameters override path-level ones, so collect them first.
-      collect((op.parameters ?? []) as Json[], `${opPtr}/parameters`);
-      collect(itemParams, `#/paths/${ptr(pathTemplate)}/parameters`);
-
-      let body: OperationSpec['body'];
-      if (op.requestBody) {
-        const rb = deref<JsonObject>(doc, op.requestBody);
-        const rbRef = (op.requestBody as JsonObject).$ref;
-        const rbPtr = typeof rbRef === 'string' ? rbRef : `${opPtr}/requestBody`;
-        const content = (rb.content ?? {}) as JsonObject;
-        const mediaTypes = Object.keys(content);
-        const jsonType = mediaTypes.find((m) => /json/i.test(m));
-        body = {
-          required: rb.required === true,
-          mediaTypes,
-          validate:
-            jsonType && (content[jsonType] as JsonObject).schema
-              ? compile(`${rbPtr}/content/${ptr(jsonType)}/schema`)
-              : undefined,
-        };
-      }
-      const responses: Record<string, JsonObject> = {};
-      const statuses = new Set<number>();
-      for (const [code, r] of Object.entries((op.responses ?? {}) as JsonObject)) {
-        responses[code] = deref<JsonObject>(doc, r);
-        if (/^\d{3}$/.test(code)) statuses.add(Number(code));
-      }
-      const security = (op.security ?? globalSecurity) as Json[] | undefined;
-      const secured = Array.isArray(security) && security.length > 0 && !security.some((s) => s && typeof s === 'object' && Object.keys(s).length === 0);
-      operations.push({
-        operationId: String(op.operationId ?? `${method} ${pathTemplate}`),
-        method: method.toUpperCase(),
-        pathTemplate,
-        regex: new RegExp(`^${regexSrc}$`),
-        pathParamNames,
-        params,
-        body,
-        responses,
-        secured,
-        statuses,
-      });
-    }
+    for (const method of METHODS) if (item[method]) operations.push(buildOperation(doc, compile, anyValue, pathTemplate, method, item));
   }
   // Literal paths win over templated ones (`/v1/agents/search` before `/v1/agents/{id}`).
-  operations.sort((a, b) => a.pathParamNames.length - b.pathParamNames.length);
+  return operations.sort((a, b) => a.pathParamNames.length - b.pathParamNames.length);
+}
 
-  const match: OpenApiModel['match'] = (method, rawPath) => {
+function makeMatcher(operations: OperationSpec[], basePath: string): OpenApiModel['match'] {
+  return (method, rawPath) => {
     let path = rawPath;
     if (basePath && !operations.some((o) => o.regex.test(path)) && path.startsWith(basePath)) path = path.slice(basePath.length) || '/';
     const allowed: string[] = [];
     for (const o of operations) {
       const m = o.regex.exec(path);
       if (!m) continue;
-      if (o.method === method) {
-        const params: Record<string, string> = {};
-        o.pathParamNames.forEach((n, i) => {
-          try {
-            params[n] = decodeURIComponent(m[i + 1] ?? '');
-          } catch {
-            params[n] = m[i + 1] ?? '';
-          }
-        });
-        return { op: o, params, allowed };
+      if (o.method !== method) {
+        allowed.push(o.method);
+        continue;
       }
-      allowed.push(o.method);
+      const params: Record<string, string> = {};
+      o.pathParamNames.forEach((n, i) => {
+        try {
+          params[n] = decodeURIComponent(m[i + 1] ?? '');
+        } catch {
+          params[n] = m[i + 1] ?? '';
+        }
+      });
+      return { op: o, params, allowed };
     }
     return { params: {}, allowed };
   };
+}
 
-  // Error vocabulary, read from the Error schema and every documented error example.
+function visit(node: Json | undefined, fn: (o: JsonObject) => void, depth = 0): void {
+  if (!node || typeof node !== 'object' || depth > 40) return;
+  if (Array.isArray(node)) return node.forEach((n) => visit(n, fn, depth + 1));
+  fn(node);
+  for (const v of Object.values(node)) visit(v, fn, depth + 1);
+}
+
+/** Error vocabulary, read from the Error schema and every documented error example. */
+function errorVocabulary(doc: JsonObject, operations: OperationSpec[]) {
   const errorTypes: string[] = [];
   const errorCodeEnum: string[] = [];
   const errorCodes = new Map<number, Set<string>>();
-  const schemas = ((doc.components as JsonObject | undefined)?.schemas ?? {}) as JsonObject;
-  const visit = (node: Json | undefined, fn: (o: JsonObject) => void, depth = 0) => {
-    if (!node || typeof node !== 'object' || depth > 40) return;
-    if (Array.isArray(node)) return node.forEach((n) => visit(n, fn, depth + 1));
-    fn(node);
-    for (const v of Object.values(node)) visit(v, fn, depth + 1);
-  };
-  visit(schemas, (o) => {
+  visit(((doc.components as JsonObject | undefined)?.schemas ?? {}) as JsonObject, (o) => {
     const props = o.properties as JsonObject | undefined;
     const t = props?.type as JsonObject | undefined;
-    if (props && props.code && props.message && t) {
-      const tt = deref<JsonObject>(doc, t);
-      for (const v of (tt.enum ?? []) as Json[]) if (typeof v === 'string' && !errorTypes.includes(v)) errorTypes.push(v);
-      const cc = deref<JsonObject>(doc, props.code);
-      for (const v of (cc?.enum ?? []) as Json[]) if (typeof v === 'string' && !errorCodeEnum.includes(v)) errorCodeEnum.push(v);
-    }
+    if (!props || !props.code || !props.message || !t) return;
+    for (const v of (deref<JsonObject>(doc, t).enum ?? []) as Json[]) if (typeof v === 'string' && !errorTypes.includes(v)) errorTypes.push(v);
+    for (const v of (deref<JsonObject>(doc, props.code)?.enum ?? []) as Json[]) if (typeof v === 'string' && !errorCodeEnum.includes(v)) errorCodeEnum.push(v);
   });
   for (const o of operations) {
     for (const [code, r] of Object.entries(o.responses)) {
       if (!/^[45]\d\d$/.test(code)) continue;
       visit(r.content as Json, (n) => {
         const err = n.error as JsonObject | undefined;
-        if (err && typeof err === 'object' && typeof err.code === 'string') {
-          const set = errorCodes.get(Number(code)) ?? new Set<string>();
-          set.add(err.code);
-          errorCodes.set(Number(code), set);
-        }
+        if (!err || typeof err !== 'object' || typeof err.code !== 'string') return;
+        const set = errorCodes.get(Number(code)) ?? new Set<string>();
+        set.add(err.code);
+        errorCodes.set(Number(code), set);
       });
     }
   }
+  return { errorTypes, errorCodeEnum, errorCodes };
+}
 
-  const validateSchemaRef = (ref: string) => compile(ref);
-  const validateResponse: OpenApiModel['validateResponse'] = (op, status, _body) => {
+function makeResponseValidator(doc: JsonObject, compile: Compile): OpenApiModel['validateResponse'] {
+  return (op, status) => {
     const key = op.responses[String(status)] ? String(status) : op.responses[`${String(status)[0]}XX`] ? `${String(status)[0]}XX` : 'default';
     const r = op.responses[key];
     if (!r) return undefined;
@@ -223,40 +225,59 @@ export function buildOpenApiModel(doc: JsonObject): OpenApiModel {
     const base = typeof rawResp.$ref === 'string' ? rawResp.$ref : `#/paths/${ptr(op.pathTemplate)}/${op.method.toLowerCase()}/responses/${key}`;
     return compile(`${base}/content/${ptr(mt)}/schema`);
   };
+}
 
-  // Webhook examples: one per event type (OpenAPI 3.1 `webhooks`).
+/** Every example a webhook's media type, examples or schema gives. */
+function webhookCandidates(doc: JsonObject, media: JsonObject): Json[] {
+  const candidates: Json[] = [];
+  if (media.example !== undefined) candidates.push(media.example);
+  for (const ex of Object.values((media.examples ?? {}) as JsonObject)) {
+    const e = deref<JsonObject>(doc, ex);
+    if (e && e.value !== undefined) candidates.push(e.value);
+  }
+  const schema = deref<JsonObject>(doc, media.schema);
+  if (schema?.examples && Array.isArray(schema.examples)) candidates.push(...schema.examples);
+  if (schema?.example !== undefined) candidates.push(schema.example);
+  return candidates;
+}
+
+/** Webhook examples and validators: one per event type (OpenAPI 3.1 `webhooks`). */
+function webhookIndex(doc: JsonObject, compile: Compile) {
   const webhookExamples = new Map<string, JsonObject>();
   const webhookValidators = new Map<string, ValidateFunction>();
-  const webhooks = (doc.webhooks ?? {}) as JsonObject;
-  for (const [hookName, rawItem] of Object.entries(webhooks)) {
-    const item = deref<JsonObject>(doc, rawItem);
-    const post = item.post as JsonObject | undefined;
+  for (const [hookName, rawItem] of Object.entries((doc.webhooks ?? {}) as JsonObject)) {
+    const post = deref<JsonObject>(doc, rawItem).post as JsonObject | undefined;
     if (!post?.requestBody) continue;
     const rb = deref<JsonObject>(doc, post.requestBody);
     const rbRef = (post.requestBody as JsonObject).$ref;
     const content = (rb.content ?? {}) as JsonObject;
     const mt = content['application/json'] ? 'application/json' : Object.keys(content)[0];
-    if (!mt) continue;
-    const media = deref<JsonObject>(doc, content[mt]);
-    if (!media) continue;
+    const media = mt ? deref<JsonObject>(doc, content[mt]) : undefined;
+    if (!mt || !media) continue;
     const rbPtr = typeof rbRef === 'string' ? rbRef : `#/webhooks/${ptr(hookName)}/post/requestBody`;
     const validate = media.schema ? compile(`${rbPtr}/content/${ptr(mt)}/schema`) : undefined;
-    const candidates: Json[] = [];
-    if (media.example !== undefined) candidates.push(media.example);
-    for (const ex of Object.values((media.examples ?? {}) as JsonObject)) {
-      const e = deref<JsonObject>(doc, ex);
-      if (e && e.value !== undefined) candidates.push(e.value);
-    }
-    const schema = deref<JsonObject>(doc, media.schema);
-    if (schema?.examples && Array.isArray(schema.examples)) candidates.push(...schema.examples);
-    if (schema?.example !== undefined) candidates.push(schema.example);
-    for (const c of candidates) {
-      if (c && typeof c === 'object' && !Array.isArray(c) && typeof c.type === 'string' && !webhookExamples.has(c.type)) {
-        webhookExamples.set(c.type, c as JsonObject);
-        if (validate) webhookValidators.set(c.type, validate);
-      }
+    for (const c of webhookCandidates(doc, media)) {
+      if (!c || typeof c !== 'object' || Array.isArray(c) || typeof c.type !== 'string' || webhookExamples.has(c.type)) continue;
+      webhookExamples.set(c.type, c as JsonObject);
+      if (validate) webhookValidators.set(c.type, validate);
     }
   }
+  return { webhookExamples, webhookValidators };
+}
 
-  return { doc, operations, match, errorTypes, errorCodeEnum, errorCodes, validateSchemaRef, validateResponse, webhookExamples, webhookValidators, basePath };
+export function buildOpenApiModel(doc: JsonObject): OpenApiModel {
+  // The shared helper's Ajv instance holds the document; every validator is a cached pointer into it.
+  const { ajv, at: compile } = compileOpenApi(doc);
+  const basePath = basePathOf(doc);
+  const operations = buildOperations(doc, compile, ajv.compile({}));
+  return {
+    doc,
+    operations,
+    match: makeMatcher(operations, basePath),
+    ...errorVocabulary(doc, operations),
+    validateSchemaRef: (ref: string) => compile(ref),
+    validateResponse: makeResponseValidator(doc, compile),
+    ...webhookIndex(doc, compile),
+    basePath,
+  };
 }

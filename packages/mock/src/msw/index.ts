@@ -4,6 +4,7 @@ import type { RequestHandler, WebSocketHandler } from 'msw';
 import { createStreamProtocol } from '../stream/protocol.js';
 import type { ConnectOverrides } from '../stream/types.js';
 import { Clock, Engine, type EngineOptions, type SeedFixture } from '../engine/index.js';
+import { seedEngine } from '../control/seed.js';
 import type { ClockOptions } from '../engine/clock.js';
 import { SessionRegistry } from '../registry.js';
 import { createPipeline } from '../pipeline/pipeline.js';
@@ -15,9 +16,12 @@ import { streamHandler } from './stream.js';
 import { WebhookSink, type DeliveredWebhook } from '../webhooks/sink.js';
 import { diagnosticsStoreFor, type StoredDiagnostic } from '../audio/diagnostics-store.js';
 import { loadVad } from '../audio/fvad.js';
+export type { StoredDiagnostic as AudioDiagnostic } from '../audio/diagnostics-store.js';
+import type { Cassette } from '../replay/cassette.js';
+import { mswReplay, type MswReplay, type MswReplayOptions } from '../replay/msw.js';
 
 export type { DeliveredWebhook } from '../webhooks/sink.js';
-export type { StoredDiagnostic as AudioDiagnostic } from '../audio/diagnostics-store.js';
+export type { MswReplay, MswReplayOptions } from '../replay/msw.js';
 export type { OverrideKey, OverrideResolver, OverrideReply, OverrideOptions, StreamScenario, ScriptedTurn, StreamCloseCode } from './overrides.js';
 
 export const DEFAULT_MSW_BASE_URL = 'https://api.kallglot.com';
@@ -50,6 +54,13 @@ export interface KallglotHandlersOptions {
    */
   strictAudio?: boolean;
   log?: (line: string) => void;
+  /**
+   * Replay a cassette (`kallglot-contract proxy --record`: the HAR as text, parsed JSON or a loaded cassette)
+   * instead of the sandbox: REST answers, stream frames and webhooks (re-signed, to `onWebhook`) as recorded.
+   */
+  cassette?: Cassette | string | object;
+  /** With `cassette`: strict mode and the replay's speed. */
+  replay?: MswReplayOptions;
 }
 
 export interface KallglotHandlers extends Array<RequestHandler | WebSocketHandler> {
@@ -68,6 +79,8 @@ export interface KallglotHandlers extends Array<RequestHandler | WebSocketHandle
   reset(): void;
   /** Stop the clock ticker and the webhook subscription. */
   dispose(): void;
+  /** With `cassette`: the replay's cassette, strict-mode differences and `finish()`. */
+  readonly replay?: MswReplay;
 }
 
 export function createKallglotHandlers(options: KallglotHandlersOptions = {}): KallglotHandlers {
@@ -77,10 +90,12 @@ export function createKallglotHandlers(options: KallglotHandlersOptions = {}): K
   const log = options.log ?? ((l: string) => console.warn(`[kallglot-mock msw] ${l}`));
   const clock = options.clock instanceof Clock ? options.clock : new Clock(options.clock);
   const engine = new Engine({ ...(options.engine ?? {}), clock, streamBaseUrl: streamUrl });
-  if (options.seed) engine.seed(options.seed);
+  if (options.seed) seedEngine(engine, options.seed, openapi);
   const registry = new SessionRegistry(engine);
-  const pipeline = createPipeline({ model: openapi, vocab, engine, log });
-  const webhooks = new WebhookSink(engine, { secret: options.webhookSecret ?? DEFAULT_WEBHOOK_SECRET, onWebhook: options.onWebhook });
+  const secret = options.webhookSecret ?? DEFAULT_WEBHOOK_SECRET;
+  const replay = options.cassette ? mswReplay(options.cassette, streamUrl, secret, options.onWebhook, options.replay) : undefined;
+  const pipeline = createPipeline({ model: openapi, vocab, engine, log, replay: replay?.route });
+  const webhooks = new WebhookSink(engine, { secret, onWebhook: options.onWebhook });
   const baseScenario = options.scenario ?? DEFAULT_SCENARIO;
   const protocol = createStreamProtocol({ model: asyncapi, registry, resolveScenario: (name) => {
       const s = name === baseScenario.name ? baseScenario : BUILTIN_SCENARIOS.get(name);
@@ -103,11 +118,12 @@ export function createKallglotHandlers(options: KallglotHandlersOptions = {}): K
   const ticker = clock.scale > 0 ? setInterval(runDue, 50) : undefined;
   (ticker as { unref?: () => void } | undefined)?.unref?.();
 
-  const list = [...restHandlers({ baseUrl, model: openapi, pipeline, changed: runDue }), streamHandler(streamUrl, protocol, () => streamOverride)] as (RequestHandler | WebSocketHandler)[];
+  const list = [...restHandlers({ baseUrl, model: openapi, pipeline, changed: runDue }), replay?.stream ?? streamHandler(streamUrl, protocol, () => streamOverride)] as (RequestHandler | WebSocketHandler)[];
   const extras = {
     engine,
     clock,
     webhooks,
+    replay: replay?.replay,
     override<K extends OverrideKey>(key: K, resolver: OverrideResolver<K>, o?: OverrideOptions) {
       return overrideHandler(baseUrl, key, resolver, o);
     },
@@ -120,7 +136,7 @@ export function createKallglotHandlers(options: KallglotHandlersOptions = {}): K
     diagnostics: (sessionId: string) => diagnosticsStoreFor(engine).list(sessionId),
     reset() {
       engine.reset();
-      if (options.seed) engine.seed(options.seed);
+      if (options.seed) seedEngine(engine, options.seed, openapi);
       webhooks.clear();
       diagnosticsStoreFor(engine).clear();
       streamOverride = {};
@@ -129,6 +145,7 @@ export function createKallglotHandlers(options: KallglotHandlersOptions = {}): K
       if (ticker) clearInterval(ticker);
       webhooks.close();
       protocol.dispose();
+      replay?.scheduler.dispose();
     },
   };
   return Object.assign(list, extras) as KallglotHandlers;

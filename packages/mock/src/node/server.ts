@@ -3,12 +3,12 @@
 // `Prefer: code=…` are answered by the supervised Prism child (prism/) behind that same pipeline.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { handleControl, type ControlHooks } from '../control.js';
+import { handleControl, type ControlHooks } from '../control/handler.js';
 import { Engine } from '../engine/index.js';
 import { envelope, ErrorVocabulary, requestId, type ApiError } from '../internal/errors.js';
 import { buildOpenApiModel, type OpenApiModel } from '../internal/openapi-model.js';
 import { readJson, resolveSpecPath } from '../internal/specs.js';
-import { createPipeline, type Pipeline } from '../pipeline/pipeline.js';
+import { createPipeline, type Pipeline, type ReplayRoute } from '../pipeline/pipeline.js';
 import { createRestRules, MAX_BODY, type RestRules } from '../pipeline/rules.js';
 import { supervisePrism, type PrismSupervisor } from '../prism/supervisor.js';
 import { createPrismBackend } from '../prism/forward.js';
@@ -48,6 +48,8 @@ export interface RestMockOptions {
   corsOrigins?: string[] | Set<string>;
   /** Extra control-plane actions (webhook log, state file) supplied by startMock. */
   control?: ControlHooks;
+  /** Replay mode: API requests are answered from a cassette after the pipeline's checks (see replay/). */
+  replay?: ReplayRoute;
 }
 
 export interface RestMock {
@@ -76,6 +78,7 @@ interface Front {
   stateless: boolean;
   corsOrigins: Set<string>;
   control?: ControlHooks;
+  model: OpenApiModel;
 }
 
 function health(f: Front, res: ServerResponse, reqId: string, allowOrigin: string | undefined) {
@@ -122,7 +125,7 @@ function handle(f: Front, req: IncomingMessage, res: ServerResponse): void | Pro
   const cors = allowOrigin ? { 'Access-Control-Allow-Origin': allowOrigin, 'Access-Control-Expose-Headers': EXPOSE, Vary: 'Origin' } : undefined;
   if (url.pathname.startsWith('/_mock/') || url.pathname === '/_mock') {
     const sendText = (r: ServerResponse, status: number, headers: Record<string, string>, body: string) => send(r, status, headers, body);
-    return handleControl({ req, res, url, method, engine: f.engine, hooks: f.control, readBody: () => readBody(req, MAX_BODY), extra: { ...cors }, reqId, send: sendText, sendError, vocab: f.vocab });
+    return handleControl({ req, res, url, method, engine: f.engine, hooks: f.control, model: f.model, readBody: () => readBody(req, MAX_BODY), extra: { ...cors }, reqId, send: sendText, sendError, vocab: f.vocab });
   }
   const out = f.pipeline(plainRequest(req, method, url), reqId);
   if (!(out instanceof Promise)) return sendPlain(res, out, cors);
@@ -168,8 +171,8 @@ export async function startRestMock(options: RestMockOptions = {}): Promise<Rest
   const prism = await supervisePrism({ specPath, host: '127.0.0.1', verbose: options.prismVerbose ?? 'warn', healthIntervalMs: options.prismHealthIntervalMs, log });
   const backend = createPrismBackend({ supervisor: prism, model, vocab, registry, streamBase: options.streamBaseUrl?.replace(/\/$/, ''), cacheSize: options.prismCacheSize ?? 1000, timeoutMs: options.upstreamTimeoutMs ?? 15_000, log });
   const rules = createRestRules(model, vocab);
-  const pipeline = createPipeline({ model, vocab, engine, rules, prism: backend, stateless, changed: () => options.control?.changed?.(), log });
-  const server = createFrontServer({ pipeline, rules, vocab, engine, prism, stateless, corsOrigins, control: options.control }, log);
+  const pipeline = createPipeline({ model, vocab, engine, rules, prism: backend, stateless, changed: () => options.control?.changed?.(), log, replay: options.replay });
+  const server = createFrontServer({ pipeline, rules, vocab, engine, prism, stateless, corsOrigins, control: options.control, model }, log);
   try {
     await listen(server, options.port ?? 4010, host);
   } catch (e) {

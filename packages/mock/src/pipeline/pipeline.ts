@@ -32,7 +32,12 @@ export interface PipelineOptions {
   changed?(): void;
   /** One line per internal error. */
   log?(line: string): void;
+  /** Replay mode: a validated request is answered by this (a cassette's replayer) instead of the engine or Prism. */
+  replay?: ReplayRoute;
 }
+
+/** Answers a request the steps before it admitted and validated (auth, size, body, schema). */
+export type ReplayRoute = (req: PlainRequest, raw: Uint8Array, reqId: string) => PlainResponse;
 
 /** Synchronous when nothing needs awaiting (a bodiless request the engine answers): the hot path stays one tick. */
 export type Pipeline = (req: PlainRequest, reqId: string) => PlainResponse | Promise<PlainResponse>;
@@ -80,8 +85,9 @@ function admit(c: Ctx, req: PlainRequest, st: Partial<Admitted>): Admitted {
   const routeMethod = req.method === 'HEAD' ? 'GET' : req.method;
   const { op, params } = rules.route(routeMethod, req.pathname);
   let key = '';
-  if (op.secured) {
-    key = rules.authenticate(req.headers);
+  if (op.secured) key = rules.authenticate(req.headers);
+  // Replay: the recorded answer carries the recorded rate, credit and idempotency outcome; the key is still checked.
+  if (key && !c.o.replay) {
     try {
       Object.assign(extra, engine.admit(key));
     } catch (e) {
@@ -96,7 +102,7 @@ function admit(c: Ctx, req: PlainRequest, st: Partial<Admitted>): Admitted {
   // `Prefer: code=…` (Prism's example selector) asks for a documented example, not for state: Prism answers it.
   const fromEngine = !c.o.prism || (!c.o.stateless && req.headers.prefer === undefined);
   let release = noop;
-  if (key) {
+  if (key && !c.o.replay) {
     const claim = claimIdempotency(engine, key, op.operationId, params, req.headers['idempotency-key']);
     if (!claim.ok) throw asApi(claim.error);
     release = st.release = claim.release;
@@ -156,6 +162,10 @@ async function prismStep(c: Ctx, a: Admitted, req: PlainRequest, raw: Uint8Array
 function answer(c: Ctx, a: Admitted, req: PlainRequest, raw: Uint8Array, reqId: string): PlainResponse | Promise<PlainResponse> {
   try {
     const parsed = c.rules.validateRequest(a.op, a.params, req.query, req.headers, raw);
+    if (c.o.replay) {
+      a.release();
+      return c.o.replay(req, raw, reqId);
+    }
     if (a.fromEngine) return engineStep(c, a, req, parsed, reqId);
     return prismStep(c, a, req, raw, parsed, reqId).catch((e: unknown) => fail(c, e, req, reqId, a));
   } catch (e) {

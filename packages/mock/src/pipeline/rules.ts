@@ -8,7 +8,7 @@ import { checkParams, parseBody } from './validate.js';
 
 export const MAX_BODY = 1024 * 1024;
 // Same shape @kallglot/client accepts: the prefix, then printable ASCII.
-const API_KEY = /^sk_(test|live)_[\x21-\x7e]{1,200}$/;
+export const API_KEY = /^sk_(test|live)_[\x21-\x7e]{1,200}$/;
 const PARAM_OK = /^[A-Za-z0-9_.\[\]-]{1,200}$/;
 
 /**

@@ -29,7 +29,7 @@ function refuse(frames: FrameShaper, port: StreamPort, a: Extract<Admission, { o
     const c = frames.errorCode([a.refusal, 'invalid_request', 'invalid_message']);
     port.send(JSON.stringify(frames.shape('session.error', { session_id: a.sessionId, code: c, message: a.message, error: { code: c, message: a.message }, timestamp: nowIso() })));
   }
-  port.close(frames.closeCode(a.refusal, REFUSAL_CODES[a.refusal]), a.refusal);
+  port.close(frames.closeCode(a.refusal, REFUSAL_CODES[a.refusal]), a.reason);
 }
 
 function pickScenario(options: StreamProtocolOptions, url: URL, sessionScenario: string | undefined, override: Scenario | undefined): Scenario {
@@ -46,7 +46,7 @@ function pickScenario(options: StreamProtocolOptions, url: URL, sessionScenario:
 
 export function createStreamProtocol(options: StreamProtocolOptions): StreamProtocol {
   const { model, registry, log } = options;
-  const acceptUnknown = options.acceptUnknownTokens ?? true;
+  const acceptUnknown = options.acceptUnknownTokens ?? false;
   const allowUrlFaults = options.allowUrlFaults ?? options.allowQueryOverrides ?? true;
   const idleDefault = options.idleTimeoutMs ?? model.serverIdleTimeoutMs ?? 0;
   const stats: StreamStats = { connections: 0, framesIn: 0, framesOut: 0, selfCheckFailures: 0 };

@@ -21,5 +21,7 @@ export interface ProxyContext {
   waivers: Waiver[];
   tally: Tally;
   observer?: ProxyObserver;
+  /** Relay target of upstream webhook deliveries (see webhook.ts); unset: no relay. */
+  webhookUrl?: string;
   log(line: string): void;
 }

@@ -1,8 +1,8 @@
 // The proxy's observer hook: what went through it, for a recorder (e.g. a HAR writer). Every callback is
 // optional and called synchronously after the fact; a throwing observer is logged and never breaks traffic.
 // Bodies and frames are the bytes the client sent and got (responses after the proxy's stream.url rewrite).
-// Secrets are NOT masked here: a recorder must mask what it writes. The proxy does not carry webhooks (they go
-// from the API to your endpoint, not through it), so there is no webhook callback.
+// Secrets are NOT masked here: a recorder must mask what it writes. Webhooks go through the proxy only when it
+// relays them (`webhookUrl`: the upstream posts to the proxy's /_kallglot/webhooks, see webhook.ts).
 
 export interface ObservedHttpExchange {
   request: { method: string; url: string; headers: Record<string, string>; body: Buffer };
@@ -38,11 +38,24 @@ export interface ObservedWebSocketClose {
   reason: string;
 }
 
+export interface ObservedWebhook {
+  /** Where the proxy forwarded the delivery. */
+  url: string;
+  /** The delivery's headers as the upstream sent them (signature included). */
+  headers: Record<string, string>;
+  body: Buffer;
+  /** The receiver's status (0 when it did not answer). */
+  status: number;
+  /** Epoch ms when the delivery arrived. */
+  time: number;
+}
+
 export interface ProxyObserver {
   onHttpExchange?(e: ObservedHttpExchange): void;
   onWebSocketOpen?(e: ObservedWebSocketOpen): void;
   onWebSocketMessage?(e: ObservedWebSocketMessage): void;
   onWebSocketClose?(e: ObservedWebSocketClose): void;
+  onWebhook?(e: ObservedWebhook): void;
 }
 
 /** Calls `observer[name](event)` if present; an exception is logged, not thrown. */

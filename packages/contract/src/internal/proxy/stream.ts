@@ -112,12 +112,13 @@ function bridge(ctx: ProxyContext, wss: WebSocketServer, open: Open, id: number,
       notify(ctx.observer, 'onWebSocketOpen', { connection: id, url: target.toString(), headers: flatHeaders(req.headers) }, ctx.log);
       for (const m of pendingToClient.splice(0)) ws.send(m.data, { binary: m.isBinary });
       if (upClose) closeWith(ws, upClose.code, upClose.reason);
-      clientSide(ctx, ws, up, id, frame, sockets);
+      clientSide(ctx, ws, up, id, frame, sockets, () => upClose);
     });
   });
 }
 
-function clientSide(ctx: ProxyContext, ws: WebSocket, up: WebSocket, id: number, frame: (d: 'client', data: Buffer, isBinary: boolean) => void, sockets: Set<WebSocket>) {
+/** `serverClose`: the upstream's close when it closed first (what the client was told, reason included). */
+function clientSide(ctx: ProxyContext, ws: WebSocket, up: WebSocket, id: number, frame: (d: 'client', data: Buffer, isBinary: boolean) => void, sockets: Set<WebSocket>, serverClose: () => { code: number; reason: Buffer } | undefined) {
   const pendingToUp: Pending[] = [];
   ws.on('message', (data: Buffer, isBinary: boolean) => {
     frame('client', data, isBinary);
@@ -128,7 +129,8 @@ function clientSide(ctx: ProxyContext, ws: WebSocket, up: WebSocket, id: number,
   ws.on('error', () => ws.terminate());
   ws.on('close', (code: number, reason: Buffer) => {
     sockets.delete(ws);
-    notify(ctx.observer, 'onWebSocketClose', { connection: id, code, reason: reason.toString() }, ctx.log);
+    const seen = serverClose() ?? { code, reason };
+    notify(ctx.observer, 'onWebSocketClose', { connection: id, code: seen.code, reason: seen.reason.toString() }, ctx.log);
     closeWith(up, code, reason);
   });
 }

@@ -400,7 +400,11 @@ export const ASYNCAPI_VERSION = ${tsLiteral(asyncapi.info().version())};
   for (const s of Object.values(cleaned)) ajv.addSchema(s);
   const exportsMap = {};
   for (const name of Object.keys(cleaned)) exportsMap[`validate${name}`] = name;
-  const standalone = standaloneCode(ajv, exportsMap);
+  // Errors name the allowed value: Ajv's "must be equal to constant" becomes `must be "mulaw"`, and an enum
+  // error lists its values, so `send()` and the stream mock's session.error say what to send instead.
+  const standalone = standaloneCode(ajv, exportsMap)
+    .replace(/params:\s*\{\s*allowedValue:\s*([^{}]+?)\s*\},\s*message:\s*"must be equal to constant"/g, (_, v) => `params: { allowedValue: ${v} }, message: "must be " + JSON.stringify(${v})`)
+    .replace(/params:\s*\{\s*allowedValues:\s*([^{}]+?)\s*\},\s*message:\s*"must be equal to one of the allowed values"/g, (_, v) => `params: { allowedValues: ${v} }, message: "must be one of " + ${v}.map((x) => JSON.stringify(x)).join(", ")`);
 
   const esbuild = require(require.resolve('esbuild', { paths: [PKG_ROOT] }));
   const serverMap = server.map((m) => `  ${tsLiteral(m.wireType)}: validate${m.name},`).join('\n');
