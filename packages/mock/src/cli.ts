@@ -130,60 +130,57 @@ async function endRun(mock: Awaited<ReturnType<typeof startMock>>, strict: boole
   return 1;
 }
 
-async function serve(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      host: { type: 'string' },
-      'rest-port': { type: 'string' },
-      'stream-port': { type: 'string' },
-      'docs-port': { type: 'string' },
-      'docs-dir': { type: 'string' },
-      'no-docs': { type: 'boolean' },
-      scenario: { type: 'string' },
-      'scenario-dir': { type: 'string', multiple: true },
-      'strict-tokens': { type: 'boolean' },
-      'accept-unknown-tokens': { type: 'boolean' },
-      'control-token': { type: 'string' },
-      'latency-ms': { type: 'string' },
-      'drop-after-ms': { type: 'string' },
-      'close-code': { type: 'string' },
-      'close-after-ms': { type: 'string' },
-      'malformed-every': { type: 'string' },
-      'allow-url-faults': { type: 'boolean' },
-      'strict-audio': { type: 'boolean' },
-      'upstream-timeout-ms': { type: 'string' },
-      'webhook-url': { type: 'string', multiple: true },
-      'webhook-secret': { type: 'string' },
-      'webhook-time-scale': { type: 'string' },
-      credits: { type: 'string' },
-      'rate-limit': { type: 'string' },
-      openapi: { type: 'string' },
-      asyncapi: { type: 'string' },
-      json: { type: 'boolean' },
-      // sandbox flags
-      stateless: { type: 'boolean' },
-      seed: { type: 'string' },
-      'state-file': { type: 'string' },
-      'time-scale': { type: 'string' },
-      'recording-delay-ms': { type: 'string' },
-      'analysis-delay-ms': { type: 'string' },
-      'idempotency-ttl-ms': { type: 'string' },
-      // cassettes
-      replay: { type: 'string' },
-      'replay-strict': { type: 'boolean' },
-      'scenario-from': { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-    strict: true,
-  });
-  if (values.help) {
-    console.log(USAGE);
-    return 0;
-  }
+const SERVE_FLAGS = {
+  host: { type: 'string' },
+  'rest-port': { type: 'string' },
+  'stream-port': { type: 'string' },
+  'docs-port': { type: 'string' },
+  'docs-dir': { type: 'string' },
+  'no-docs': { type: 'boolean' },
+  scenario: { type: 'string' },
+  'scenario-dir': { type: 'string', multiple: true },
+  'strict-tokens': { type: 'boolean' },
+  'accept-unknown-tokens': { type: 'boolean' },
+  'control-token': { type: 'string' },
+  'latency-ms': { type: 'string' },
+  'drop-after-ms': { type: 'string' },
+  'close-code': { type: 'string' },
+  'close-after-ms': { type: 'string' },
+  'malformed-every': { type: 'string' },
+  'allow-url-faults': { type: 'boolean' },
+  'strict-audio': { type: 'boolean' },
+  'upstream-timeout-ms': { type: 'string' },
+  'webhook-url': { type: 'string', multiple: true },
+  'webhook-secret': { type: 'string' },
+  'webhook-time-scale': { type: 'string' },
+  credits: { type: 'string' },
+  'rate-limit': { type: 'string' },
+  openapi: { type: 'string' },
+  asyncapi: { type: 'string' },
+  json: { type: 'boolean' },
+  // sandbox flags
+  stateless: { type: 'boolean' },
+  seed: { type: 'string' },
+  'state-file': { type: 'string' },
+  'time-scale': { type: 'string' },
+  'recording-delay-ms': { type: 'string' },
+  'analysis-delay-ms': { type: 'string' },
+  'idempotency-ttl-ms': { type: 'string' },
+  // cassettes
+  replay: { type: 'string' },
+  'replay-strict': { type: 'boolean' },
+  'scenario-from': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+type ServeValues = ReturnType<typeof parseServe>;
+const parseServe = (argv: string[]) => parseArgs({ args: argv, options: SERVE_FLAGS, strict: true }).values;
+
+/** The stream fault flags, checked. */
+function faultsOf(values: ServeValues): FaultSpec {
   const faults: FaultSpec = {};
-  const f = (k: keyof FaultSpec, flag: string) => {
-    const v = int(flag, values[flag as 'latency-ms'] as string | undefined);
+  const f = (k: keyof FaultSpec, flag: 'latency-ms' | 'drop-after-ms' | 'close-code' | 'close-after-ms' | 'malformed-every') => {
+    const v = int(flag, values[flag]);
     if (v !== undefined) faults[k] = v;
   };
   f('latency_ms', 'latency-ms');
@@ -194,7 +191,11 @@ async function serve(argv: string[]): Promise<number> {
   if (faults.close_code !== undefined && !isSendableCloseCode(faults.close_code)) {
     throw new UsageError(`--close-code ${faults.close_code} cannot be sent by a WebSocket: use 1000-1003, 1007-1014 or 3000-4999`);
   }
-  const opts: MockOptions = {
+  return faults;
+}
+
+function mockOptionsOf(values: ServeValues): MockOptions {
+  return {
     host: values.host ?? '127.0.0.1',
     restPort: int('rest-port', values['rest-port']) ?? 4010,
     streamPort: int('stream-port', values['stream-port']) ?? 4011,
@@ -202,7 +203,7 @@ async function serve(argv: string[]): Promise<number> {
     docsDir: values['no-docs'] ? false : values['docs-dir'],
     scenario: values.scenario,
     scenarioDirs: values['scenario-dir'],
-    faults,
+    faults: faultsOf(values),
     acceptUnknownTokens: values['accept-unknown-tokens'] === true && !values['strict-tokens'],
     controlToken: values['control-token'],
     allowUrlFaults: values['allow-url-faults'] ?? false,
@@ -224,6 +225,45 @@ async function serve(argv: string[]): Promise<number> {
     analysisDelayMs: int('analysis-delay-ms', values['analysis-delay-ms']),
     idempotencyTtlMs: int('idempotency-ttl-ms', values['idempotency-ttl-ms']),
   };
+}
+
+/** What `npm start` prints: the URLs, the key and secret to use, the control plane, what is simulated. */
+function banner(u: Awaited<ReturnType<typeof startMock>>['urls'], opts: MockOptions): string {
+  return [
+    'kallglot-mock is running (Ctrl+C to stop)',
+    `  REST    ${u.rest}`,
+    `  Stream  ${u.stream}/v1/sessions/{session_id}/connect?token=kst_…`,
+    `  Docs    ${u.docs ?? `(${DOCS_SITE_HINT})`}`,
+    `  Health  ${u.health}`,
+    `  API key any sk_test_… key: export KALLGLOT_API_KEY=sk_test_local (each key is its own sandbox)`,
+    `  Webhook secret ${opts.webhookSecret ? 'the one you passed with --webhook-secret' : `${DEFAULT_WEBHOOK_SECRET} (set KALLGLOT_WEBHOOK_SECRET to it)`}`,
+    `  Control ${u.control}/ ${opts.controlToken ? "(send 'Authorization: Bearer <your --control-token>')" : '(writes: Content-Type: application/json, no foreign Origin; --control-token T requires a token)'}`,
+    simulationBanner(opts.strictAudio ?? false),
+  ].join('\n');
+}
+
+/** Runs until SIGINT or SIGTERM (a second one exits at once), then stops the mock; resolves with the exit code. */
+function untilSignal(mock: Awaited<ReturnType<typeof startMock>>, strictReplay: boolean): Promise<number> {
+  return new Promise<number>((resolve) => {
+    let stopping = false;
+    const stop = (sig: string) => {
+      if (stopping) process.exit(1);
+      stopping = true;
+      console.error(`kallglot-mock: ${sig} received, shutting down`);
+      endRun(mock, strictReplay).then(resolve, () => resolve(1));
+    };
+    process.once('SIGINT', () => stop('SIGINT'));
+    process.once('SIGTERM', () => stop('SIGTERM'));
+  });
+}
+
+async function serve(argv: string[]): Promise<number> {
+  const values = parseServe(argv);
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  const opts = mockOptionsOf(values);
   await cassetteOptions(opts, values);
   let mock: Awaited<ReturnType<typeof startMock>>;
   try {
@@ -234,33 +274,6 @@ async function serve(argv: string[]): Promise<number> {
     console.error(`kallglot-mock: ${hint}`);
     return 1;
   }
-  const u = mock.urls;
-  if (values.json) console.log(JSON.stringify({ ready: true, ...u }));
-  else {
-    const lines = [
-      'kallglot-mock is running (Ctrl+C to stop)',
-      `  REST    ${u.rest}`,
-      `  Stream  ${u.stream}/v1/sessions/{session_id}/connect?token=kst_…`,
-      `  Docs    ${u.docs ?? `(${DOCS_SITE_HINT})`}`,
-      `  Health  ${u.health}`,
-      `  API key any sk_test_… key: export KALLGLOT_API_KEY=sk_test_local (each key is its own sandbox)`,
-      `  Webhook secret ${opts.webhookSecret ? 'the one you passed with --webhook-secret' : `${DEFAULT_WEBHOOK_SECRET} (set KALLGLOT_WEBHOOK_SECRET to it)`}`,
-      `  Control ${u.control}/ ${opts.controlToken ? "(send 'Authorization: Bearer <your --control-token>')" : '(writes: Content-Type: application/json, no foreign Origin; --control-token T requires a token)'}`,
-    ];
-    console.log(lines.join('\n'));
-    console.log(simulationBanner(opts.strictAudio ?? false));
-  }
-  return new Promise<number>((resolve) => {
-    let stopping = false;
-    const stop = (sig: string) => {
-      if (stopping) {
-        process.exit(1);
-      }
-      stopping = true;
-      console.error(`kallglot-mock: ${sig} received, shutting down`);
-      endRun(mock, !!values['replay-strict']).then(resolve, () => resolve(1));
-    };
-    process.once('SIGINT', () => stop('SIGINT'));
-    process.once('SIGTERM', () => stop('SIGTERM'));
-  });
+  console.log(values.json ? JSON.stringify({ ready: true, ...mock.urls }) : banner(mock.urls, opts));
+  return untilSignal(mock, !!values['replay-strict']);
 }
