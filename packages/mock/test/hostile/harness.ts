@@ -1,0 +1,95 @@
+// The sandbox as a real child process (so a crash or a wedge shows), with a victim tenant whose state must not
+// change while another key sends hostile traffic, and the checks every hostile case ends with.
+import { request } from 'node:http';
+import { readFileSync } from 'node:fs';
+import { expect } from 'vitest';
+import { startCli, type Cli } from '../hardening-helpers.js';
+
+export const VICTIM = 'sk_test_victim_0001';
+export const ATTACKER = 'sk_test_attacker_0001';
+/** Resident memory the sandbox may reach under the hostile suite (it idles near 110 MB). */
+export const RSS_LIMIT_BYTES = 400 * 1024 * 1024;
+
+export interface Reply {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  text: string;
+}
+
+/** One HTTP exchange with any method, headers and body bytes (fetch refuses some of these). */
+export function send(base: string, method: string, path: string, headers: Record<string, string>, body?: Uint8Array): Promise<Reply> {
+  return new Promise((resolve, reject) => {
+    const u = new URL(path, base);
+    const req = request({ host: u.hostname, port: u.port, path: u.pathname + u.search, method, headers: { ...headers, ...(body ? { 'content-length': String(body.length) } : {}) } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') }));
+      res.on('error', reject);
+    });
+    req.setTimeout(20_000, () => req.destroy(new Error(`${method} ${path}: no answer in 20 s`)));
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+/** The answer is in the API's error envelope (or a success), never a 5xx. */
+export function expectEnvelope(r: Reply, what: string): void {
+  expect(r.status, `${what} → ${r.status} ${r.text.slice(0, 300)}`).toBeLessThan(500);
+  if (r.status < 400) return;
+  let body: { error?: { type?: unknown; code?: unknown; message?: unknown } } | undefined;
+  try { body = JSON.parse(r.text); } catch { /* reported below */ }
+  expect(body?.error, `${what} → ${r.status} not in the error envelope: ${r.text.slice(0, 300)}`).toMatchObject({ type: expect.any(String), code: expect.any(String), message: expect.any(String) });
+}
+
+export function rssBytes(pid: number): number {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return Number(m?.[1] ?? 0) * 1024;
+}
+
+export interface Sandbox {
+  cli: Cli & { urls: { rest: string; stream: string; health: string } };
+  rest: string;
+  /** The victim's state as its own key reads it. */
+  victimState(): Promise<string>;
+  /** Health, victim state unchanged, memory bounded. */
+  checkAfterCase(what: string): Promise<void>;
+  victimSession: { id: string };
+  /** The attacker's own agent and session (hostile cases aim at them). */
+  own: { agent: string; session: string };
+}
+
+const json = { 'content-type': 'application/json' };
+const as = (key: string) => ({ ...json, authorization: `Bearer ${key}` });
+
+export async function startSandbox(extra: string[] = []): Promise<Sandbox> {
+  const cli = await startCli(['--rate-limit', '0', '--time-scale', '0', ...extra]);
+  const rest = cli.urls.rest;
+  const enc = (o: unknown) => new TextEncoder().encode(JSON.stringify(o));
+  const agent = await send(rest, 'POST', '/v1/agents', as(VICTIM), enc({ name: 'Victim agent', system_prompt: 'Be brief.' }));
+  const session = await send(rest, 'POST', '/v1/sessions', as(VICTIM), enc({ mode: 'bidirectional_translation', source_language: 'en', target_language: 'es' }));
+  if (agent.status !== 201 || session.status !== 201) throw new Error(`victim setup failed: ${agent.text} ${session.text}`);
+  const victimSession = JSON.parse(session.text) as { id: string };
+  const victimState = async () => {
+    const agents = await send(rest, 'GET', '/v1/agents', as(VICTIM));
+    const s = await send(rest, 'GET', `/v1/sessions/${victimSession.id}`, as(VICTIM));
+    const { id, status, mode, agent_id } = JSON.parse(s.text);
+    return `${agents.status} ${agents.text} | ${s.status} ${JSON.stringify({ id, status, mode, agent_id })}`;
+  };
+  const before = await victimState();
+  const ownAgent = await send(rest, 'POST', '/v1/agents', as(ATTACKER), enc({ name: 'Attacker agent', system_prompt: 'x' }));
+  const ownSession = await send(rest, 'POST', '/v1/sessions', as(ATTACKER), enc({ mode: 'bidirectional_translation', source_language: 'en', target_language: 'es' }));
+  const own = { agent: JSON.parse(ownAgent.text).id as string, session: JSON.parse(ownSession.text).id as string };
+  return {
+    cli, rest, victimState, victimSession, own,
+    async checkAfterCase(what) {
+      expect(cli.child.exitCode, `sandbox exited after ${what}: ${cli.err().slice(-500)}`).toBeNull();
+      const health = await send(rest, 'GET', '/health', {});
+      expect(health.status, `health after ${what}`).toBe(200);
+      expect(await victimState(), `victim state after ${what}`).toBe(before);
+      // The attacker's own tenant still works too: nothing half-stored breaks its reads.
+      const ownList = await send(rest, 'GET', '/v1/agents?limit=100', as(ATTACKER));
+      expect(ownList.status, `attacker's own agent list after ${what}: ${ownList.text.slice(0, 200)}`).toBe(200);
+      expect(rssBytes(cli.child.pid!), `RSS after ${what}`).toBeLessThan(RSS_LIMIT_BYTES);
+    },
+  };
+}
