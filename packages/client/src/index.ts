@@ -36,6 +36,7 @@ export {
 export type { KallglotErrorBody, KallglotErrorCode, KallglotErrorType } from './errors.js';
 export { signWebhook, verifyWebhook, WebhookVerificationError, SIGNATURE_HEADER, DEFAULT_TOLERANCE_SECONDS } from './webhooks.js';
 export type { SignWebhookOptions, VerifyWebhookOptions, WebhookPayload, WebhookVerificationReason } from './webhooks.js';
+export { webhookDeliveryHeaders, type WebhookDeliveryHeadersOptions } from './webhooks.js';
 export type { paths, components, webhooks, operations, Schema, WebhookEvent, WebhookEventType, WebhookEventOf } from './types.js';
 export { idempotentOperations } from './generated/idempotent.js';
 export { DEFAULT_BACKOFF } from './internal/retry.js';

@@ -59,6 +59,38 @@ export async function signWebhook({ payload, secret, timestamp }: SignWebhookOpt
   return `t=${t},v1=${toHex(mac)}`;
 }
 
+export interface WebhookDeliveryHeadersOptions {
+  /** The exact bytes that will be sent as the body. */
+  payload: WebhookPayload;
+  secret: string;
+  /** `Kallglot-Webhook-Id`: the delivery id (`wh_del_…`), the same on every retry of one delivery. */
+  deliveryId: string;
+  /** `Kallglot-Retry-Count`: 0 on the first attempt. */
+  retryCount?: number;
+  /** `Kallglot-Original-Timestamp`: Unix seconds of the first attempt, the same on every retry. */
+  originalTimestamp: number;
+  /** Unix seconds the signature carries; defaults to now. */
+  timestamp?: number;
+}
+
+/**
+ * Every header of one webhook delivery attempt, as the API sends them: `Content-Type`, `Kallglot-Signature`,
+ * `Kallglot-Webhook-Id`, `Kallglot-Retry-Count` and `Kallglot-Original-Timestamp`. For webhook senders and tests;
+ * the one definition the sandbox and the contract tool use.
+ */
+export async function webhookDeliveryHeaders(o: WebhookDeliveryHeadersOptions): Promise<Record<string, string>> {
+  const retryCount = o.retryCount ?? 0;
+  if (!Number.isSafeInteger(retryCount) || retryCount < 0) throw new TypeError('webhookDeliveryHeaders: retryCount must be a non-negative integer');
+  if (!Number.isSafeInteger(o.originalTimestamp) || o.originalTimestamp < 0) throw new TypeError('webhookDeliveryHeaders: originalTimestamp must be Unix seconds');
+  return {
+    'Content-Type': 'application/json',
+    [SIGNATURE_HEADER]: await signWebhook({ payload: o.payload, secret: o.secret, timestamp: o.timestamp }),
+    'Kallglot-Webhook-Id': o.deliveryId,
+    'Kallglot-Retry-Count': String(retryCount),
+    'Kallglot-Original-Timestamp': String(o.originalTimestamp),
+  };
+}
+
 /**
  * Checks the signature and the timestamp of a webhook delivery, then parses the body.
  * Resolves to the typed event, or rejects with a `WebhookVerificationError` whose `reason` says why.

@@ -5,8 +5,8 @@ import { dirname, resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { loadContract } from './internal/contract.js';
 import { createMasker, type Masker } from './internal/mask.js';
-import { formatProxySummary, proxyFailed, proxyJUnit, startProxy } from './proxy.js';
-import { formatJUnit, formatText, hasViolation } from './report.js';
+import { startProxy } from './proxy.js';
+import { formatJUnit, formatProxySummary, formatText, hasViolation, proxyFailed, proxyJUnit } from './report.js';
 import { ConnectionError } from './suite.js';
 import { runContractTest, UsageError } from './test-command.js';
 import { formatWebhookTable, runWebhookTests, webhookJUnit, WebhookTargetError } from './webhooks.js';
@@ -44,7 +44,8 @@ test options:
 proxy options:
   --upstream URL (KALLGLOT_BASE_URL)  --stream-upstream URL (KALLGLOT_STREAM_URL)  --port N (default 4020)
   --host H (default 127.0.0.1)  --fail-on-violation  --strict  --allow-ws  --timeout MS (default 30000)
-  --max-body BYTES (request, default 1048576)  --json FILE  --junit FILE (summary written on exit)
+  --max-body BYTES (request, default 1048576)  --max-response-body BYTES (default 8388608)
+  --body-timeout MS (request body, default 10000)  --json FILE  --junit FILE (summary written on exit)
 
 webhooks options:
   --target URL  --secret S (KALLGLOT_WEBHOOK_SECRET)  --timeout MS  --json  --junit FILE
@@ -77,6 +78,8 @@ const OPTIONS: Record<string, ParseArgsConfig['options']> = {
     'fail-on-violation': { type: 'boolean' },
     'allow-ws': { type: 'boolean' },
     'max-body': { type: 'string' },
+    'max-response-body': { type: 'string' },
+    'body-timeout': { type: 'string' },
     json: { type: 'string' },
   },
   webhooks: { ...common, target: { type: 'string' }, secret: { type: 'string' }, json: { type: 'boolean' } },
@@ -109,102 +112,28 @@ export async function main(argv: string[] = process.argv.slice(2), env: NodeJS.P
     out(USAGE);
     return 0;
   }
-  const str = (k: string) => values[k] as string | undefined;
-  const int = (k: string, dflt?: number) => {
-    const v = str(k);
-    if (v === undefined) return dflt;
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < 0) throw new UsageError(`--${k} must be a non-negative integer, got "${v}"`);
-    return n;
-  };
-  const write = (file: string, text: string) => {
-    mkdirSync(dirname(resolve(file)), { recursive: true });
-    writeFileSync(file, mask(text));
+  const r: Run = {
+    values,
+    env,
+    io,
+    out,
+    err,
+    setMask: (secrets) => void (mask = createMasker(secrets)),
+    str: (k) => values[k] as string | undefined,
+    int: (k, dflt) => {
+      const v = values[k] as string | undefined;
+      if (v === undefined) return dflt;
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 0) throw new UsageError(`--${k} must be a non-negative integer, got "${v}"`);
+      return n;
+    },
+    write: (file, text) => {
+      mkdirSync(dirname(resolve(file)), { recursive: true });
+      writeFileSync(file, mask(text));
+    },
   };
   try {
-    if (command === 'test') {
-      const apiKey = str('api-key') ?? env.KALLGLOT_API_KEY;
-      mask = createMasker([apiKey]);
-      let sessionBody;
-      const bodyFile = str('session-body');
-      if (bodyFile) {
-        try {
-          sessionBody = JSON.parse(readFileSync(bodyFile, 'utf8'));
-        } catch (e) {
-          throw new UsageError(`cannot read --session-body ${bodyFile}: ${(e as Error).message}`);
-        }
-      }
-      const only = ((values.only as string[] | undefined) ?? []).flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean);
-      const known = new Set(['stream', 'webhooks', ...loadContract().operations.map((op) => op.operationId)]);
-      const bad = only.filter((x) => !known.has(x));
-      if (bad.length) throw new UsageError(`--only: unknown ${bad.join(', ')} (use operationIds, stream, webhooks)`);
-      const report = await runContractTest({
-        baseUrl: str('base-url') ?? env.KALLGLOT_BASE_URL,
-        streamUrl: str('stream-url') ?? env.KALLGLOT_STREAM_URL,
-        apiKey,
-        allowWrites: !!values['allow-writes'],
-        allowWs: !!values['allow-ws'],
-        sessionId: str('session-id') ?? env.KALLGLOT_SESSION_ID,
-        sessionBody,
-        prefer: values['no-prefer'] ? false : values.prefer ? true : undefined,
-        strict: !!values.strict,
-        only,
-        timeoutMs: int('timeout'),
-      });
-      out(values.json ? JSON.stringify(report, null, 2) : formatText(report));
-      if (str('junit')) write(str('junit')!, formatJUnit(report));
-      if (str('out')) write(str('out')!, JSON.stringify(report, null, 2) + '\n');
-      return hasViolation(report) ? 1 : 0;
-    }
-    if (command === 'webhooks') {
-      const target = str('target');
-      const secret = str('secret') ?? env.KALLGLOT_WEBHOOK_SECRET;
-      if (!target || !secret) throw new UsageError('webhooks needs --target URL and --secret S (or KALLGLOT_WEBHOOK_SECRET)');
-      mask = createMasker([secret]);
-      try {
-        new URL(target);
-      } catch {
-        throw new UsageError(`--target "${target}" is not a URL`);
-      }
-      const report = await runWebhookTests({ target, secret, timeoutMs: int('timeout') });
-      out(values.json ? JSON.stringify(report, null, 2) : formatWebhookTable(report));
-      if (str('junit')) write(str('junit')!, webhookJUnit(report));
-      return report.summary.failed > 0 ? 1 : 0;
-    }
-    // proxy
-    const upstream = str('upstream') ?? env.KALLGLOT_BASE_URL;
-    if (!upstream) throw new UsageError('proxy needs --upstream URL');
-    for (const [k, v] of [['upstream', upstream], ['stream-upstream', str('stream-upstream')]] as const) {
-      if (v === undefined) continue;
-      try {
-        new URL(v);
-      } catch {
-        throw new UsageError(`--${k} "${v}" is not a URL`);
-      }
-    }
-    const strict = !!values.strict;
-    const proxy = await startProxy({
-      upstream,
-      streamUpstream: str('stream-upstream') ?? env.KALLGLOT_STREAM_URL,
-      host: str('host') ?? '127.0.0.1',
-      port: int('port', 4020),
-      failOnViolation: !!values['fail-on-violation'],
-      strict,
-      allowWs: !!values['allow-ws'],
-      maxRequestBytes: int('max-body'),
-      timeoutMs: int('timeout'),
-      log: err,
-    }).catch((e: Error & { code?: string }) => {
-      throw e.code === 'EADDRINUSE' || e.code === 'EACCES' ? new UsageError(`cannot listen: ${e.message}`) : e;
-    });
-    out(`kallglot-contract proxy listening on ${proxy.url}${proxy.streamUrl ? ` (stream ${proxy.streamUrl})` : ''} → ${upstream}`);
-    io.onProxyReady?.({ url: proxy.url, streamUrl: proxy.streamUrl });
-    await (io.stopSignal ?? signal());
-    const summary = await proxy.close();
-    out(formatProxySummary(summary));
-    if (str('json')) write(str('json')!, JSON.stringify(summary, null, 2) + '\n');
-    if (str('junit')) write(str('junit')!, proxyJUnit(summary, strict));
-    return proxyFailed(summary, strict) ? 1 : 0;
+    return await (command === 'test' ? testCommand(r) : command === 'webhooks' ? webhooksCommand(r) : proxyCommand(r));
   } catch (e) {
     if (e instanceof UsageError || e instanceof ConnectionError || e instanceof WebhookTargetError) {
       err(`kallglot-contract ${command}: ${e.message}`);
@@ -213,6 +142,109 @@ export async function main(argv: string[] = process.argv.slice(2), env: NodeJS.P
     err(`kallglot-contract ${command}: ${(e as Error).stack ?? e}`);
     return 2;
   }
+}
+
+/** One command's view of the parsed command line, the environment and the (masked) output. */
+interface Run {
+  values: Record<string, string | boolean | (string | boolean)[] | undefined>;
+  env: NodeJS.ProcessEnv;
+  io: Io;
+  out(line: string): void;
+  err(line: string): void;
+  /** From now on, output also masks these secrets. */
+  setMask(secrets: (string | undefined)[]): void;
+  str(k: string): string | undefined;
+  int(k: string, dflt?: number): number | undefined;
+  write(file: string, text: string): void;
+}
+
+async function testCommand(r: Run): Promise<number> {
+  const apiKey = r.str('api-key') ?? r.env.KALLGLOT_API_KEY;
+  r.setMask([apiKey]);
+  let sessionBody;
+  const bodyFile = r.str('session-body');
+  if (bodyFile) {
+    try {
+      sessionBody = JSON.parse(readFileSync(bodyFile, 'utf8'));
+    } catch (e) {
+      throw new UsageError(`cannot read --session-body ${bodyFile}: ${(e as Error).message}`);
+    }
+  }
+  const only = ((r.values.only as string[] | undefined) ?? []).flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean);
+  const known = new Set(['stream', 'webhooks', ...loadContract().operations.map((op) => op.operationId)]);
+  const bad = only.filter((x) => !known.has(x));
+  if (bad.length) throw new UsageError(`--only: unknown ${bad.join(', ')} (use operationIds, stream, webhooks)`);
+  const report = await runContractTest({
+    baseUrl: r.str('base-url') ?? r.env.KALLGLOT_BASE_URL,
+    streamUrl: r.str('stream-url') ?? r.env.KALLGLOT_STREAM_URL,
+    apiKey,
+    allowWrites: !!r.values['allow-writes'],
+    allowWs: !!r.values['allow-ws'],
+    sessionId: r.str('session-id') ?? r.env.KALLGLOT_SESSION_ID,
+    sessionBody,
+    prefer: r.values['no-prefer'] ? false : r.values.prefer ? true : undefined,
+    strict: !!r.values.strict,
+    only,
+    timeoutMs: r.int('timeout'),
+  });
+  r.out(r.values.json ? JSON.stringify(report, null, 2) : formatText(report));
+  if (r.str('junit')) r.write(r.str('junit')!, formatJUnit(report));
+  if (r.str('out')) r.write(r.str('out')!, JSON.stringify(report, null, 2) + '\n');
+  return hasViolation(report) ? 1 : 0;
+}
+
+async function webhooksCommand(r: Run): Promise<number> {
+  const target = r.str('target');
+  const secret = r.str('secret') ?? r.env.KALLGLOT_WEBHOOK_SECRET;
+  if (!target || !secret) throw new UsageError('webhooks needs --target URL and --secret S (or KALLGLOT_WEBHOOK_SECRET)');
+  r.setMask([secret]);
+  try {
+    new URL(target);
+  } catch {
+    throw new UsageError(`--target "${target}" is not a URL`);
+  }
+  const report = await runWebhookTests({ target, secret, timeoutMs: r.int('timeout') });
+  r.out(r.values.json ? JSON.stringify(report, null, 2) : formatWebhookTable(report));
+  if (r.str('junit')) r.write(r.str('junit')!, webhookJUnit(report));
+  return report.summary.failed > 0 ? 1 : 0;
+}
+
+async function proxyCommand(r: Run): Promise<number> {
+  const upstream = r.str('upstream') ?? r.env.KALLGLOT_BASE_URL;
+  if (!upstream) throw new UsageError('proxy needs --upstream URL');
+  for (const [k, v] of [['upstream', upstream], ['stream-upstream', r.str('stream-upstream')]] as const) {
+    if (v === undefined) continue;
+    try {
+      new URL(v);
+    } catch {
+      throw new UsageError(`--${k} "${v}" is not a URL`);
+    }
+  }
+  const strict = !!r.values.strict;
+  const proxy = await startProxy({
+    upstream,
+    streamUpstream: r.str('stream-upstream') ?? r.env.KALLGLOT_STREAM_URL,
+    host: r.str('host') ?? '127.0.0.1',
+    port: r.int('port', 4020),
+    failOnViolation: !!r.values['fail-on-violation'],
+    strict,
+    allowWs: !!r.values['allow-ws'],
+    maxRequestBytes: r.int('max-body'),
+    maxResponseBytes: r.int('max-response-body'),
+    bodyTimeoutMs: r.int('body-timeout'),
+    timeoutMs: r.int('timeout'),
+    log: r.err,
+  }).catch((e: Error & { code?: string }) => {
+    throw e.code === 'EADDRINUSE' || e.code === 'EACCES' ? new UsageError(`cannot listen: ${e.message}`) : e;
+  });
+  r.out(`kallglot-contract proxy listening on ${proxy.url}${proxy.streamUrl ? ` (stream ${proxy.streamUrl})` : ''} → ${upstream}`);
+  r.io.onProxyReady?.({ url: proxy.url, streamUrl: proxy.streamUrl });
+  await (r.io.stopSignal ?? signal());
+  const summary = await proxy.close();
+  r.out(formatProxySummary(summary));
+  if (r.str('json')) r.write(r.str('json')!, JSON.stringify(summary, null, 2) + '\n');
+  if (r.str('junit')) r.write(r.str('junit')!, proxyJUnit(summary, strict));
+  return proxyFailed(summary, strict) ? 1 : 0;
 }
 
 function signal(): Promise<void> {

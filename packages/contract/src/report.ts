@@ -1,4 +1,5 @@
-// Suite reports: human text, JSON and JUnit XML. Secrets are masked by the writer (see cli.ts), not here.
+// Reports of the suite and the proxy: human text, JSON and JUnit XML. Secrets are masked by the writer (see
+// cli.ts), not here.
 import type { Waiver } from './internal/errors.js';
 
 export type CheckStatus = 'pass' | 'fail' | 'inferred';
@@ -134,4 +135,48 @@ export function formatJUnit(r: SuiteReport): string {
   }));
   for (const k of r.skipped) cases.push({ group: 'Skipped', name: k.what, skipped: k.reason });
   return junitXml('kallglot-contract', cases, r.summary.durationMs);
+}
+
+// ---------- the proxy's summary ----------
+
+export type ViolationKind = 'request' | 'response' | 'client-frame' | 'server-frame' | 'close';
+export interface Violation {
+  kind: ViolationKind;
+  where: string;
+  check: string;
+  message: string;
+  inferred: boolean;
+}
+export interface ProxySummary {
+  tool: 'kallglot-contract';
+  command: 'proxy';
+  upstream: string;
+  streamUpstream: string | null;
+  requests: number;
+  frames: { client: number; server: number };
+  connections: number;
+  violations: { total: number; documented: number; inferred: number; byKind: Record<ViolationKind, number> };
+  list: Violation[];
+  durationMs: number;
+}
+
+/** Whether a summary has violations that count (documented ones, and inferred ones in strict mode). */
+export function proxyFailed(s: ProxySummary, strict = false): boolean {
+  return s.violations.documented > 0 || (strict && s.violations.inferred > 0);
+}
+
+export function formatProxySummary(s: ProxySummary): string {
+  const lines = [
+    `Kallglot contract proxy — ${s.upstream}${s.streamUpstream ? ` + ${s.streamUpstream}` : ''}`,
+    `${s.requests} requests, ${s.connections} stream connections, ${s.frames.client} client frames, ${s.frames.server} server frames`,
+    `${s.violations.total} violations (${s.violations.documented} documented, ${s.violations.inferred} inferred part): ${Object.entries(s.violations.byKind).map(([k, n]) => `${k} ${n}`).join(', ')}`,
+  ];
+  for (const v of s.list) lines.push(`  ${v.inferred ? '!' : '✘'} [${v.kind}] ${v.where}: ${v.message}`);
+  return lines.join('\n');
+}
+
+export function proxyJUnit(s: ProxySummary, strict = false): string {
+  const cases: JUnitCase[] = s.list.map((v) => ({ group: `proxy ${v.kind}`, name: `${v.where}: ${v.check}`, ...(!v.inferred || strict ? { failure: v.message } : {}) }));
+  cases.push({ group: 'proxy', name: `${s.requests} requests and ${s.frames.client + s.frames.server} frames validated`, ...(proxyFailed(s, strict) ? { failure: `${s.violations.total} violations` } : {}) });
+  return junitXml('kallglot-contract proxy', cases, s.durationMs);
 }

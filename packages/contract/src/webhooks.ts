@@ -3,8 +3,8 @@
 // get a 4xx; a replay of a delivery id is sent and its answer reported (the docs recommend dedupe by
 // Kallglot-Webhook-Id).
 import { randomBytes } from 'node:crypto';
-import { signWebhook } from '@kallglot/client';
-import { loadContract, type Json, type SpecPaths } from './internal/contract.js';
+import { webhookDeliveryHeaders } from '@kallglot/client';
+import { loadContract, type SpecPaths } from './internal/contract.js';
 import { webhookExample } from './internal/examples.js';
 import { junitXml } from './report.js';
 
@@ -66,12 +66,8 @@ export async function runWebhookTests(o: WebhookTestOptions): Promise<WebhookRep
       return -1;
     }
   }
-  const signed = async (raw: string, t = now(), secret = o.secret) => ({
-    'Kallglot-Signature': await signWebhook({ payload: raw, secret, timestamp: t }),
-    'Kallglot-Webhook-Id': rid('wh_del_'),
-    'Kallglot-Retry-Count': '0',
-    'Kallglot-Original-Timestamp': String(t),
-  });
+  // The delivery headers as the API sends them, from the one builder in @kallglot/client.
+  const signed = (raw: string, t = now(), secret = o.secret) => webhookDeliveryHeaders({ payload: raw, secret, timestamp: t, deliveryId: rid('wh_del_'), originalTimestamp: t });
   const judge = (name: string, expected: '2xx' | '4xx', status: number, detail?: string) => {
     const ok = expected === '2xx' ? status >= 200 && status < 300 : status >= 400 && status < 500;
     cases.push({ case: name, expected, got: status < 0 ? 'no answer' : String(status), verdict: ok ? 'pass' : 'fail', ...(detail ? { detail } : {}) });
@@ -84,36 +80,7 @@ export async function runWebhookTests(o: WebhookTestOptions): Promise<WebhookRep
     first ??= { raw, headers };
     judge(`${type}, correctly signed`, '2xx', await deliver(raw, headers));
   }
-  const type = [...contract.webhooks.keys()][0]!;
-  const base = () => JSON.stringify(event(type));
-  {
-    const raw = base();
-    const headers = await signed(raw);
-    const tampered = raw.replace(/"type":"([^"]+)"/, '"type":"$1","tampered":true');
-    judge('tampered body (signature of the original)', '4xx', await deliver(tampered, headers));
-  }
-  {
-    const raw = base();
-    judge(`stale timestamp (${skew} s old)`, '4xx', await deliver(raw, await signed(raw, now() - skew)));
-  }
-  {
-    const raw = base();
-    judge(`future timestamp (${skew} s ahead)`, '4xx', await deliver(raw, await signed(raw, now() + skew)));
-  }
-  {
-    const raw = base();
-    judge('wrong secret', '4xx', await deliver(raw, await signed(raw, now(), `${o.secret}_wrong`)));
-  }
-  {
-    const raw = base();
-    const { 'Kallglot-Signature': _drop, ...headers } = await signed(raw);
-    judge('missing Kallglot-Signature header', '4xx', await deliver(raw, headers));
-  }
-  {
-    const raw = base();
-    const headers = await signed(raw);
-    judge('garbled Kallglot-Signature header', '4xx', await deliver(raw, { ...headers, 'Kallglot-Signature': 't=soon,v1=not-hex,,' }));
-  }
+  await badDeliveries({ base: () => JSON.stringify(event([...contract.webhooks.keys()][0]!)), signed, deliver, judge, now, skew, secret: o.secret });
   if (first) {
     // The exact first delivery again: same Kallglot-Webhook-Id, body and signature (still inside the tolerance).
     const status = await deliver(first.raw, first.headers);
@@ -128,6 +95,48 @@ export async function runWebhookTests(o: WebhookTestOptions): Promise<WebhookRep
   const failed = cases.filter((c) => c.verdict === 'fail').length;
   const notes = cases.filter((c) => c.verdict === 'note').length;
   return { tool: 'kallglot-contract', command: 'webhooks', target: o.target, summary: { cases: cases.length, passed: cases.length - failed - notes, failed, notes, durationMs: Date.now() - started }, cases };
+}
+
+interface Tools {
+  base: () => string;
+  signed: (raw: string, t?: number, secret?: string) => Promise<Record<string, string>>;
+  deliver: (raw: string, headers: Record<string, string>) => Promise<number>;
+  judge: (name: string, expected: '2xx' | '4xx', status: number, detail?: string) => void;
+  now: () => number;
+  skew: number;
+  secret: string;
+}
+
+/** Deliveries a verifying endpoint must refuse with a 4xx. */
+async function badDeliveries(t: Tools): Promise<void> {
+  {
+    const raw = t.base();
+    const headers = await t.signed(raw);
+    const tampered = raw.replace(/"type":"([^"]+)"/, '"type":"$1","tampered":true');
+    t.judge('tampered body (signature of the original)', '4xx', await t.deliver(tampered, headers));
+  }
+  {
+    const raw = t.base();
+    t.judge(`stale timestamp (${t.skew} s old)`, '4xx', await t.deliver(raw, await t.signed(raw, t.now() - t.skew)));
+  }
+  {
+    const raw = t.base();
+    t.judge(`future timestamp (${t.skew} s ahead)`, '4xx', await t.deliver(raw, await t.signed(raw, t.now() + t.skew)));
+  }
+  {
+    const raw = t.base();
+    t.judge('wrong secret', '4xx', await t.deliver(raw, await t.signed(raw, t.now(), `${t.secret}_wrong`)));
+  }
+  {
+    const raw = t.base();
+    const { 'Kallglot-Signature': _drop, ...headers } = await t.signed(raw);
+    t.judge('missing Kallglot-Signature header', '4xx', await t.deliver(raw, headers));
+  }
+  {
+    const raw = t.base();
+    const headers = await t.signed(raw);
+    t.judge('garbled Kallglot-Signature header', '4xx', await t.deliver(raw, { ...headers, 'Kallglot-Signature': 't=soon,v1=not-hex,,' }));
+  }
 }
 
 export function formatWebhookTable(r: WebhookReport): string {

@@ -2,10 +2,12 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { startMock, type MockOptions } from './mock.js';
+import { startMock, type MockOptions } from './compose.js';
 import type { FaultSpec } from './scenario.js';
 import { isSendableCloseCode } from './stream.js';
-import { loadOpenApiModel, sendWebhook, webhookEventTypes } from './webhook.js';
+import { loadOpenApiModel } from './internal/load-openapi-model.js';
+import { webhookEventTypes } from './webhooks/events.js';
+import { sendWebhook } from './webhooks/send.js';
 
 // The help text lives next to the bin, so `kallglot-mock --help` works before a build.
 const USAGE = readFileSync(fileURLToPath(new URL('../bin/usage.txt', import.meta.url)), 'utf8').trimEnd();

@@ -1,7 +1,6 @@
 // What the stream mock (ws adapter) sees of the engine: tokens, sessions by id, and the hooks that feed the
 // stream into state (connect → active, audio → recording, finals → transcript, session.end → ended).
-import { Emitter } from './core/emitter.js';
-import { Engine } from './engine/index.js';
+import { Engine, type EngineEvent } from './engine/index.js';
 import type { SessionRecord } from './engine/types.js';
 
 export interface MockSession {
@@ -53,13 +52,15 @@ function view(tenant: string, s: SessionRecord): MockSession {
   };
 }
 
-export class SessionRegistry extends Emitter {
+type RegistryListener = (ev: RegistryEvent) => void;
+
+export class SessionRegistry {
+  /** Listeners of 'event', each an engine listener (the engine's event log is the one emitter). */
+  private readonly listeners = new Map<RegistryListener, () => void>();
   readonly sessions: { get(id: string): MockSession | undefined };
   readonly tokens: { get(token: string): IssuedToken | undefined; readonly size: number };
 
   constructor(readonly engine: Engine = new Engine()) {
-    super();
-    this.setMaxListeners(50);
     this.sessions = {
       get: (id) => {
         const f = engine.findSession(id);
@@ -75,14 +76,29 @@ export class SessionRegistry extends Emitter {
         return engine.tokens.map.size;
       },
     };
-    engine.onEvent((ev) => {
-      if (ev.type !== 'session.created' && ev.type !== 'session.started' && ev.type !== 'session.ended') return;
-      const f = ev.sessionId ? engine.findSession(ev.sessionId) : undefined;
-      if (!f) return;
-      const session = view(f.tenant, f.session);
-      if (ev.type === 'session.ended') this.emit('event', { type: ev.type, session, reason: f.session.endReason ?? 'api_end' } satisfies RegistryEvent);
-      else this.emit('event', { type: ev.type, session } satisfies RegistryEvent);
-    });
+  }
+
+  /** Follow session.created / session.started / session.ended as registry views. */
+  on(event: 'event', fn: RegistryListener): this {
+    if (event !== 'event' || this.listeners.has(fn)) return this;
+    this.listeners.set(fn, this.engine.onEvent((ev) => this.relay(ev, fn)));
+    return this;
+  }
+
+  off(event: 'event', fn: RegistryListener): this {
+    if (event !== 'event') return this;
+    this.listeners.get(fn)?.();
+    this.listeners.delete(fn);
+    return this;
+  }
+
+  private relay(ev: EngineEvent, fn: RegistryListener): void {
+    if (ev.type !== 'session.created' && ev.type !== 'session.started' && ev.type !== 'session.ended') return;
+    const f = ev.sessionId ? this.engine.findSession(ev.sessionId) : undefined;
+    if (!f) return;
+    const session = view(f.tenant, f.session);
+    if (ev.type === 'session.ended') fn({ type: ev.type, session, reason: f.session.endReason ?? 'api_end' });
+    else fn({ type: ev.type, session });
   }
 
   createSession(init: Partial<MockSession> = {}): MockSession {

@@ -8,9 +8,12 @@ import { buildAsyncApiModel, CLIENT_TYPES, type AsyncApiModel } from './internal
 import { readJson, resolveSpecPath } from './internal/specs.js';
 import { SessionRegistry, type IssuedToken } from './registry.js';
 import { BUILTIN_SCENARIOS_DIR, loadScenarios, resolveScenario, type FaultSpec, type Scenario } from './scenario.js';
-import { badCloseCodes, createStreamProtocol, type StreamConnection, type StreamPort } from './core/stream-protocol.js';
+import { badCloseCodes } from './stream/faults.js';
+import { createStreamProtocol } from './stream/protocol.js';
+import type { StreamPort, StreamProtocol } from './stream/types.js';
 
-export { badCloseCodes, INVALID_FRAME_BURST, INVALID_FRAME_RATE, isSendableCloseCode, MAX_BUFFERED_BYTES } from './core/stream-protocol.js';
+export { badCloseCodes, isSendableCloseCode } from './stream/faults.js';
+export { INVALID_FRAME_BURST, INVALID_FRAME_RATE, MAX_BUFFERED_BYTES } from './stream/backpressure.js';
 
 export const MAX_PAYLOAD = 64 * 1024;
 
@@ -76,25 +79,17 @@ function isCanonicalPing(data: RawData): boolean {
   return true;
 }
 
-export async function startStreamMock(options: StreamMockOptions = {}): Promise<StreamMock> {
-  const host = options.host ?? '127.0.0.1';
-  const log = options.log ?? ((l: string) => process.stderr.write(`[kallglot-mock stream] ${l}\n`));
-  const model = buildAsyncApiModel(readJson(resolveSpecPath('asyncapi.json', options.asyncapiPath)));
-  const registry = options.registry ?? new SessionRegistry();
-  const scenarios = loadScenarios([BUILTIN_SCENARIOS_DIR, ...(options.scenarioDirs ?? [])]);
-  const defaultScenario = resolveScenario(options.scenario, scenarios);
-  const code = (name: string, fallback: number) => model.closeCodes.get(name) ?? fallback;
-
+/** The protocol for the stand-alone server: the document, scenarios and faults from the options. */
+function protocolFor(options: StreamMockOptions, model: AsyncApiModel, registry: SessionRegistry, scenarios: Map<string, Scenario>, log: (l: string) => void): StreamProtocol {
   const missing = ['session.ready', 'transcript.partial', 'transcript.final', 'pong', 'session.ended', 'session.error', ...CLIENT_TYPES].filter((t) => !model.messages.has(t));
   if (missing.length) log(`AsyncAPI document lacks message schemas for: ${missing.join(', ')}`);
-
   const badOptionCodes = badCloseCodes(options.faults ?? {});
   if (badOptionCodes.length) throw new Error(`fault ${badOptionCodes.join(', ')} must be a close code a WebSocket may send (1000-1003, 1007-1014, 3000-4999)`);
-  const protocol = createStreamProtocol({
+  return createStreamProtocol({
     model,
     registry,
     resolveScenario: (name) => resolveScenario(name, scenarios),
-    defaultScenario,
+    defaultScenario: resolveScenario(options.scenario, scenarios),
     acceptUnknownTokens: options.acceptUnknownTokens,
     allowQueryOverrides: options.allowQueryOverrides,
     // Opt-in: any client could otherwise inject faults into a shared mock.
@@ -105,8 +100,46 @@ export async function startStreamMock(options: StreamMockOptions = {}): Promise<
     selfCheck: options.selfCheck,
     log,
   });
-  const stats = protocol.stats;
+}
 
+function wsPort(ws: WebSocket): StreamPort {
+  return {
+    send: (data) => ws.send(data, TEXT),
+    close: (c, reason) => ws.close(c, reason),
+    terminate: () => ws.terminate(),
+    get open() {
+      return ws.readyState === OPEN;
+    },
+    get bufferedAmount() {
+      return ws.bufferedAmount;
+    },
+  };
+}
+
+/** ws ↔ the protocol: frames in, frames out, close codes; the protocol decides everything else. */
+function onConnection(protocol: StreamProtocol, ws: WebSocket, req: IncomingMessage): void {
+  ws.on('error', () => ws.terminate());
+  let url: URL;
+  try {
+    url = new URL(req.url ?? '/', 'http://stream.local');
+  } catch {
+    protocol.stats.connections++;
+    return ws.close(protocol.closeCode('session_not_found', 4004), 'session_not_found');
+  }
+  const c = protocol.connect(url, wsPort(ws));
+  if (!c) return;
+  ws.on('message', (data, isBinary) =>
+    c.guard(() => {
+      if (isBinary) return c.onBinary();
+      if (c.fastPing && isCanonicalPing(data)) return c.onPing();
+      c.onText(data.toString());
+    }),
+  );
+  ws.on('close', () => c.onClose());
+}
+
+/** node:http with /health, 426 for plain requests, and every upgrade handed to `wss`. */
+function httpServer(wss: WebSocketServer, protocol: StreamProtocol, log: (l: string) => void): Server {
   const server: Server = createServer((req, res) => {
     if (req.url === '/health') {
       res.writeHead(200, { 'Content-Type': 'application/json' });
@@ -116,11 +149,6 @@ export async function startStreamMock(options: StreamMockOptions = {}): Promise<
     res.writeHead(426, { 'Content-Type': 'application/json', Upgrade: 'websocket' });
     res.end(JSON.stringify({ error: { type: 'invalid_request_error', code: 'upgrade_required', message: 'Connect with a WebSocket to /v1/sessions/{session_id}/connect?token=kst_…' } }));
   });
-  // Never above 64 KiB, and never above what the document states.
-  const maxPayload = Math.min(MAX_PAYLOAD, model.maxPayloadBytes ?? MAX_PAYLOAD);
-  const wss = new WebSocketServer({ noServer: true, maxPayload, perMessageDeflate: false, clientTracking: true });
-
-  wss.on('error', (e) => log(`WebSocket server error: ${e.message}`));
   server.on('clientError', (_e, socket) => socket.destroy());
   server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
     socket.on('error', () => socket.destroy());
@@ -128,7 +156,7 @@ export async function startStreamMock(options: StreamMockOptions = {}): Promise<
     try {
       wss.handleUpgrade(req, socket, head, (ws) => {
         try {
-          onConnection(ws, req);
+          onConnection(protocol, ws, req);
         } catch (e) {
           // Nothing a client sends may take the process down: log, close this socket only.
           log(`connection handler failed: ${(e as Error).stack ?? String(e)}`);
@@ -140,53 +168,27 @@ export async function startStreamMock(options: StreamMockOptions = {}): Promise<
       socket.destroy();
     }
   });
+  return server;
+}
 
-  // ws ↔ the protocol: frames in, frames out, close codes; the protocol decides everything else.
-  const conns = new Map<WebSocket, StreamConnection>();
-  function onConnection(ws: WebSocket, req: IncomingMessage) {
-    ws.on('error', () => ws.terminate());
-    const port: StreamPort = {
-      send: (data) => ws.send(data, TEXT),
-      close: (c, reason) => ws.close(c, reason),
-      terminate: () => ws.terminate(),
-      get open() {
-        return ws.readyState === OPEN;
-      },
-      get bufferedAmount() {
-        return ws.bufferedAmount;
-      },
-    };
-    let url: URL;
-    try {
-      url = new URL(req.url ?? '/', 'http://stream.local');
-    } catch {
-      protocol.stats.connections++;
-      return ws.close(code('session_not_found', 4004), 'session_not_found');
-    }
-    const c = protocol.connect(url, port);
-    if (!c) return;
-    conns.set(ws, c);
-    ws.on('message', (data, isBinary) =>
-      c.guard(() => {
-        if (isBinary) return c.onBinary();
-        if (c.fastPing && isCanonicalPing(data)) return c.onPing();
-        c.onText(data.toString());
-      }),
-    );
-    ws.on('close', () => {
-      conns.delete(ws);
-      c.onClose();
-    });
-  }
-
+export async function startStreamMock(options: StreamMockOptions = {}): Promise<StreamMock> {
+  const host = options.host ?? '127.0.0.1';
+  const log = options.log ?? ((l: string) => process.stderr.write(`[kallglot-mock stream] ${l}\n`));
+  const model = buildAsyncApiModel(readJson(resolveSpecPath('asyncapi.json', options.asyncapiPath)));
+  const registry = options.registry ?? new SessionRegistry();
+  const scenarios = loadScenarios([BUILTIN_SCENARIOS_DIR, ...(options.scenarioDirs ?? [])]);
+  const protocol = protocolFor(options, model, registry, scenarios, log);
+  // Never above 64 KiB, and never above what the document states.
+  const maxPayload = Math.min(MAX_PAYLOAD, model.maxPayloadBytes ?? MAX_PAYLOAD);
+  const wss = new WebSocketServer({ noServer: true, maxPayload, perMessageDeflate: false, clientTracking: true });
+  wss.on('error', (e) => log(`WebSocket server error: ${e.message}`));
+  const server = httpServer(wss, protocol, log);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 4011, host, () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
-  const urlHost = host.includes(':') ? `[${host}]` : host;
-  const url = `ws://${urlHost}:${port}`;
-
+  const url = `ws://${host.includes(':') ? `[${host}]` : host}:${port}`;
   return {
     url,
     host,
@@ -194,7 +196,7 @@ export async function startStreamMock(options: StreamMockOptions = {}): Promise<
     registry,
     model,
     scenarios,
-    stats,
+    stats: protocol.stats,
     issueToken(opts = {}) {
       const existing = opts.sessionId ? registry.sessions.get(opts.sessionId) : undefined;
       const s =
@@ -211,7 +213,7 @@ export async function startStreamMock(options: StreamMockOptions = {}): Promise<
     async close() {
       protocol.dispose();
       // 1001 going_away tells clients the server is shutting down (reconnect with backoff).
-      for (const c of wss.clients) c.close(code('going_away', 1001), 'going_away');
+      for (const c of wss.clients) c.close(protocol.closeCode('going_away', 1001), 'going_away');
       await new Promise<void>((r) => setTimeout(r, 20));
       for (const c of wss.clients) c.terminate();
       await new Promise<void>((resolve) => wss.close(() => resolve()));

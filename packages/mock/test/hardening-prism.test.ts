@@ -5,7 +5,7 @@ import { createServer, Agent, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRestMock, type RestMock } from '../src/index.js';
-import { forwardToPrism, UpstreamError } from '../src/internal/prism.js';
+import { forwardToPrism, UpstreamError } from '../src/prism/child.js';
 import { childPids, startCli, waitFor } from './hardening-helpers.js';
 
 /** Alive and not a zombie (a re-parented child may linger as a zombie until init reaps it). */

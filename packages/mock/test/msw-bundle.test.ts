@@ -15,7 +15,9 @@ describe('@kallglot/mock/msw import graph', () => {
     expect(out.errors).toEqual([]);
     // The same engine and transport-free core the node adapter uses are in the bundle (not a copy).
     const inputs = Object.keys(out.metafile!.inputs);
-    for (const f of ['src/engine/index.ts', 'src/core/rest.ts', 'src/core/stream-protocol.ts', 'src/msw/rest.ts']) expect(inputs.some((i) => i.endsWith(f))).toBe(true);
+    for (const f of ['src/engine/index.ts', 'src/pipeline/pipeline.ts', 'src/pipeline/rules.ts', 'src/stream/protocol.ts', 'src/msw/rest.ts']) expect(inputs.some((i) => i.endsWith(f))).toBe(true);
+    // Client frames are read by @kallglot/stream's own decoder (one definition), through its /protocol subpath.
+    expect(inputs.some((i) => /stream\/dist\/inbound\.js$/.test(i))).toBe(true);
     // Validators come from the one shared helper, its browser-safe half (@kallglot/spec/ajv), not a mock copy.
     expect(inputs.some((i) => i.endsWith('spec/validators-core.js'))).toBe(true);
     expect(inputs.some((i) => i.endsWith('spec/validators.js'))).toBe(false);

@@ -6,7 +6,8 @@ import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMockControl, Engine, startMock, startRestMock, type RunningMock } from '../src/index.js';
+import { createMockControl, startMock, startRestMock, type RunningMock } from '../src/index.js';
+import { Engine } from '../src/engine-entry.js';
 import { expectValidWebhook, makeApi } from './helpers/sandbox.js';
 import { connect } from './helpers/ws.js';
 

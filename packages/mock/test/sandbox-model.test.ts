@@ -4,7 +4,8 @@
 // prints it, with the shrunk counterexample, on failure.
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiFailure, createMockControl, Engine, startMock, type EngineRequest, type RunningMock } from '../src/index.js';
+import { createMockControl, startMock, type RunningMock } from '../src/index.js';
+import { ApiFailure, Engine, type EngineRequest } from '../src/engine-entry.js';
 import { KEYS, MODES, Model, type Cmd, type Expect } from './helpers/model.js';
 import { oas } from './helpers/sandbox.js';
 import { schemaErrors } from './helpers/spec.js';

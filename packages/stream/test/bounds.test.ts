@@ -13,7 +13,7 @@ import {
   type WebSocketConstructor,
 } from '../src/node.js';
 import bundled from '../../spec/dist/asyncapi.json' with { type: 'json' };
-import { behaveNormally, type Conn } from './helpers/scripted-server.js';
+import { behaveNormally } from './helpers/scripted-server.js';
 import { collect, useStreamFixture } from './helpers/stream-fixture.js';
 
 const { server, connect } = useStreamFixture({ token: 'kst_test_bounds' });

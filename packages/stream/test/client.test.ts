@@ -9,7 +9,6 @@ import {
   decodeMulaw,
   encodeMulaw,
   validateAudioInput,
-  type StreamClient,
   type StateChange,
   type ServerMessage,
   type UnknownMessage,

@@ -10,7 +10,7 @@ import {
   type StreamWarning,
   type TranscriptFinal,
 } from '../src/node.js';
-import { behaveNormally, type Conn } from './helpers/scripted-server.js';
+import { behaveNormally } from './helpers/scripted-server.js';
 import { collect, until, useStreamFixture } from './helpers/stream-fixture.js';
 
 const require = createRequire(import.meta.url);

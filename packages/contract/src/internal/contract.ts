@@ -79,11 +79,37 @@ export function loadContract(paths: SpecPaths = defaultSpecPaths()): Contract {
   const asyncapi = JSON.parse(readFileSync(paths.asyncapi, 'utf8'));
   const oa = compileOpenApi(openapi);
   const aa = compileAsyncApi(asyncapi);
-  const withPointer = (p: string) => {
-    const { node, pointer } = locate(openapi, p);
-    return { ...node, pointer };
+  const operations = operationsOf(openapi);
+  const serverMessages = new Map<string, Message>();
+  const clientMessages = new Map<string, Message>();
+  for (const m of aa.messages.values()) {
+    if (m.directions.has('server')) serverMessages.set(m.type, { type: m.type, payloadPointer: m.payloadPointer });
+    if (m.directions.has('client')) clientMessages.set(m.type, { type: m.type, payloadPointer: m.payloadPointer });
+  }
+  const contract: Contract = {
+    openapi,
+    asyncapi,
+    operations,
+    byId: new Map(operations.map((x) => [x.operationId, x])),
+    webhooks: webhooksOf(openapi),
+    serverMessages,
+    clientMessages,
+    ...channelLimits(asyncapi),
+    openapiValidator: (pointer) => oa.at(pointer),
+    messageValidator: (type, direction) => aa.message(type, direction),
+    resolve: (node) => (node && typeof node.$ref === 'string' ? locate(openapi, node.$ref).node : node),
+    match: (method, pathname) => operations.find((o) => o.method === method.toUpperCase() && o.matcher.test(pathname)),
   };
+  cache.set(key, contract);
+  return contract;
+}
 
+const withPointer = (openapi: Json, p: string) => {
+  const { node, pointer } = locate(openapi, p);
+  return { ...node, pointer };
+};
+
+function operationsOf(openapi: Json): Operation[] {
   const operations: Operation[] = [];
   for (const path of Object.keys(openapi.paths ?? {})) {
     const { node: item, pointer: itemPtr } = locate(openapi, `/paths/${esc(path)}`);
@@ -94,17 +120,7 @@ export function loadContract(paths: SpecPaths = defaultSpecPaths()): Contract {
       const params = [
         ...(item.parameters ?? []).map((_: unknown, i: number) => `${itemPtr}/parameters/${i}`),
         ...(op.parameters ?? []).map((_: unknown, i: number) => `${opPtr}/parameters/${i}`),
-      ].map(withPointer);
-      const responses: Record<string, ResponseSpec> = {};
-      for (const status of Object.keys(op.responses ?? {})) {
-        const { node: res, pointer: resPtr } = locate(openapi, `${opPtr}/responses/${esc(status)}`);
-        const headers: Record<string, HeaderSpec> = {};
-        for (const name of Object.keys(res?.headers ?? {})) {
-          const { node: h, pointer: hPtr } = locate(openapi, `${resPtr}/headers/${esc(name)}`);
-          headers[name] = { required: !!h?.required, schemaPointer: h?.schema ? `${hPtr}/schema` : undefined, schema: h?.schema };
-        }
-        responses[status] = { pointer: resPtr, headers, content: contentOf(res, resPtr) };
-      }
+      ].map((p) => withPointer(openapi, p));
       const rb = op.requestBody ? locate(openapi, `${opPtr}/requestBody`) : undefined;
       const security = op.security ?? openapi.security ?? [];
       operations.push({
@@ -114,32 +130,46 @@ export function loadContract(paths: SpecPaths = defaultSpecPaths()): Contract {
         pointer: opPtr,
         op,
         params,
-        responses,
+        responses: responsesOf(openapi, op, opPtr),
         requestBody: rb?.node ? { pointer: rb.pointer, content: contentOf(rb.node, rb.pointer), required: !!rb.node.required } : undefined,
         secured: security.length > 0 && !security.some((s: object) => Object.keys(s).length === 0),
         matcher: new RegExp(`^${path.split(/\{[^}]+\}/).map(escapeRe).join('([^/]+)')}/?$`),
       });
     }
   }
+  return operations;
+}
 
+function responsesOf(openapi: Json, op: Json, opPtr: string): Record<string, ResponseSpec> {
+  const responses: Record<string, ResponseSpec> = {};
+  for (const status of Object.keys(op.responses ?? {})) {
+    const { node: res, pointer: resPtr } = locate(openapi, `${opPtr}/responses/${esc(status)}`);
+    const headers: Record<string, HeaderSpec> = {};
+    for (const name of Object.keys(res?.headers ?? {})) {
+      const { node: h, pointer: hPtr } = locate(openapi, `${resPtr}/headers/${esc(name)}`);
+      headers[name] = { required: !!h?.required, schemaPointer: h?.schema ? `${hPtr}/schema` : undefined, schema: h?.schema };
+    }
+    responses[status] = { pointer: resPtr, headers, content: contentOf(res, resPtr) };
+  }
+  return responses;
+}
+
+function webhooksOf(openapi: Json): Contract['webhooks'] {
   const webhooks: Contract['webhooks'] = new Map();
   for (const name of Object.keys(openapi.webhooks ?? {})) {
     const { node: item, pointer: itemPtr } = locate(openapi, `/webhooks/${esc(name)}`);
     const op = item?.post;
     if (!op) continue;
     const opPtr = `${itemPtr}/post`;
-    const params = (op.parameters ?? []).map((_: unknown, i: number) => withPointer(`${opPtr}/parameters/${i}`));
+    const params = (op.parameters ?? []).map((_: unknown, i: number) => withPointer(openapi, `${opPtr}/parameters/${i}`));
     const { node: body, pointer: bodyPtr } = locate(openapi, `${opPtr}/requestBody`);
     const schemaPointer = body?.content?.['application/json']?.schema ? `${bodyPtr}/content/application~1json/schema` : undefined;
     webhooks.set(name, { name, params, schemaPointer, pointer: opPtr });
   }
+  return webhooks;
+}
 
-  const serverMessages = new Map<string, Message>();
-  const clientMessages = new Map<string, Message>();
-  for (const m of aa.messages.values()) {
-    if (m.directions.has('server')) serverMessages.set(m.type, { type: m.type, payloadPointer: m.payloadPointer });
-    if (m.directions.has('client')) clientMessages.set(m.type, { type: m.type, payloadPointer: m.payloadPointer });
-  }
+function channelLimits(asyncapi: Json): { closeCodes: Map<number, string>; maxFrameBytes: number } {
   const closeCodes = new Map<number, string>();
   let maxFrameBytes = 64 * 1024;
   for (const ch of Object.values<Json>(asyncapi.channels ?? {})) {
@@ -147,25 +177,7 @@ export function loadContract(paths: SpecPaths = defaultSpecPaths()): Contract {
     const max = Number(ch?.['x-kallglot-max-payload-bytes']);
     if (Number.isFinite(max) && max > 0) maxFrameBytes = max;
   }
-
-  const byId = new Map(operations.map((x) => [x.operationId, x]));
-  const contract: Contract = {
-    openapi,
-    asyncapi,
-    operations,
-    byId,
-    webhooks,
-    serverMessages,
-    clientMessages,
-    closeCodes,
-    maxFrameBytes,
-    openapiValidator: (pointer) => oa.at(pointer),
-    messageValidator: (type, direction) => aa.message(type, direction),
-    resolve: (node) => (node && typeof node.$ref === 'string' ? locate(openapi, node.$ref).node : node),
-    match: (method, pathname) => operations.find((o) => o.method === method.toUpperCase() && o.matcher.test(pathname)),
-  };
-  cache.set(key, contract);
-  return contract;
+  return { closeCodes, maxFrameBytes };
 }
 
 function contentOf(node: Json, pointer: string): Record<string, { schemaPointer?: string }> {

@@ -3,7 +3,7 @@
 import { iso, type Ctx } from './context.js';
 import { conflict, notFound } from './errors.js';
 import { newId } from './ids.js';
-import { getSession } from './sessions.js';
+import { getSession } from './session-lookup.js';
 import type { AnalysisRecord, JsonObject, Turn } from './types.js';
 
 const ALL = ['summary', 'sentiment', 'compliance', 'keywords', 'performance'];

@@ -1,6 +1,5 @@
 // What every resource function gets: the tenant, the clock, shared stores and the engine's settings.
 import type { Clock } from './clock.js';
-import type { EventLog } from './events.js';
 import type { Tenant } from './tenants.js';
 import type { TokenStore } from './tokens.js';
 import type { JsonObject } from './types.js';

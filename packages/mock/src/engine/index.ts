@@ -8,7 +8,8 @@ import { ApiFailure } from './errors.js';
 import { EventLog, type EngineEvent } from './events.js';
 import { encodeMp3 } from './mp3.js';
 import { finishRecording, listSessionRecordings, recordingAudio, retrieveRecording } from './recordings.js';
-import { createSession, dialSession, endSession, getSession, hangupSession, insertSession, progressCall, retrieveSessionBody, setTranscriptRenderer, type SessionInit } from './sessions.js';
+import { getSession } from './session-lookup.js';
+import { createSession, dialSession, endSession, hangupSession, insertSession, progressCall, retrieveSessionBody, type SessionInit } from './sessions.js';
 import { onConnect, onFinal, onStreamEnd, recordAudio, type ConnectResult } from './stream.js';
 import { DEFAULT_LIMITS, Tenant, type Limits } from './tenants.js';
 import { TokenStore } from './tokens.js';
@@ -22,8 +23,6 @@ export { canonicalJson } from './idempotency.js';
 export type { EngineEvent } from './events.js';
 export type { EngineRequest, EngineResponse, JsonObject } from './types.js';
 export type { StateFile } from './persist.js';
-
-setTranscriptRenderer(renderTranscript);
 
 export interface EngineOptions extends Partial<Omit<EngineSettings, 'encodeMp3'>> {
   clock?: Clock | ClockOptions;

@@ -4,7 +4,7 @@ import { iso, type Ctx } from './context.js';
 import { ApiFailure, conflict, notFound } from './errors.js';
 import { concatBytes } from './audio.js';
 import { newId } from './ids.js';
-import { getSession } from './sessions.js';
+import { getSession } from './session-lookup.js';
 import type { JsonObject, RecordingRecord, SessionRecord } from './types.js';
 
 export function renderRecording(r: RecordingRecord, summary = false): JsonObject {

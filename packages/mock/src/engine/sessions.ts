@@ -1,8 +1,10 @@
 // Sessions: create stores what was sent; created → active (first stream connect) → ended; a call leg per dial.
 import { iso, type Ctx } from './context.js';
-import { ApiFailure, conflict, notFound } from './errors.js';
+import { ApiFailure, conflict } from './errors.js';
 import { newId } from './ids.js';
 import { startRecording } from './recordings.js';
+import { durationSeconds, getSession } from './session-lookup.js';
+import { renderTranscript } from './transcripts.js';
 import type { CallRecord, JsonObject, SessionRecord } from './types.js';
 
 /** Routing → the carrier the session reports (`provider`) and its number. */
@@ -12,17 +14,6 @@ function resolveRouting(routing: JsonObject | undefined): { provider: string | n
   if (typeof routing.phone_number === 'string') return { provider: 'twilio', phoneNumber: routing.phone_number };
   if (typeof routing.connection_id === 'string') return { provider: 'telnyx', phoneNumber: null };
   return { provider: null, phoneNumber: null };
-}
-
-export function getSession(ctx: Ctx, id: string): SessionRecord {
-  const s = ctx.tenant.sessions.get(id);
-  if (!s) throw notFound('session_not_found', 'session', id, 'session_id');
-  return s;
-}
-
-export function durationSeconds(s: SessionRecord, now: number): number {
-  const from = s.startedAt ?? s.createdAt;
-  return Math.max(0, ((s.endedAt ?? now) - from) / 1000);
 }
 
 export function renderCall(s: SessionRecord, c: CallRecord): JsonObject {
@@ -141,17 +132,11 @@ export function endSession(ctx: Ctx, id: string, reason = 'api_end'): JsonObject
     ctx.tokens.dropSession(s.id, s);
     s.token = undefined;
     ctx.emit('session.ended', renderSession(ctx, s, false), s.id);
-    ctx.emit('transcript.ready', renderTranscriptRef(ctx, s), s.id);
+    ctx.emit('transcript.ready', renderTranscript(ctx, s), s.id);
     if (s.recording) startRecording(ctx, s);
     else s.audio = [];
   }
   return endSummary(ctx, s);
-}
-
-// Late import cycle breaker: transcripts render from sessions' data only.
-let renderTranscriptRef: (ctx: Ctx, s: SessionRecord) => JsonObject = () => ({});
-export function setTranscriptRenderer(fn: (ctx: Ctx, s: SessionRecord) => JsonObject) {
-  renderTranscriptRef = fn;
 }
 
 function endCall(ctx: Ctx, s: SessionRecord, c: CallRecord) {

@@ -1,6 +1,6 @@
 // Transcripts: every transcript.final the stream sent becomes a turn; in_progress until the session ends.
 import { iso, type Ctx } from './context.js';
-import { durationSeconds, getSession } from './sessions.js';
+import { durationSeconds, getSession } from './session-lookup.js';
 import type { JsonObject, SessionRecord, Turn } from './types.js';
 
 const MAX_TURNS = 100_000;

@@ -1,19 +1,20 @@
 // @kallglot/mock/msw — the sandbox in-process: MSW 2 handlers for every REST operation and the stream, over
 // the same engine as kallglot-mock. Browser-safe: nothing in this import graph touches a Node built-in.
 import type { RequestHandler, WebSocketHandler } from 'msw';
-import { createRestRules } from '../core/rest.js';
-import { createStreamProtocol, type ConnectOverrides } from '../core/stream-protocol.js';
+import { createStreamProtocol } from '../stream/protocol.js';
+import type { ConnectOverrides } from '../stream/types.js';
 import { Clock, Engine, type EngineOptions, type SeedFixture } from '../engine/index.js';
 import type { ClockOptions } from '../engine/clock.js';
 import { SessionRegistry } from '../registry.js';
+import { createPipeline } from '../pipeline/pipeline.js';
 import type { Scenario } from '../scenario.js';
 import { overrideHandler, toConnectOverrides, type OverrideKey, type OverrideOptions, type OverrideResolver, type StreamScenario } from './overrides.js';
 import { restHandlers } from './rest.js';
 import { BUILTIN_SCENARIOS, contractModels, DEFAULT_SCENARIO } from './specs.js';
 import { streamHandler } from './stream.js';
-import { WebhookSink, type DeliveredWebhook } from './webhooks.js';
+import { WebhookSink, type DeliveredWebhook } from '../webhooks/sink.js';
 
-export type { DeliveredWebhook } from './webhooks.js';
+export type { DeliveredWebhook } from '../webhooks/sink.js';
 export type { OverrideKey, OverrideResolver, OverrideReply, OverrideOptions, StreamScenario, ScriptedTurn, StreamCloseCode } from './overrides.js';
 
 export const DEFAULT_MSW_BASE_URL = 'https://api.kallglot.com';
@@ -68,7 +69,7 @@ export function createKallglotHandlers(options: KallglotHandlersOptions = {}): K
   const engine = new Engine({ ...(options.engine ?? {}), clock, streamBaseUrl: streamUrl });
   if (options.seed) engine.seed(options.seed);
   const registry = new SessionRegistry(engine);
-  const rules = createRestRules(openapi, vocab);
+  const pipeline = createPipeline({ model: openapi, vocab, engine, log });
   const webhooks = new WebhookSink(engine, { secret: options.webhookSecret ?? DEFAULT_WEBHOOK_SECRET, onWebhook: options.onWebhook });
   const baseScenario = options.scenario ?? DEFAULT_SCENARIO;
   const protocol = createStreamProtocol({ model: asyncapi, registry, resolveScenario: (name) => {
@@ -90,7 +91,7 @@ export function createKallglotHandlers(options: KallglotHandlersOptions = {}): K
   const ticker = clock.scale > 0 ? setInterval(runDue, 50) : undefined;
   (ticker as { unref?: () => void } | undefined)?.unref?.();
 
-  const list = [...restHandlers({ baseUrl, model: openapi, rules, engine, changed: runDue }), streamHandler(streamUrl, protocol, () => streamOverride)] as (RequestHandler | WebSocketHandler)[];
+  const list = [...restHandlers({ baseUrl, model: openapi, pipeline, changed: runDue }), streamHandler(streamUrl, protocol, () => streamOverride)] as (RequestHandler | WebSocketHandler)[];
   const extras = {
     engine,
     clock,

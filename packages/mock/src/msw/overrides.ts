@@ -4,7 +4,7 @@
 import type { paths } from '@kallglot/client';
 import type { KnownCloseCode, TranscriptFinal } from '@kallglot/stream';
 import { http, HttpResponse, type HttpHandler } from 'msw';
-import type { ConnectOverrides } from '../core/stream-protocol.js';
+import type { ConnectOverrides } from '../stream/types.js';
 import type { FaultSpec, Scenario, Utterance } from '../scenario.js';
 import { mswPath } from './rest.js';
 

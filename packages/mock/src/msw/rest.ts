@@ -1,10 +1,12 @@
 // MSW adapter, REST half: one `http` handler per documented operation (plus a catch-all for 404/405), each a
-// thin translation of Request ↔ the shared request path in core/rest.ts. No rule lives here.
+// thin translation of Request ↔ the one request pipeline (pipeline/pipeline.ts). No rule lives here.
 import { http, HttpResponse, type HttpHandler } from 'msw';
-import { handleSandboxRequest, MAX_BODY, type HeaderBag, type RestRules } from '../core/rest.js';
-import type { Engine } from '../engine/index.js';
 import { requestId } from '../internal/errors.js';
 import type { OpenApiModel } from '../internal/openapi-model.js';
+import type { Pipeline } from '../pipeline/pipeline.js';
+import { BodyTooLarge, type HeaderBag, type PlainRequest } from '../pipeline/types.js';
+
+const utf8 = new TextEncoder();
 
 /** `/v1/sessions/{session_id}` → `/v1/sessions/:session_id` (MSW's path syntax). */
 export function mswPath(template: string): string {
@@ -17,21 +19,19 @@ function headerBag(h: Headers): HeaderBag {
   return out;
 }
 
-async function readBounded(request: Request): Promise<Uint8Array> {
-  const declared = Number(request.headers.get('content-length') ?? 0);
-  if (Number.isFinite(declared) && declared > MAX_BODY) return new Uint8Array(MAX_BODY + 1);
-  if (!request.body) return new Uint8Array(0);
-  const reader = request.body.getReader();
+/** Read the stream up to `limit` bytes; past it the rest is cancelled and the read rejects. */
+async function readBounded(body: ReadableStream<Uint8Array>, limit: number): Promise<Uint8Array> {
+  const reader = body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
   for (;;) {
     const { done, value } = await reader.read();
     if (done) break;
     size += value.length;
-    // Past the cap the rest is not kept: the core answers 400 request_too_large from the length alone.
-    if (size > MAX_BODY) {
-      await reader.cancel().catch(() => undefined);
-      return new Uint8Array(MAX_BODY + 1);
+    if (size > limit) {
+      // Not awaited: cancelling one branch of a tee'd body (MSW clones requests) settles only once both are.
+      reader.cancel().catch(() => undefined);
+      throw new BodyTooLarge();
     }
     chunks.push(value);
   }
@@ -44,11 +44,28 @@ async function readBounded(request: Request): Promise<Uint8Array> {
   return out;
 }
 
+/** Fetch Request → the pipeline's plain request; the body is read only if the pipeline asks for it. */
+function plainRequest(request: Request): PlainRequest {
+  const url = new URL(request.url);
+  const len = request.headers.get('content-length');
+  const declared = len === null ? undefined : Number(len);
+  const body = request.body;
+  return {
+    method: request.method.toUpperCase(),
+    pathname: url.pathname,
+    search: url.search,
+    query: url.searchParams,
+    headers: headerBag(request.headers),
+    declaredLength: declared !== undefined && Number.isFinite(declared) ? declared : undefined,
+    hasBody: body !== null,
+    readBody: (limit) => (body ? readBounded(body, limit) : Promise.resolve(new Uint8Array(0))),
+  };
+}
+
 export interface RestAdapterOptions {
   baseUrl: string;
   model: OpenApiModel;
-  rules: RestRules;
-  engine: Engine;
+  pipeline: Pipeline;
   /** Called after a state-changing request (the MSW facade runs due clock tasks). */
   changed(): void;
 }
@@ -56,11 +73,14 @@ export interface RestAdapterOptions {
 export function restHandlers(o: RestAdapterOptions): HttpHandler[] {
   const base = o.baseUrl.replace(/\/$/, '');
   const resolver = async ({ request }: { request: Request }) => {
-    const url = new URL(request.url);
-    const answer = handleSandboxRequest(o.rules, o.engine, { method: request.method.toUpperCase(), pathname: url.pathname, query: url.searchParams, headers: headerBag(request.headers), body: await readBounded(request) }, requestId());
+    const answer = await o.pipeline(plainRequest(request), requestId());
     if (request.method !== 'GET') o.changed();
-    const body = typeof answer.body === 'string' ? answer.body : (answer.body.slice().buffer as ArrayBuffer);
-    return new HttpResponse(request.method === 'HEAD' ? null : body, { status: answer.status, headers: answer.headers });
+    // Names lower-cased with later entries winning, and Content-Length set: what the node adapter writes.
+    const headers: Record<string, string> = {};
+    for (const k in answer.headers) headers[k.toLowerCase()] = answer.headers[k]!;
+    const bytes = typeof answer.body === 'string' ? utf8.encode(answer.body) : answer.body;
+    headers['content-length'] = String(bytes.length);
+    return new HttpResponse(request.method === 'HEAD' ? null : (bytes.slice().buffer as ArrayBuffer), { status: answer.status, headers });
   };
   const handlers: HttpHandler[] = [];
   for (const op of o.model.operations) {

@@ -1,7 +1,7 @@
 // MSW adapter, stream half: a `ws.link` handler for /v1/sessions/{session_id}/connect. Each intercepted socket
-// becomes a StreamPort for the shared protocol (core/stream-protocol.ts); frames and close codes come from there.
+// becomes a StreamPort for the shared protocol (stream/protocol.ts); frames and close codes come from there.
 import { ws, type WebSocketHandler } from 'msw';
-import type { ConnectOverrides, StreamProtocol } from '../core/stream-protocol.js';
+import type { ConnectOverrides, StreamProtocol } from '../stream/types.js';
 
 const PING = '{"type":"ping"}';
 const utf8 = new TextDecoder();

@@ -1,5 +1,5 @@
 // The reference model for the model-based test: a deliberately small re-statement of the sandbox's rules.
-import { canonicalJson } from '../../src/index.js';
+import { canonicalJson } from '../../src/engine-entry.js';
 
 export type Cmd =
   | { k: 'createSession'; t: number; rec: boolean; agent: number | null; idem: string | null; variant: number }

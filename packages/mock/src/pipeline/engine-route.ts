@@ -1,4 +1,4 @@
-// node:http ↔ engine: a validated request in, status/headers/body out. Failures become the API's envelope.
+// The engine step of the pipeline: a validated request in, status/headers/body out. Failures become ApiErrors.
 import { ApiFailure, type Engine } from '../engine/index.js';
 import type { ApiError } from '../internal/errors.js';
 import type { OperationSpec } from '../internal/openapi-model.js';

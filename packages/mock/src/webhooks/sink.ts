@@ -1,9 +1,12 @@
-// Webhooks in-process: every engine event, signed with @kallglot/client's signWebhook (the same signature a
-// receiver verifies with verifyWebhook), handed to a callback and to an async event stream. Bounded queue.
-import { SIGNATURE_HEADER, signWebhook, type WebhookEvent } from '@kallglot/client';
+// The MSW adapter's webhook sink: every engine event becomes a delivery with the same headers the node
+// dispatcher sends (wh_del_… id, retry count, original timestamp, signature a receiver verifies with
+// verifyWebhook), handed to a callback and to an async event stream. Bounded queue. Browser-safe.
+import type { WebhookEvent } from '@kallglot/client';
 import type { Engine, EngineEvent } from '../engine/index.js';
+import { deliveryForEvent, deliveryHeaders } from './delivery.js';
 
 export interface DeliveredWebhook {
+  /** The event id (`evt_…`); the delivery id is `headers['Kallglot-Webhook-Id']`. */
   id: string;
   type: WebhookEvent['type'];
   /** The exact JSON text that was signed: verify against this, not a re-serialisation. */
@@ -32,16 +35,9 @@ export class WebhookSink {
   }
 
   private accept(ev: EngineEvent): void {
-    const body = JSON.stringify(ev.payload);
-    const p = signWebhook({ payload: body, secret: this.opts.secret, timestamp: Math.floor(Date.now() / 1000) }).then(async (signature) => {
-      const w: DeliveredWebhook = {
-        id: ev.id,
-        type: ev.type as DeliveredWebhook['type'],
-        body,
-        payload: ev.payload as unknown as WebhookEvent,
-        headers: { 'Content-Type': 'application/json', [SIGNATURE_HEADER]: signature, 'Kallglot-Webhook-Id': ev.id, 'Kallglot-Retry-Count': '0' },
-        secret: this.opts.secret,
-      };
+    const delivery = deliveryForEvent(ev);
+    const p = deliveryHeaders(delivery, this.opts.secret, 0).then(async (headers) => {
+      const w: DeliveredWebhook = { id: ev.id, type: ev.type as DeliveredWebhook['type'], body: delivery.body, payload: ev.payload as unknown as WebhookEvent, headers, secret: this.opts.secret };
       const cap = this.opts.cap ?? 1000;
       if (this.delivered.length >= cap) this.delivered.shift();
       this.delivered.push(w);

@@ -1,10 +1,11 @@
-// Webhook delivery for the sandbox: every engine event is recorded (even with no target), signed with
-// @kallglot/client's signWebhook and posted to each --webhook-url, retried on the documented schedule. Retries
-// are tasks on the engine's virtual clock, so advancing the clock runs them.
-import { BoundedMap } from './engine/bounded.js';
-import type { Engine, EngineEvent } from './engine/index.js';
-import { ulid } from './engine/ids.js';
-import { RETRY_SCHEDULE_MS } from './webhook.js';
+// The node adapter's webhook sink: every engine event is recorded (even with no target) and posted to each
+// --webhook-url, retried on the documented schedule. Retries are tasks on the engine's virtual clock, so
+// advancing the clock runs them. Bounded: at most `cap` events and 64 deliveries per event are kept.
+import { BoundedMap } from '../engine/bounded.js';
+import type { Engine, EngineEvent } from '../engine/index.js';
+import { deliveryForEvent, deliveryHeaders, type WebhookDelivery } from './delivery.js';
+import { isSuccess, postDelivery } from './post.js';
+import { maxAttempts, RETRY_SCHEDULE_MS } from './retry.js';
 
 export interface Delivery {
   url: string;
@@ -28,10 +29,8 @@ export interface WebhookRecord {
 
 interface Entry {
   record: WebhookRecord;
-  /** `Kallglot-Webhook-Id`: one per event, the same on every retry. */
-  deliveryId: string;
+  delivery: WebhookDelivery;
   tenant: string;
-  body: string;
   signed: Promise<void>;
   inFlight: Set<Promise<void>>;
 }
@@ -45,13 +44,12 @@ export interface DispatcherOptions {
   log?: (line: string) => void;
 }
 
-type Sign = (o: { payload: string; secret: string; timestamp?: number }) => Promise<string>;
-
 export class WebhookDispatcher {
   private readonly entries: BoundedMap<string, Entry>;
   private readonly off: () => void;
-  private sign?: Promise<Sign>;
   private closed = false;
+  /** Signatures are made one after another, so posts start in the order the events happened. */
+  private signing: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly engine: Engine,
@@ -62,30 +60,11 @@ export class WebhookDispatcher {
     engine.clock.on('webhook.retry', (a) => this.deliver(String(a.eventId), String(a.url), Number(a.attempt)));
   }
 
-  private signer(): Promise<Sign> {
-    this.sign ??= import('@kallglot/client').then((m) => (m as unknown as { signWebhook: Sign }).signWebhook);
-    return this.sign;
-  }
-
-  private headersFor(e: Entry, signature: string, retryCount: number): Record<string, string> {
-    return {
-      'Content-Type': 'application/json',
-      'User-Agent': 'kallglot-mock-webhooks/1.0',
-      'Kallglot-Signature': signature,
-      'Kallglot-Webhook-Id': e.deliveryId,
-      'Kallglot-Retry-Count': String(retryCount),
-      'Kallglot-Original-Timestamp': String(Math.floor(Date.parse(e.record.created_at) / 1000)),
-    };
-  }
-
   private record(ev: EngineEvent): void {
-    const body = JSON.stringify(ev.payload);
     const record: WebhookRecord = { id: ev.id, type: ev.type, created_at: new Date(ev.createdAt).toISOString(), session_id: ev.sessionId, payload: ev.payload, headers: {}, secret: this.opts.secret, deliveries: [] };
-    const entry: Entry = { record, deliveryId: `wh_del_${ulid(ev.createdAt)}`, tenant: ev.tenant, body, inFlight: new Set(), signed: Promise.resolve() };
-    // Signatures carry real time (receivers check it against their own clock).
-    entry.signed = this.signer().then(async (sign) => {
-      record.headers = this.headersFor(entry, await sign({ payload: body, secret: this.opts.secret, timestamp: Math.floor(Date.now() / 1000) }), 0);
-    });
+    const delivery = deliveryForEvent(ev);
+    const entry: Entry = { record, delivery, tenant: ev.tenant, inFlight: new Set(), signed: Promise.resolve() };
+    entry.signed = deliveryHeaders(delivery, this.opts.secret, 0).then((h) => void (record.headers = h));
     entry.signed.catch((e: Error) => this.opts.log?.(`webhook signing failed: ${e.message}`));
     this.entries.set(ev.id, entry);
     for (const url of this.opts.urls) this.deliver(ev.id, url, 0);
@@ -100,19 +79,11 @@ export class WebhookDispatcher {
 
   private async post(e: Entry, url: string, attempt: number): Promise<void> {
     const d: Delivery = { url, attempt: attempt + 1, retry_count: attempt, at: new Date(this.engine.clock.now()).toISOString() };
-    try {
-      const sign = await this.signer();
-      const signature = await sign({ payload: e.body, secret: this.opts.secret, timestamp: Math.floor(Date.now() / 1000) });
-      const res = await fetch(url, { method: 'POST', headers: this.headersFor(e, signature, attempt), body: e.body, signal: AbortSignal.timeout(this.opts.timeoutMs ?? 30_000) });
-      await res.arrayBuffer().catch(() => undefined);
-      d.status = res.status;
-    } catch (err) {
-      d.error = (err as Error).message.slice(0, 300);
-    }
+    const headers = this.signing.then(() => deliveryHeaders(e.delivery, this.opts.secret, attempt));
+    this.signing = headers.catch(() => undefined);
+    Object.assign(d, await postDelivery(url, e.delivery, this.opts.secret, attempt, this.opts.timeoutMs ?? 30_000, undefined, headers));
     if (e.record.deliveries.length < 64) e.record.deliveries.push(d);
-    const ok = d.status !== undefined && d.status >= 200 && d.status < 300;
-    const max = Math.min(this.opts.maxAttempts ?? RETRY_SCHEDULE_MS.length, RETRY_SCHEDULE_MS.length);
-    if (!ok && attempt + 1 < max && !this.closed) {
+    if (!isSuccess(d) && attempt + 1 < maxAttempts(this.opts.maxAttempts) && !this.closed) {
       this.engine.clock.schedule(this.engine.clock.now() + RETRY_SCHEDULE_MS[attempt + 1]!, 'webhook.retry', { eventId: e.record.id, url, attempt: attempt + 1 });
     }
   }

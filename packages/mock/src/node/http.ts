@@ -1,0 +1,98 @@
+// node:http plumbing for the REST adapter: URL splitting, the lazy bounded body reader, and writing a plain
+// response (header names lower-cased, later entries winning, Content-Length set).
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { BodyTooLarge, type PlainRequest, type PlainResponse } from '../pipeline/types.js';
+
+export interface ParsedUrl {
+  pathname: string;
+  search: string;
+  searchParams: URLSearchParams;
+}
+
+// Shared by every request without a query string; never mutated.
+const NO_QUERY = new URLSearchParams();
+
+/** Split path and query without the WHATWG URL parser (hot path); the path stays percent-encoded as URL keeps it. */
+export function parseUrl(raw: string): ParsedUrl {
+  if (!raw.startsWith('/')) {
+    const u = new URL(raw, 'http://mock.local');
+    return { pathname: u.pathname, search: u.search, searchParams: u.searchParams };
+  }
+  const q = raw.indexOf('?');
+  const pathname = q < 0 ? raw : raw.slice(0, q);
+  const search = q < 0 ? '' : raw.slice(q);
+  if (/\/\.\.?(\/|$)|[^\x21-\x7e]/.test(pathname)) {
+    // Dot segments or odd characters: let the WHATWG parser normalise them.
+    const u = new URL(raw, 'http://mock.local');
+    return { pathname: u.pathname, search: u.search, searchParams: u.searchParams };
+  }
+  return { pathname, search, searchParams: search.length > 1 ? new URLSearchParams(search) : NO_QUERY };
+}
+
+/** Read the whole body; rejects with BodyTooLarge past `limit` (the rest is not kept). */
+export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let tooBig = false;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > limit) tooBig = true;
+      else chunks.push(c);
+    });
+    req.on('end', () => (tooBig ? reject(new BodyTooLarge()) : resolve(Buffer.concat(chunks))));
+    req.on('error', reject);
+  });
+}
+
+/** A request carries a body only with Transfer-Encoding or a non-zero Content-Length (RFC 9112 §6.3). */
+function hasBody(req: IncomingMessage): boolean {
+  const len = req.headers['content-length'];
+  return req.headers['transfer-encoding'] !== undefined || (len !== undefined && len !== '0');
+}
+
+/** IncomingMessage → the pipeline's plain request; the body is read only if the pipeline asks for it. */
+export function plainRequest(req: IncomingMessage, method: string, url: ParsedUrl): PlainRequest {
+  const len = req.headers['content-length'];
+  const declared = len === undefined ? undefined : Number(len);
+  return {
+    method,
+    pathname: url.pathname,
+    search: url.search,
+    query: url.searchParams,
+    headers: req.headers,
+    declaredLength: declared !== undefined && Number.isFinite(declared) ? declared : undefined,
+    hasBody: hasBody(req),
+    readBody: (limit) => readBody(req, limit),
+  };
+}
+
+// Header names seen so far → lower case (the set is small: ours plus the ones the spec documents).
+const lowerNames = new Map<string, string>();
+function lowerName(k: string): string {
+  let l = lowerNames.get(k);
+  if (l === undefined) {
+    l = k.toLowerCase();
+    if (lowerNames.size < 1000) lowerNames.set(k, l);
+  }
+  return l;
+}
+
+/** Write an answer: `base` then `extra` headers (later entries win, whatever their case), Content-Length. */
+export function send(res: ServerResponse, status: number, base: Record<string, string>, body: Uint8Array | string, extra?: Record<string, string>) {
+  if (res.headersSent) return;
+  const merged: Record<string, string> = {};
+  for (const k in base) merged[lowerName(k)] = base[k]!;
+  if (extra) for (const k in extra) merged[lowerName(k)] = extra[k]!;
+  merged['content-length'] = String(typeof body === 'string' ? Buffer.byteLength(body) : body.length);
+  res.writeHead(status, merged);
+  // Node joins a string body to the head in one chunk; a Buffer would go as a second one.
+  res.end(body);
+}
+
+/** Write the pipeline's answer, with the adapter's own headers (CORS) first. */
+export function sendPlain(res: ServerResponse, out: PlainResponse, cors: Record<string, string> | undefined) {
+  if (out.close) res.setHeader('Connection', 'close');
+  if (cors) send(res, out.status, cors, out.body, out.headers);
+  else send(res, out.status, out.headers, out.body);
+}
