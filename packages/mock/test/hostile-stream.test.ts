@@ -19,7 +19,43 @@ const documented = new Set<number>([
 ]);
 let sb: Sandbox;
 
-interface Live { ws: WebSocket; closed?: { code: number; reason: string }; frames: string[] }
+/** Per case: how long the server may take to answer the ping after a hostile frame (or to close). */
+const CASE_DEADLINE_MS = 10_000;
+
+/** One attacker socket: one message and one close listener for its whole life; each case waits on `next`. */
+interface Live { ws: WebSocket; closed?: { code: number; reason: string }; pongs: number; waiter?: () => void }
+
+function track(ws: WebSocket): Live {
+  const live: Live = { ws, pongs: 0 };
+  const wake = () => live.waiter?.();
+  ws.on('message', (d) => {
+    if (String(d).includes('"pong"')) live.pongs++;
+    wake();
+  });
+  ws.on('close', (code, reason) => {
+    live.closed = { code, reason: String(reason) };
+    wake();
+  });
+  ws.on('error', () => undefined);
+  return live;
+}
+
+/** Resolves when `done()` holds (checked on every frame and on close); rejects with `what` past the deadline. */
+function until(live: Live, done: () => boolean, what: string): Promise<void> {
+  if (done()) return Promise.resolve();
+  return new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      live.waiter = undefined;
+      reject(new Error(`${what}: no answer within ${CASE_DEADLINE_MS} ms (socket ${live.closed ? `closed ${live.closed.code}` : 'open'}, ${live.pongs} pongs)`));
+    }, CASE_DEADLINE_MS);
+    live.waiter = () => {
+      if (!done()) return;
+      clearTimeout(timer);
+      live.waiter = undefined;
+      resolve();
+    };
+  });
+}
 
 async function openOwnStream(): Promise<Live> {
   const body = new TextEncoder().encode(JSON.stringify({ mode: 'bidirectional_translation', source_language: 'en', target_language: 'es' }));
@@ -27,29 +63,20 @@ async function openOwnStream(): Promise<Live> {
   expect(r.status, r.text).toBe(201);
   const { stream } = JSON.parse(r.text) as { stream: { url: string; token: string } };
   const ws = new WebSocket(`${stream.url}?token=${stream.token}`);
-  const live: Live = { ws, frames: [] };
-  ws.on('message', (d) => live.frames.push(String(d)));
-  ws.on('close', (code, reason) => (live.closed = { code, reason: String(reason) }));
-  await new Promise<void>((resolve, reject) => {
-    ws.once('error', reject);
-    const ready = () => (live.frames.some((f) => f.includes('"session.ready"')) ? resolve() : ws.once('message', ready));
-    ws.once('message', ready);
-  });
+  const live = track(ws);
+  let ready = false;
+  ws.once('message', (d) => (ready = String(d).includes('"session.ready"')));
+  await until(live, () => ready || !!live.closed, 'session.ready on a new attacker stream');
+  expect(live.closed, `new attacker stream closed: ${JSON.stringify(live.closed)}`).toBeUndefined();
   return live;
 }
 
-/** After a hostile frame: a ping is answered, or the socket closed with a documented code. */
+/** After a hostile frame: the canonical ping is answered, or the socket closed with a documented code. */
 async function settle(live: Live, what: string): Promise<void> {
   if (!live.closed) {
-    const pongs = live.frames.filter((f) => f.includes('"pong"')).length;
-    live.ws.send(JSON.stringify({ type: 'ping', timestamp_ms: Date.now() }));
-    await new Promise<void>((resolve) => {
-      const done = () => resolve();
-      const check = () => (live.closed || live.frames.filter((f) => f.includes('"pong"')).length > pongs ? done() : setImmediate(check));
-      live.ws.once('close', done);
-      live.ws.on('message', check);
-      check();
-    });
+    const pongs = live.pongs;
+    live.ws.send('{"type":"ping"}');
+    await until(live, () => !!live.closed || live.pongs > pongs, what);
   }
   if (live.closed) expect(documented.has(live.closed.code), `${what}: closed with undocumented code ${live.closed.code} ${live.closed.reason}`).toBe(true);
 }

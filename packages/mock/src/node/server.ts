@@ -48,6 +48,8 @@ export interface RestMockOptions {
   corsOrigins?: string[] | Set<string>;
   /** Extra control-plane actions (webhook log, state file) supplied by startMock. */
   control?: ControlHooks;
+  /** A request body must have arrived this long after the pipeline starts reading it, else 408. Default 10 000 ms. */
+  bodyTimeoutMs?: number;
 }
 
 export interface RestMock {
@@ -76,6 +78,7 @@ interface Front {
   stateless: boolean;
   corsOrigins: Set<string>;
   control?: ControlHooks;
+  bodyTimeoutMs?: number;
 }
 
 function health(f: Front, res: ServerResponse, reqId: string, allowOrigin: string | undefined) {
@@ -122,9 +125,9 @@ function handle(f: Front, req: IncomingMessage, res: ServerResponse): void | Pro
   const cors = allowOrigin ? { 'Access-Control-Allow-Origin': allowOrigin, 'Access-Control-Expose-Headers': EXPOSE, Vary: 'Origin' } : undefined;
   if (url.pathname.startsWith('/_mock/') || url.pathname === '/_mock') {
     const sendText = (r: ServerResponse, status: number, headers: Record<string, string>, body: string) => send(r, status, headers, body);
-    return handleControl({ req, res, url, method, engine: f.engine, hooks: f.control, readBody: () => readBody(req, MAX_BODY), extra: { ...cors }, reqId, send: sendText, sendError, vocab: f.vocab });
+    return handleControl({ req, res, url, method, engine: f.engine, hooks: f.control, readBody: () => readBody(req, MAX_BODY, f.bodyTimeoutMs), extra: { ...cors }, reqId, send: sendText, sendError, vocab: f.vocab });
   }
-  const out = f.pipeline(plainRequest(req, method, url), reqId);
+  const out = f.pipeline(plainRequest(req, method, url, f.bodyTimeoutMs), reqId);
   if (!(out instanceof Promise)) return sendPlain(res, out, cors);
   return out.then((o) => sendPlain(res, o, cors));
 }
@@ -169,7 +172,7 @@ export async function startRestMock(options: RestMockOptions = {}): Promise<Rest
   const backend = createPrismBackend({ supervisor: prism, model, vocab, registry, streamBase: options.streamBaseUrl?.replace(/\/$/, ''), cacheSize: options.prismCacheSize ?? 1000, timeoutMs: options.upstreamTimeoutMs ?? 15_000, log });
   const rules = createRestRules(model, vocab);
   const pipeline = createPipeline({ model, vocab, engine, rules, prism: backend, stateless, changed: () => options.control?.changed?.(), log });
-  const server = createFrontServer({ pipeline, rules, vocab, engine, prism, stateless, corsOrigins, control: options.control }, log);
+  const server = createFrontServer({ pipeline, rules, vocab, engine, prism, stateless, corsOrigins, control: options.control, bodyTimeoutMs: options.bodyTimeoutMs }, log);
   try {
     await listen(server, options.port ?? 4010, host);
   } catch (e) {

@@ -105,7 +105,7 @@ function brief(c: HostileCase): HostileCase {
 
 /** One hostile case: mostly a valid request of the attacker's with ONE part made hostile, sometimes all of it. */
 export function hostileCase(own: Own): fc.Arbitrary<HostileCase> {
-  return fc.oneof<HostileCase[]>(
+  return fc.oneof(
     { weight: 2, arbitrary: deepRequest.map(([method, t, body]) => ({ method, path: fill(t, own), headers: ownJson, body: new TextEncoder().encode(body) })) },
     { weight: 4, arbitrary: fc.tuple(fc.constantFrom(...writeOps), hostileBody).map(([[method, t], body]) => ({ method, path: fill(t, own), headers: ownJson, body })) },
     { weight: 2, arbitrary: fc.tuple(fc.constantFrom(...readOps), hostileQuery).map(([t, q]) => ({ method: 'GET', path: fill(t, own) + q, headers: ownJson })) },
