@@ -23,13 +23,15 @@ let sb: Sandbox;
 const CASE_DEADLINE_MS = 10_000;
 
 /** One attacker socket: one message and one close listener for its whole life; each case waits on `next`. */
-interface Live { ws: WebSocket; closed?: { code: number; reason: string }; pongs: number; waiter?: () => void }
+interface Live { ws: WebSocket; closed?: { code: number; reason: string }; ready: boolean; pongs: number; waiter?: () => void }
 
 function track(ws: WebSocket): Live {
-  const live: Live = { ws, pongs: 0 };
+  const live: Live = { ws, ready: false, pongs: 0 };
   const wake = () => live.waiter?.();
   ws.on('message', (d) => {
-    if (String(d).includes('"pong"')) live.pongs++;
+    const text = String(d);
+    if (text.includes('"pong"')) live.pongs++;
+    else if (text.includes('"session.ready"')) live.ready = true;
     wake();
   });
   ws.on('close', (code, reason) => {
@@ -64,9 +66,7 @@ async function openOwnStream(): Promise<Live> {
   const { stream } = JSON.parse(r.text) as { stream: { url: string; token: string } };
   const ws = new WebSocket(`${stream.url}?token=${stream.token}`);
   const live = track(ws);
-  let ready = false;
-  ws.once('message', (d) => (ready = String(d).includes('"session.ready"')));
-  await until(live, () => ready || !!live.closed, 'session.ready on a new attacker stream');
+  await until(live, () => live.ready || !!live.closed, 'session.ready on a new attacker stream');
   expect(live.closed, `new attacker stream closed: ${JSON.stringify(live.closed)}`).toBeUndefined();
   return live;
 }
