@@ -87,8 +87,11 @@ describe('request bodies on the node adapter', () => {
     await raw.closed;
   });
 
-  it('cuts a chunked body at the limit with 413 and closes the socket without waiting for the last chunk', async () => {
-    const raw = await open(headOf('Transfer-Encoding: chunked\r\n'));
+  it.each([
+    ['an API route', headOf('Transfer-Encoding: chunked\r\n'), 413],
+    ['the control plane', 'POST /_mock/seed HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n', 400],
+  ])('cuts a chunked body to %s at the limit and closes the socket without waiting for the last chunk', async (_where, head, status) => {
+    const raw = await open(head);
     const chunk = Buffer.alloc(64 * 1024, 0x20);
     const frame = Buffer.concat([Buffer.from(`${chunk.length.toString(16)}\r\n`), chunk, Buffer.from('\r\n')]);
     let sent = 0;
@@ -102,7 +105,7 @@ describe('request bodies on the node adapter', () => {
       await new Promise((r) => setImmediate(r));
     }
     const a = await answered;
-    expect(a.status).toBe(413);
+    expect(a.status).toBe(status);
     expect(sent).toBeLessThan(4 * 1024 * 1024);
     await raw.closed;
   });

@@ -13,7 +13,7 @@ import { createRestRules, MAX_BODY, type RestRules } from '../pipeline/rules.js'
 import { supervisePrism, type PrismSupervisor } from '../prism/supervisor.js';
 import { createPrismBackend } from '../prism/forward.js';
 import { SessionRegistry } from '../registry.js';
-import { parseUrl, plainRequest, readBody, send, sendPlain, type ParsedUrl } from './http.js';
+import { closeAfterResponse, parseUrl, plainRequest, readBody, send, sendPlain, type ParsedUrl } from './http.js';
 
 export interface RestMockOptions {
   host?: string;
@@ -125,11 +125,20 @@ function handle(f: Front, req: IncomingMessage, res: ServerResponse): void | Pro
   const cors = allowOrigin ? { 'Access-Control-Allow-Origin': allowOrigin, 'Access-Control-Expose-Headers': EXPOSE, Vary: 'Origin' } : undefined;
   if (url.pathname.startsWith('/_mock/') || url.pathname === '/_mock') {
     const sendText = (r: ServerResponse, status: number, headers: Record<string, string>, body: string) => send(r, status, headers, body);
-    return handleControl({ req, res, url, method, engine: f.engine, hooks: f.control, readBody: () => readBody(req, MAX_BODY, f.bodyTimeoutMs), extra: { ...cors }, reqId, send: sendText, sendError, vocab: f.vocab });
+    return handleControl({ req, res, url, method, engine: f.engine, hooks: f.control, readBody: () => readControlBody(req, res, f.bodyTimeoutMs), extra: { ...cors }, reqId, send: sendText, sendError, vocab: f.vocab });
   }
   const out = f.pipeline(plainRequest(req, method, url, f.bodyTimeoutMs), reqId);
   if (!(out instanceof Promise)) return sendPlain(res, out, cors);
   return out.then((o) => sendPlain(res, o, cors));
+}
+
+/** A control-plane body, bounded like the API's: a cut one (too large, too slow) closes the connection unread. */
+function readControlBody(req: IncomingMessage, res: ServerResponse, timeoutMs: number | undefined): Promise<Buffer> {
+  return readBody(req, MAX_BODY, timeoutMs).catch((e: unknown) => {
+    res.setHeader('Connection', 'close');
+    closeAfterResponse(res);
+    throw e;
+  });
 }
 
 function listen(server: Server, port: number, host: string): Promise<void> {
