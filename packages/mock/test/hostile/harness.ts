@@ -61,8 +61,7 @@ async function tenantWalls(sendTo: SendFn): Promise<{ victimState(): Promise<str
   if (agent.status !== 201 || session.status !== 201) throw new Error(`victim setup failed: ${agent.text} ${session.text}`);
   const victimSession = JSON.parse(session.text) as { id: string };
   const victimState = async () => {
-    const agents = await sendTo('GET', '/v1/agents', as(VICTIM));
-    const s = await sendTo('GET', `/v1/sessions/${victimSession.id}`, as(VICTIM));
+    const [agents, s] = await Promise.all([sendTo('GET', '/v1/agents', as(VICTIM)), sendTo('GET', `/v1/sessions/${victimSession.id}`, as(VICTIM))]);
     const { id, status, mode, agent_id } = JSON.parse(s.text);
     return `${agents.status} ${agents.text} | ${s.status} ${JSON.stringify({ id, status, mode, agent_id })}`;
   };
@@ -73,9 +72,9 @@ async function tenantWalls(sendTo: SendFn): Promise<{ victimState(): Promise<str
 }
 
 async function expectWalls(sendTo: SendFn, victimState: () => Promise<string>, before: string, what: string): Promise<void> {
-  expect(await victimState(), `victim state after ${what}`).toBe(before);
-  // The attacker's own tenant still works too: nothing half-stored breaks its reads.
-  const ownList = await sendTo('GET', '/v1/agents?limit=100', as(ATTACKER));
+  // The attacker's own tenant still works too: nothing half-stored breaks its reads. (Both reads at once.)
+  const [state, ownList] = await Promise.all([victimState(), sendTo('GET', '/v1/agents?limit=100', as(ATTACKER))]);
+  expect(state, `victim state after ${what}`).toBe(before);
   expect(ownList.status, `attacker's own agent list after ${what}: ${ownList.text.slice(0, 200)}`).toBe(200);
 }
 
@@ -133,9 +132,8 @@ export async function startSandbox(extra: string[] = []): Promise<Sandbox> {
     cli, rest, victimState, own,
     async checkAfterCase(what) {
       expect(cli.child.exitCode, `sandbox exited after ${what}: ${cli.err().slice(-500)}`).toBeNull();
-      const health = await send(rest, 'GET', '/health', {});
+      const [health] = await Promise.all([send(rest, 'GET', '/health', {}), expectWalls(sendTo, victimState, before, what)]);
       expect(health.status, `health after ${what}`).toBe(200);
-      await expectWalls(sendTo, victimState, before, what);
       expect(rssBytes(cli.child.pid!), `RSS after ${what}`).toBeLessThan(RSS_LIMIT_BYTES);
     },
   };
