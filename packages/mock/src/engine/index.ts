@@ -40,7 +40,7 @@ export interface EngineOptions extends Partial<Omit<EngineSettings, 'encodeMp3'>
   encodeMp3?: (mulaw: Uint8Array) => Uint8Array;
 }
 
-/** Operations that change no record in place (their requests skip the record copies a rollback would need). */
+/** Operations that write nothing (no journal needed: a failure leaves nothing to undo). */
 const READ_OPS = new Set(['retrieveSession', 'retrieveSessionTranscript', 'listSessionRecordings', 'retrieveRecording', 'downloadRecordingAudio', 'retrieveAnalysis', 'listAgents', 'retrieveAgent']);
 
 /** Operations that honour Idempotency-Key (the docs' list). */
@@ -149,18 +149,21 @@ export class Engine {
     return { ok: true, release: () => store.release(slot) };
   }
 
-  /**
-   * Run one API operation. Failures come back as an ApiFailure (thrown). The answer, JSON text included, is built
-   * before the request's changes are kept: if anything fails on the way, every write is undone and no event is sent.
-   */
+  /** One API operation (failures: a thrown ApiFailure). A write is kept only once its answer is built (journal.ts). */
   handle(req: EngineRequest): EngineResponse {
     const t = this.tenant(req.tenant);
+    if (READ_OPS.has(req.operationId)) return this.answer(t, req); // nothing to undo: the hot path skips the journal
     return this.journal.run(() => {
-      if (!READ_OPS.has(req.operationId)) guardTenant(this.journal, t, req.params);
-      const res = this.handleIn(t, req);
-      if (!res.bytes) res.text = JSON.stringify(res.body);
-      return res;
+      guardTenant(this.journal, t, req.params);
+      return this.answer(t, req);
     });
+  }
+
+  /** The response with its JSON text built (serialising is the last step that can fail). */
+  private answer(t: Tenant, req: EngineRequest): EngineResponse {
+    const res = this.handleIn(t, req);
+    if (!res.bytes) res.text = JSON.stringify(res.body);
+    return res;
   }
 
   private handleIn(t: Tenant, req: EngineRequest): EngineResponse {

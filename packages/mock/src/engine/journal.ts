@@ -43,9 +43,10 @@ export class Journal {
   }
 
   commit(): void {
-    const later = this.deferred.splice(0);
-    this.undo.length = 0;
     this.open = false;
+    this.undo.length = 0;
+    if (!this.deferred.length) return;
+    const later = this.deferred.splice(0);
     for (const fn of later) fn();
   }
 
