@@ -120,6 +120,18 @@ describe('request bodies on the node adapter', () => {
   });
 });
 
+describe('after the cuts', () => {
+  it('a client that resets its connection mid-upload leaves the server serving', async () => {
+    const raw = await open(headOf('Transfer-Encoding: chunked\r\n') + '10000\r\n' + ' '.repeat(1000));
+    raw.socket.resetAndDestroy();
+    await raw.closed;
+    const health = await fetch(`${mock.url}/health`);
+    expect(health.status).toBeLessThan(600);
+    const list = await fetch(`${mock.url}/v1/agents`, { headers: { Authorization: `Bearer ${KEY}` } });
+    expect(list.status).toBe(200);
+  });
+});
+
 describe('request bodies on the MSW adapter', () => {
   it('refuses a declared Content-Length over the limit with 413 without reading the body', async () => {
     const msw = createKallglotHandlers({ clock: { scale: 0 }, log: () => undefined });

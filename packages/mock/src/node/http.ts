@@ -41,9 +41,13 @@ export function readBody(req: IncomingMessage, limit: number, timeoutMs = DEFAUL
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
+    let done = false;
     const stop = (err?: Error) => {
+      if (done) return;
+      done = true;
       clearTimeout(timer);
-      req.off('data', onData).off('end', onEnd).off('error', stop);
+      // The 'error' listener stays: a client that aborts after the cut must not become an unhandled error.
+      req.off('data', onData).off('end', onEnd);
       if (!err) return resolve(Buffer.concat(chunks, size));
       req.pause();
       reject(err);
