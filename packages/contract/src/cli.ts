@@ -11,6 +11,7 @@ import { formatJUnit, formatProxySummary, formatText, hasViolation, proxyFailed,
 import { ConnectionError } from './suite.js';
 import { runContractTest, UsageError } from './test-command.js';
 import { formatWebhookTable, runWebhookTests, webhookJUnit, WebhookTargetError } from './webhooks.js';
+import { parseJsonBounded } from './internal/json-limits.js';
 
 export interface Io {
   out(line: string): void;
@@ -174,7 +175,7 @@ async function testCommand(r: Run): Promise<number> {
   const bodyFile = r.str('session-body');
   if (bodyFile) {
     try {
-      sessionBody = JSON.parse(readFileSync(bodyFile, 'utf8'));
+      sessionBody = parseJsonBounded(readFileSync(bodyFile, 'utf8'));
     } catch (e) {
       throw new UsageError(`cannot read --session-body ${bodyFile}: ${(e as Error).message}`);
     }

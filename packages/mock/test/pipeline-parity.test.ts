@@ -106,7 +106,7 @@ describe('node and MSW adapters over the one pipeline', () => {
       return res;
     });
     // The sequence really exercised the pipeline's branches (not 20 copies of one answer).
-    expect(viaNode.map((a) => a.status)).toEqual([200, 201, 200, 200, 200, 200, 201, 200, 201, 201, 400, 200, 200, 401, 401, 400, 400, 422, 404, 404, 405, 422, 400, 200]);
+    expect(viaNode.map((a) => a.status)).toEqual([200, 201, 200, 200, 200, 200, 201, 200, 201, 201, 400, 200, 200, 401, 401, 413, 400, 422, 404, 404, 405, 422, 400, 200]);
     expect(viaNode[REQUESTS.findIndex((r) => r.name === 'idempotent replay')]!.headers).toContainEqual(['idempotent-replayed', 'true']);
     for (let i = 0; i < REQUESTS.length; i++) {
       expect(normaliseIds([viaMsw[i]!]), REQUESTS[i]!.name).toBe(normaliseIds([viaNode[i]!]));

@@ -60,7 +60,7 @@ describe('request pipeline (no sockets)', () => {
     const { pipeline } = setup();
     const { r, reads } = req('POST', '/v1/agents', { headers: json, body: '{}', declared: MAX_BODY + 1 });
     const a = await pipeline(r, 'req_2');
-    expect(a.status).toBe(400);
+    expect(a.status).toBe(413);
     expect(parse(a).error.message).toBe(`Request bodies are limited to ${MAX_BODY} bytes.`);
     expect(a.close).toBe(true);
     expect(reads.count).toBe(0);
@@ -71,7 +71,7 @@ describe('request pipeline (no sockets)', () => {
     const { r, reads } = req('POST', '/v1/agents', { headers: json, body: () => Promise.reject(new BodyTooLarge()) });
     const a = await pipeline(r, 'req_3');
     expect(reads.count).toBe(1);
-    expect(a.status).toBe(400);
+    expect(a.status).toBe(413);
     expect(parse(a).error.message).toBe(`Request bodies are limited to ${MAX_BODY} bytes.`);
     expect(a.headers['X-RateLimit-Limit']).toBe('1000');
   });

@@ -136,7 +136,7 @@ describe('mock behaviour', () => {
   });
 
   it('X-API-Key is accepted instead of Authorization', async () => {
-    const res = await fetch(`${mock.url}/v1/agents`, { headers: { 'X-API-Key': 'sk_live_abc' } });
+    const res = await fetch(`${mock.url}/v1/agents`, { headers: { 'X-API-Key': 'sk_test_abc' } });
     expect(res.status).toBe(200);
     expectApiHeaders(res);
   });

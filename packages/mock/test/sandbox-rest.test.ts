@@ -230,7 +230,7 @@ describe('edges', () => {
 
   it('a declared body above the limit is refused before it is read; a non-UTF-8 charset is 415', async () => {
     const big = await fetch(`${mock.urls.rest}/v1/sessions`, { method: 'POST', headers: { Authorization: 'Bearer sk_test_x', 'Content-Type': 'application/json', 'Content-Length': String(2 * 1024 * 1024) }, body: Buffer.alloc(2 * 1024 * 1024, 0x20), duplex: 'half' } as RequestInit).catch(() => undefined);
-    if (big) expect(big.status).toBe(400);
+    if (big) expect(big.status).toBe(413);
     const r = await fetch(`${mock.urls.rest}/v1/sessions`, { method: 'POST', headers: { Authorization: 'Bearer sk_test_x', 'Content-Type': 'application/json; charset=utf-16' }, body: '{"mode":"ai_agent"}' });
     expect(r.status).toBe(415);
     expect((await r.json()).error.param).toBe('Content-Type');

@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { verifyWebhook } from '@kallglot/client';
 import type { Contract, Json } from './contract.js';
 import { describeErrors, isInferredError } from './errors.js';
+import { parseJsonBounded } from './json-limits.js';
 import type { Check } from '../report.js';
 
 export interface Delivery {
@@ -57,7 +58,7 @@ export async function deliveryChecks(contract: Contract, deliveries: Delivery[],
     const text = d.raw.toString('utf8');
     let body: Json;
     try {
-      body = JSON.parse(text);
+      body = parseJsonBounded(text);
     } catch {
       push('Webhooks', 'delivery body is JSON', false, `not JSON: ${text.slice(0, 80)}`);
       continue;

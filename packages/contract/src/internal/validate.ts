@@ -3,6 +3,7 @@
 import type { ValidateFunction } from '@kallglot/spec/validators';
 import type { Contract, Json, Operation } from './contract.js';
 import { applyWaivers, describeErrors, isInferredError, type Waiver } from './errors.js';
+import { parseJsonBounded } from './json-limits.js';
 
 export interface Finding {
   name: string;
@@ -69,7 +70,7 @@ export function checkResponse(contract: Contract, op: Operation, what: string, s
   let json: Json;
   if (/json/.test(media!)) {
     try {
-      json = JSON.parse(bytes.toString('utf8'));
+      json = parseJsonBounded(bytes.toString('utf8'));
     } catch (e) {
       add({ name: `${label}: body`, ok: false, message: `body is not JSON: ${(e as Error).message}` });
       return { findings };
@@ -110,7 +111,7 @@ export function checkRequest(contract: Contract, op: Operation, what: string, he
   if (!ptr || !/json/.test(media)) return findings;
   let json: Json;
   try {
-    json = JSON.parse(bytes.toString('utf8'));
+    json = parseJsonBounded(bytes.toString('utf8'));
   } catch (e) {
     findings.push({ name: `${what}: request body`, ok: false, message: `request body is not JSON: ${(e as Error).message}` });
     return findings;
@@ -137,7 +138,7 @@ export function checkFrame(contract: Contract, direction: 'server' | 'client', d
   const text = data.toString();
   let msg: Json;
   try {
-    msg = JSON.parse(text);
+    msg = parseJsonBounded(text);
   } catch {
     findings.push({ name: `${who} frame is JSON`, ok: false, message: `not JSON: ${text.slice(0, 80)}` });
     return { findings };

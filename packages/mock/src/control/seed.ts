@@ -83,7 +83,7 @@ function ownerOf(id: unknown, engine: Engine | undefined, claimed: Map<string, s
 }
 
 function checkTenant(model: OpenApiModel, engine: Engine | undefined, claimed: Map<string, string>, key: string, t: unknown, at: string): void {
-  if (!API_KEY.test(key)) throw new SeedError(at, 'tenant keys are API keys: sk_test_… or sk_live_… (printable ASCII, at most 200 characters after the prefix).');
+  if (!API_KEY.test(key)) throw new SeedError(at, 'tenant keys are sandbox API keys: sk_test_… (printable ASCII, at most 200 characters after the prefix).');
   if (!isObj(t)) throw new SeedError(at, 'must be an object: { credits?, agents?, sessions? }.');
   for (const k of Object.keys(t)) if (!['credits', 'agents', 'sessions'].includes(k)) throw new SeedError(`${at}/${escapePointer(k)}`, 'unknown field: a tenant has credits, agents and sessions.');
   const c = t.credits;

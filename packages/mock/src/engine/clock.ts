@@ -1,5 +1,8 @@
 // Virtual clock: the engine's only source of time. Tasks are data (kind + args) so pending work survives a
 // state file; the adapter decides who runs due tasks (a ticker in real time, or /_mock/clock/advance).
+// Limits that expire (rate windows, stale in-flight locks) also read `realTime()`: they end on virtual or on real
+// time, whichever comes first, so a frozen clock can never lock anyone out.
+import type { Journal } from './journal.js';
 
 export interface Task {
   at: number;
@@ -29,6 +32,8 @@ export class Clock {
   private readonly maxTasks: number;
   private handlers = new Map<string, (args: Record<string, unknown>) => void>();
   private running = false;
+  /** Set by the engine: scheduling and cancelling during a request are undone if it fails. */
+  journal?: Journal;
 
   constructor(opts: ClockOptions = {}) {
     this.realNow = opts.realNow ?? (() => Date.now());
@@ -36,6 +41,11 @@ export class Clock {
     this.virtualStart = opts.start ?? this.realStart;
     this.scale = opts.scale ?? 1;
     this.maxTasks = opts.maxTasks ?? 100_000;
+  }
+
+  /** The injected real time source (ms): what limits that must expire on real time too read. */
+  realTime(): number {
+    return this.realNow();
   }
 
   now(): number {
@@ -64,11 +74,14 @@ export class Clock {
     while (i > 0 && (this.tasks[i - 1]!.at > at)) i--;
     this.tasks.splice(i, 0, t);
     if (this.tasks.length > this.maxTasks) this.tasks.shift();
+    this.journal?.onUndo(() => this.cancel((x) => x === t));
     return t;
   }
 
   cancel(pred: (t: Task) => boolean): void {
-    this.tasks = this.tasks.filter((t) => !pred(t));
+    const before = this.tasks;
+    this.tasks = before.filter((t) => !pred(t));
+    if (this.tasks.length !== before.length) this.journal?.onUndo(() => (this.tasks = before));
   }
 
   /** Run every task due at or before now, in order; a task sees now() = its own due time or later. */

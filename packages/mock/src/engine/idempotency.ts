@@ -29,6 +29,9 @@ export function hash53(s: string): string {
   return `${(4294967296 * (2097151 & h2) + (h1 >>> 0)).toString(36)}:${s.length}`;
 }
 
+/** An in-flight claim older than this is stale. */
+export const STALE_CLAIM_MS = 60_000;
+
 interface Stored {
   hash: string;
   status: number;
@@ -38,7 +41,8 @@ interface Stored {
 
 export class IdempotencyStore {
   readonly done: BoundedMap<string, Stored>;
-  readonly inFlight: BoundedMap<string, number>;
+  /** Slot → when it was claimed, on the virtual clock and in real time. */
+  readonly inFlight: BoundedMap<string, { at: number; real: number }>;
   constructor(
     readonly ttlMs: number,
     cap: number,
@@ -48,11 +52,12 @@ export class IdempotencyStore {
   }
 
   /** Mark a request in flight (called by adapters before the body is read). False: one is already running. */
-  claim(slot: string, now: number): boolean {
+  claim(slot: string, now: number, real: number): boolean {
     const since = this.inFlight.get(slot);
-    // A claim older than a minute belongs to a request that never finished: let it go.
-    if (since !== undefined && now - since < 60_000) return false;
-    this.inFlight.set(slot, now);
+    // A claim older than a minute (virtual or real, whichever passes first) belongs to a request that never
+    // finished: let it go. Real time counts too, so a frozen clock cannot hold the key forever.
+    if (since !== undefined && now - since.at < STALE_CLAIM_MS && real - since.real < STALE_CLAIM_MS) return false;
+    this.inFlight.set(slot, { at: now, real });
     return true;
   }
 

@@ -6,6 +6,8 @@ import { Clock, type ClockOptions } from './clock.js';
 import type { Ctx, EngineSettings } from './context.js';
 import { ApiFailure } from './errors.js';
 import { EventLog, type EngineEvent } from './events.js';
+import { guardTenant, Journal } from './journal.js';
+import { RealTimeWindows } from './rate-window.js';
 import { encodeMp3 } from './mp3.js';
 import { finishRecording, listSessionRecordings, recordingAudio, retrieveRecording } from './recordings.js';
 import { getSession } from './session-lookup.js';
@@ -38,6 +40,9 @@ export interface EngineOptions extends Partial<Omit<EngineSettings, 'encodeMp3'>
   encodeMp3?: (mulaw: Uint8Array) => Uint8Array;
 }
 
+/** Operations that write nothing (no journal needed: a failure leaves nothing to undo). */
+const READ_OPS = new Set(['retrieveSession', 'retrieveSessionTranscript', 'listSessionRecordings', 'retrieveRecording', 'downloadRecordingAudio', 'retrieveAnalysis', 'listAgents', 'retrieveAgent']);
+
 /** Operations that honour Idempotency-Key (the docs' list). */
 export const IDEMPOTENT_OPS = new Set(['createSession', 'endSession', 'dialSession', 'createSessionAnalysis', 'createAgent']);
 
@@ -49,9 +54,13 @@ export class Engine {
   readonly limits: Limits;
   private tenants: Map<string, Tenant> = new Map();
   tenantsEvicted = 0;
+  /** The open request's changes (see journal.ts). */
+  private readonly journal = new Journal();
+  private readonly rateWindows = new RealTimeWindows();
 
   constructor(readonly options: EngineOptions = {}) {
     this.clock = options.clock instanceof Clock ? options.clock : new Clock(options.clock);
+    this.clock.journal = this.journal;
     this.limits = { ...DEFAULT_LIMITS, ...(options.limits ?? {}) };
     this.events = new EventLog(this.limits.events);
     this.tokens = new TokenStore(this.limits.tokens, options.tokenTtlMs ?? 300_000);
@@ -85,7 +94,7 @@ export class Engine {
         this.tenants.set(key, t);
       }
     } else {
-      t = new Tenant(key, this.options.credits ?? 1000, this.limits, this.options.idempotencyTtlMs ?? 86_400_000);
+      t = this.newTenant(key);
       if (this.tenants.size >= this.limits.tenants) {
         this.tenants.delete(this.tenants.keys().next().value!);
         this.tenantsEvicted++;
@@ -113,13 +122,17 @@ export class Engine {
       clock: this.clock,
       tokens: this.tokens,
       settings: this.settings,
-      emit: (type, data, sessionId) => void this.events.emit(t.key, type, data, this.clock.now(), sessionId),
+      emit: (type, data, sessionId) => {
+        const now = this.clock.now();
+        // Emitted (and delivered) only once the request's answer is built and its changes are kept.
+        this.journal.defer(() => void this.events.emit(t.key, type, data, now, sessionId));
+      },
     };
   }
 
   /** Count a request against the key's rate window (429 past it). Returns the rate-limit headers. */
   admit(key: string): Record<string, string> {
-    return this.tenant(key).rate(this.clock.now(), this.options.rateLimit ?? 1000, this.options.rateWindowMs ?? 60_000);
+    return this.rateWindows.admit(this.tenant(key), this.clock, this.options.rateLimit ?? 1000, this.options.rateWindowMs ?? 60_000);
   }
 
   idempotencySlot(req: Pick<EngineRequest, 'operationId' | 'params' | 'idempotencyKey'>): string | undefined {
@@ -132,13 +145,28 @@ export class Engine {
     const slot = this.idempotencySlot(req);
     if (!slot) return { ok: true, release() {} };
     const store = this.tenant(key).idempotency;
-    if (!store.claim(slot, this.clock.now())) return { ok: false, release() {} };
+    if (!store.claim(slot, this.clock.now(), this.clock.realTime())) return { ok: false, release() {} };
     return { ok: true, release: () => store.release(slot) };
   }
 
-  /** Run one API operation. Failures come back as an ApiFailure (thrown). */
+  /** One API operation (failures: a thrown ApiFailure). A write is kept only once its answer is built (journal.ts). */
   handle(req: EngineRequest): EngineResponse {
     const t = this.tenant(req.tenant);
+    if (READ_OPS.has(req.operationId)) return this.answer(t, req); // nothing to undo: the hot path skips the journal
+    return this.journal.run(() => {
+      guardTenant(this.journal, t, req.params);
+      return this.answer(t, req);
+    });
+  }
+
+  /** The response with its JSON text built (serialising is the last step that can fail). */
+  private answer(t: Tenant, req: EngineRequest): EngineResponse {
+    const res = this.handleIn(t, req);
+    if (!res.bytes) res.text = JSON.stringify(res.body);
+    return res;
+  }
+
+  private handleIn(t: Tenant, req: EngineRequest): EngineResponse {
     const ctx = this.ctx(t);
     const slot = this.idempotencySlot(req);
     let hash = '';
@@ -321,11 +349,18 @@ export class Engine {
   /** Internal: used by persist.ts to rebuild tenants. */
   putTenant(t: Tenant): void {
     this.lastKey = undefined;
+    this.journalled(t);
     this.tenants.set(t.key, t);
   }
 
   newTenant(key: string): Tenant {
-    return new Tenant(key, this.options.credits ?? 1000, this.limits, this.options.idempotencyTtlMs ?? 86_400_000);
+    return this.journalled(new Tenant(key, this.options.credits ?? 1000, this.limits, this.options.idempotencyTtlMs ?? 86_400_000));
+  }
+
+  /** The tenant's stores record their writes in the engine's journal (undone when a request fails). */
+  private journalled(t: Tenant): Tenant {
+    for (const m of [t.sessions, t.agents, t.recordings, t.analyses, t.idempotency.done]) m.journal = this.journal;
+    return t;
   }
 
   transcriptOf(tenant: string, sessionId: string): JsonObject | undefined {

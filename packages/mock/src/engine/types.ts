@@ -85,6 +85,8 @@ export interface EngineResponse {
   /** Binary answers (the MP3); `body` is then unused. */
   bytes?: Uint8Array;
   contentType?: string;
+  /** `body` as JSON text, built by `handle` before the request's changes are kept. */
+  text?: string;
 }
 
 export interface EngineRequest {

@@ -1,7 +1,7 @@
 // node:http plumbing for the REST adapter: URL splitting, the lazy bounded body reader, and writing a plain
 // response (header names lower-cased, later entries winning, Content-Length set).
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { BodyTooLarge, type PlainRequest, type PlainResponse } from '../pipeline/types.js';
+import { BodyTimeout, BodyTooLarge, type PlainRequest, type PlainResponse } from '../pipeline/types.js';
 
 export interface ParsedUrl {
   pathname: string;
@@ -29,19 +29,46 @@ export function parseUrl(raw: string): ParsedUrl {
   return { pathname, search, searchParams: search.length > 1 ? new URLSearchParams(search) : NO_QUERY };
 }
 
-/** Read the whole body; rejects with BodyTooLarge past `limit` (the rest is not kept). */
-export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+/** How long a request body may take to arrive after its headers, unless `bodyTimeoutMs` says otherwise. */
+export const DEFAULT_BODY_TIMEOUT_MS = 10_000;
+
+/**
+ * Read the whole body. Past `limit` it stops at once (the rest is never read) and rejects with BodyTooLarge; a body
+ * still arriving `timeoutMs` after the read began rejects with BodyTimeout. Either way the request is paused: the
+ * adapter answers and closes the connection.
+ */
+export function readBody(req: IncomingMessage, limit: number, timeoutMs = DEFAULT_BODY_TIMEOUT_MS): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    let tooBig = false;
-    req.on('data', (c: Buffer) => {
+    let done = false;
+    const stop = (err?: Error) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      // The 'error' listener stays: a client that aborts after the cut must not become an unhandled error.
+      req.off('data', onData).off('end', onEnd);
+      if (!err) return resolve(Buffer.concat(chunks, size));
+      req.pause();
+      reject(err);
+    };
+    const onData = (c: Buffer) => {
       size += c.length;
-      if (size > limit) tooBig = true;
+      if (size > limit) stop(new BodyTooLarge());
       else chunks.push(c);
-    });
-    req.on('end', () => (tooBig ? reject(new BodyTooLarge()) : resolve(Buffer.concat(chunks))));
-    req.on('error', reject);
+    };
+    const onEnd = () => stop();
+    const timer = setTimeout(() => stop(new BodyTimeout(timeoutMs)), timeoutMs);
+    req.on('data', onData).on('end', onEnd).on('error', stop);
+  });
+}
+
+/** After answering a request whose body was cut: close the connection (ending it, then destroying it) unread. */
+export function closeAfterResponse(res: ServerResponse): void {
+  res.once('finish', () => {
+    const socket = res.socket ?? res.req.socket;
+    socket.end();
+    setTimeout(() => socket.destroy(), 1000).unref();
   });
 }
 
@@ -52,7 +79,7 @@ function hasBody(req: IncomingMessage): boolean {
 }
 
 /** IncomingMessage → the pipeline's plain request; the body is read only if the pipeline asks for it. */
-export function plainRequest(req: IncomingMessage, method: string, url: ParsedUrl): PlainRequest {
+export function plainRequest(req: IncomingMessage, method: string, url: ParsedUrl, bodyTimeoutMs?: number): PlainRequest {
   const len = req.headers['content-length'];
   const declared = len === undefined ? undefined : Number(len);
   return {
@@ -63,7 +90,7 @@ export function plainRequest(req: IncomingMessage, method: string, url: ParsedUr
     headers: req.headers,
     declaredLength: declared !== undefined && Number.isFinite(declared) ? declared : undefined,
     hasBody: hasBody(req),
-    readBody: (limit) => readBody(req, limit),
+    readBody: (limit) => readBody(req, limit, bodyTimeoutMs),
   };
 }
 
@@ -92,7 +119,10 @@ export function send(res: ServerResponse, status: number, base: Record<string, s
 
 /** Write the pipeline's answer, with the adapter's own headers (CORS) first. */
 export function sendPlain(res: ServerResponse, out: PlainResponse, cors: Record<string, string> | undefined) {
-  if (out.close) res.setHeader('Connection', 'close');
+  if (out.close) {
+    res.setHeader('Connection', 'close');
+    closeAfterResponse(res);
+  }
   if (cors) send(res, out.status, cors, out.body, out.headers);
   else send(res, out.status, out.headers, out.body);
 }

@@ -13,7 +13,7 @@ import { createRestRules, MAX_BODY, type RestRules } from '../pipeline/rules.js'
 import { supervisePrism, type PrismSupervisor } from '../prism/supervisor.js';
 import { createPrismBackend } from '../prism/forward.js';
 import { SessionRegistry } from '../registry.js';
-import { parseUrl, plainRequest, readBody, send, sendPlain, type ParsedUrl } from './http.js';
+import { closeAfterResponse, parseUrl, plainRequest, readBody, send, sendPlain, type ParsedUrl } from './http.js';
 
 export interface RestMockOptions {
   host?: string;
@@ -50,6 +50,8 @@ export interface RestMockOptions {
   control?: ControlHooks;
   /** Replay mode: API requests are answered from a cassette after the pipeline's checks (see replay/). */
   replay?: ReplayRoute;
+  /** A request body must have arrived this long after the pipeline starts reading it, else 408. Default 10 000 ms. */
+  bodyTimeoutMs?: number;
 }
 
 export interface RestMock {
@@ -79,6 +81,7 @@ interface Front {
   corsOrigins: Set<string>;
   control?: ControlHooks;
   model: OpenApiModel;
+  bodyTimeoutMs?: number;
 }
 
 function health(f: Front, res: ServerResponse, reqId: string, allowOrigin: string | undefined) {
@@ -125,11 +128,20 @@ function handle(f: Front, req: IncomingMessage, res: ServerResponse): void | Pro
   const cors = allowOrigin ? { 'Access-Control-Allow-Origin': allowOrigin, 'Access-Control-Expose-Headers': EXPOSE, Vary: 'Origin' } : undefined;
   if (url.pathname.startsWith('/_mock/') || url.pathname === '/_mock') {
     const sendText = (r: ServerResponse, status: number, headers: Record<string, string>, body: string) => send(r, status, headers, body);
-    return handleControl({ req, res, url, method, engine: f.engine, hooks: f.control, model: f.model, readBody: () => readBody(req, MAX_BODY), extra: { ...cors }, reqId, send: sendText, sendError, vocab: f.vocab });
+    return handleControl({ req, res, url, method, engine: f.engine, hooks: f.control, model: f.model, readBody: () => readControlBody(req, res, f.bodyTimeoutMs), extra: { ...cors }, reqId, send: sendText, sendError, vocab: f.vocab });
   }
-  const out = f.pipeline(plainRequest(req, method, url), reqId);
+  const out = f.pipeline(plainRequest(req, method, url, f.bodyTimeoutMs), reqId);
   if (!(out instanceof Promise)) return sendPlain(res, out, cors);
   return out.then((o) => sendPlain(res, o, cors));
+}
+
+/** A control-plane body, bounded like the API's: a cut one (too large, too slow) closes the connection unread. */
+function readControlBody(req: IncomingMessage, res: ServerResponse, timeoutMs: number | undefined): Promise<Buffer> {
+  return readBody(req, MAX_BODY, timeoutMs).catch((e: unknown) => {
+    res.setHeader('Connection', 'close');
+    closeAfterResponse(res);
+    throw e;
+  });
 }
 
 function listen(server: Server, port: number, host: string): Promise<void> {
@@ -172,7 +184,7 @@ export async function startRestMock(options: RestMockOptions = {}): Promise<Rest
   const backend = createPrismBackend({ supervisor: prism, model, vocab, registry, streamBase: options.streamBaseUrl?.replace(/\/$/, ''), cacheSize: options.prismCacheSize ?? 1000, timeoutMs: options.upstreamTimeoutMs ?? 15_000, log });
   const rules = createRestRules(model, vocab);
   const pipeline = createPipeline({ model, vocab, engine, rules, prism: backend, stateless, changed: () => options.control?.changed?.(), log, replay: options.replay });
-  const server = createFrontServer({ pipeline, rules, vocab, engine, prism, stateless, corsOrigins, control: options.control, model }, log);
+  const server = createFrontServer({ pipeline, rules, vocab, engine, prism, stateless, corsOrigins, control: options.control, model, bodyTimeoutMs: options.bodyTimeoutMs }, log);
   try {
     await listen(server, options.port ?? 4010, host);
   } catch (e) {

@@ -52,7 +52,7 @@ export function answerFromEngine(
       return { status: r.status, headers, body: r.bytes };
     }
     headers['Content-Type'] = 'application/json';
-    return { status: r.status, headers, body: JSON.stringify(r.body) };
+    return { status: r.status, headers, body: r.text ?? JSON.stringify(r.body) };
   } catch (e) {
     const err = failureToApiError(e);
     const headers = { ...engine.tenant(tenant).creditHeaders(), ...(err.headers ?? {}) };

@@ -13,7 +13,7 @@ import type { PrismBackend } from '../prism/forward.js';
 import { answerFromEngine, claimIdempotency, coerceQueryParams, failureToApiError } from './engine-route.js';
 import { HttpError } from './http-error.js';
 import { createRestRules, MAX_BODY, type RestRules } from './rules.js';
-import type { PlainRequest, PlainResponse } from './types.js';
+import { BodyTimeout, type PlainRequest, type PlainResponse } from './types.js';
 
 const CREDIT_OPS = new Set(['createSession', 'createSessionAnalysis']);
 const EMPTY = new Uint8Array(0);
@@ -187,7 +187,11 @@ export function createPipeline(o: PipelineOptions): Pipeline {
     if (!req.hasBody) return answer(c, a, req, EMPTY, reqId);
     return req.readBody(MAX_BODY).then(
       (raw) => answer(c, a, req, raw, reqId),
-      (e: unknown) => fail(c, e instanceof HttpError ? e : c.rules.tooLarge(), req, reqId, a),
+      (e: unknown) => {
+        // The rest of a body that was cut (too large, too slow) is never read: the adapter closes the connection.
+        a.close = true;
+        return fail(c, e instanceof BodyTimeout ? c.rules.bodyTimeout(e.ms) : c.rules.tooLarge(), req, reqId, a);
+      },
     );
   };
 }

@@ -8,7 +8,7 @@ import { checkParams, parseBody } from './validate.js';
 
 export const MAX_BODY = 1024 * 1024;
 // Same shape @kallglot/client accepts: the prefix, then printable ASCII.
-export const API_KEY = /^sk_(test|live)_[\x21-\x7e]{1,200}$/;
+export const API_KEY = /^sk_test_[\x21-\x7e]{1,200}$/;
 const PARAM_OK = /^[A-Za-z0-9_.\[\]-]{1,200}$/;
 
 /**
@@ -34,11 +34,13 @@ export interface RestRules {
   route(method: string, pathname: string): { op: OperationSpec; params: Record<string, string> };
   /** The API key from Authorization or X-API-Key (401 when missing or malformed). */
   authenticate(headers: HeaderBag): string;
-  authErr(kind: 'missing' | 'malformed', message: string): HttpError;
+  authErr(kind: 'missing' | 'malformed' | 'live', message: string): HttpError;
   validation(op: OperationSpec | undefined, param: string | undefined, message: string): HttpError;
   /** Parameters, content type and JSON body against the spec; returns the parsed body. */
   validateRequest(op: OperationSpec, params: Record<string, string>, query: URLSearchParams, headers: HeaderBag, raw: Uint8Array): unknown;
   tooLarge(): HttpError;
+  /** 408: the body did not arrive within the adapter's deadline. */
+  bodyTimeout(ms: number): HttpError;
   /** The envelope for an error: status, headers and JSON text. */
   errorAnswer(raw: ApiError, reqId: string): { status: number; headers: Record<string, string>; body: string };
 }
@@ -53,7 +55,7 @@ export function createRestRules(model: OpenApiModel, vocab: ErrorVocabulary): Re
     new HttpError({
       status: 401,
       type: vocab.type('authentication'),
-      code: kind === 'missing' ? 'missing_api_key|api_key_missing|authentication_required' : 'malformed_api_key|invalid_api_key_format|invalid_api_key',
+      code: kind === 'missing' ? 'missing_api_key|api_key_missing|authentication_required' : kind === 'live' ? 'invalid_api_key' : 'malformed_api_key|invalid_api_key_format|invalid_api_key',
       message,
       param: kind === 'malformed' ? 'Authorization' : undefined,
       headers: { 'WWW-Authenticate': 'Bearer realm="kallglot"' },
@@ -73,12 +75,15 @@ export function createRestRules(model: OpenApiModel, vocab: ErrorVocabulary): Re
     const xKey = headers['x-api-key'];
     let key: string | undefined;
     if (typeof auth === 'string' && auth.length) {
-      const m = /^Bearer\s+(.*)$/i.exec(auth.trim());
+      const m = /^Bearer +(.*)$/i.exec(auth);
       if (!m) throw authErr('malformed', "The Authorization header must be 'Bearer <api_key>'.");
-      key = m[1]!.trim();
-    } else if (typeof xKey === 'string' && xKey.length) key = xKey.trim();
-    if (!key) throw authErr('missing', "No API key provided. Send 'Authorization: Bearer sk_test_…' or 'X-API-Key'.");
-    if (!API_KEY.test(key)) throw authErr('malformed', 'The API key is malformed: keys start with sk_test_ or sk_live_.');
+      key = m[1]!;
+      if (/^Bearer(\s|$)/i.test(key.trimStart())) throw authErr('malformed', "The Authorization header says 'Bearer' twice: send 'Bearer <api_key>' with one 'Bearer '.");
+    } else if (typeof xKey === 'string' && xKey.length) key = xKey;
+    if (!key?.trim()) throw authErr('missing', "No API key provided. Send 'Authorization: Bearer sk_test_…' or 'X-API-Key'.");
+    if (key !== key.trim()) throw authErr('malformed', 'The API key has whitespace around it (a space or newline copied with it): send the key alone.');
+    if (key.startsWith('sk_live_')) throw authErr('live', 'The sandbox takes test keys (sk_test_…), not live keys: a live key (sk_live_…) does not belong in local tools. Use a test key, and rotate the live key if it was shared.');
+    if (!API_KEY.test(key)) throw authErr('malformed', 'The API key is malformed: sandbox keys start with sk_test_ followed by printable characters.');
     return key;
   }
 
@@ -87,12 +92,13 @@ export function createRestRules(model: OpenApiModel, vocab: ErrorVocabulary): Re
     return parseBody(op, headers, raw, vocab, validation);
   }
 
-  const tooLarge = () => new HttpError({ status: 400, type: vocab.type('invalid_request'), code: 'request_too_large|invalid_request', message: `Request bodies are limited to ${MAX_BODY} bytes.` });
+  const bodyTimeout = (ms: number) => new HttpError({ status: 408, type: vocab.type('invalid_request'), code: 'request_timeout|invalid_request', message: `The request body did not arrive within ${ms} ms: send it at once (the body deadline is ${ms} ms).` });
+  const tooLarge = () => new HttpError({ status: 413, type: vocab.type('invalid_request'), code: 'request_too_large|invalid_request', message: `Request bodies are limited to ${MAX_BODY} bytes.` });
 
   function errorAnswer(raw: ApiError, reqId: string) {
     const e = normalizeError(model, raw);
     return { status: e.status, headers: { ...(e.headers ?? {}), 'Content-Type': 'application/json', 'X-Request-ID': reqId }, body: JSON.stringify(envelope(e, reqId)) };
   }
 
-  return { route, authenticate, authErr, validation, validateRequest, tooLarge, errorAnswer };
+  return { route, authenticate, authErr, validation, validateRequest, tooLarge, bodyTimeout, errorAnswer };
 }

@@ -10,6 +10,13 @@ export class BodyTooLarge extends Error {
   }
 }
 
+/** Rejected by `PlainRequest.readBody` when the body has not arrived within the adapter's deadline. */
+export class BodyTimeout extends Error {
+  constructor(readonly ms: number) {
+    super('request body timed out');
+  }
+}
+
 export interface PlainRequest {
   /** Upper-case method. */
   method: string;
@@ -23,7 +30,7 @@ export interface PlainRequest {
   declaredLength?: number;
   /** False when the request carries no body at all (the reader is then never called). */
   hasBody: boolean;
-  /** Reads the body at most once, after auth and the declared-size check; rejects with BodyTooLarge past `limit`. */
+  /** Reads the body at most once, after auth and the declared-size check; rejects with BodyTooLarge past `limit` (read no further), BodyTimeout past the adapter's deadline. */
   readBody(limit: number): Promise<Uint8Array>;
 }
 

@@ -4,11 +4,10 @@ import type { ErrorVocabulary } from '../internal/errors.js';
 import type { OperationSpec } from '../internal/openapi-model.js';
 import { describeAjvError, paramFromAjvError, pickAjvError } from '../internal/schema.js';
 import { HttpError, statusFor } from './http-error.js';
+import { decodeStrict, depthExceededAt, MAX_JSON_DEPTH } from './json-limits.js';
 import type { HeaderBag } from './types.js';
 
 type Validation = (op: OperationSpec | undefined, param: string | undefined, message: string) => HttpError;
-
-const utf8 = new TextDecoder('utf-8');
 
 export function coerceQuery(values: string[], types: string[], isArray: boolean): unknown {
   const one = (v: string): unknown => {
@@ -66,17 +65,26 @@ export function parseBody(op: OperationSpec, headers: HeaderBag, raw: Uint8Array
     const status = statusFor(op, [415, 400, 422], 400);
     throw new HttpError({ status, type: vocab.type('invalid_request'), code: 'unsupported_media_type|invalid_content_type', message: `Content-Type must be ${op.body.mediaTypes.join(' or ')}.`, param: 'Content-Type' });
   }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(utf8.decode(raw));
-  } catch {
-    const status = statusFor(op, [400, 422], 400);
-    throw new HttpError({ status, type: vocab.type('invalid_request'), code: 'invalid_json|parse_error|invalid_request', message: 'The request body is not valid JSON.' });
-  }
+  const parsed = parseJsonStrict(op, raw, vocab);
   if (op.body.validate && !op.body.validate(parsed)) {
     const e = pickAjvError(op.body.validate.errors);
     const param = paramFromAjvError(e);
     throw validation(op, param, describeAjvError(e, param));
   }
   return parsed;
+}
+
+/** Strict UTF-8, then the depth bound, then JSON.parse: a body is refused on its bytes before anything parses it. */
+function parseJsonStrict(op: OperationSpec, raw: Uint8Array, vocab: ErrorVocabulary): unknown {
+  const invalid = (message: string) => new HttpError({ status: 400, type: vocab.type('invalid_request'), code: 'invalid_request', message });
+  const decoded = decodeStrict(raw);
+  if ('badOffset' in decoded) throw invalid(`The request body is not valid UTF-8 (first bad byte at offset ${decoded.badOffset}): send UTF-8 JSON.`);
+  const deep = depthExceededAt(raw, MAX_JSON_DEPTH);
+  if (deep >= 0) throw invalid(`The request body nests deeper than ${MAX_JSON_DEPTH} levels (at byte ${deep}): JSON bodies are limited to a depth of ${MAX_JSON_DEPTH}.`);
+  try {
+    return JSON.parse(decoded.text);
+  } catch {
+    const status = statusFor(op, [400, 422], 400);
+    throw new HttpError({ status, type: vocab.type('invalid_request'), code: 'invalid_json|parse_error|invalid_request', message: 'The request body is not valid JSON.' });
+  }
 }
