@@ -1,5 +1,5 @@
-// The published shape: `npm pack` of spec, client and contract, installed with `npm install <tarballs>` into
-// an empty directory outside the monorepo (third-party dependencies from the registry), then all three
+// The published shape: `npm pack` of spec, stream, client and contract, installed with `npm install <tarballs>` into
+// an empty directory outside the monorepo (third-party dependencies from the registry), then all four
 // commands through `npx kallglot-contract`. The mock here lives in this process; the installed tool does not
 // have @kallglot/mock (an optional peer), so it targets it with --base-url.
 import { spawn } from 'node:child_process';
@@ -48,7 +48,7 @@ let wrong: { url: string; close(): Promise<void> };
 
 beforeAll(async () => {
   const tarballs: string[] = [];
-  for (const pkg of ['spec', 'client', 'contract']) {
+  for (const pkg of ['spec', 'stream', 'client', 'contract']) {
     const r = await sh('npm', ['pack', '--silent', '--pack-destination', work], join(root, 'packages', pkg));
     expect(r.code, r.err).toBe(0);
     tarballs.push(join(work, r.out.trim().split('\n').at(-1)!));
