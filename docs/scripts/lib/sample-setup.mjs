@@ -3,16 +3,17 @@
 // uses the same facade calls as the samples; with your own data, pass your ids instead.
 
 const SESSION = [`const newSession = await kallglot.sessions.create({ mode: 'bidirectional_translation', source_language: 'en', target_language: 'es', recording: { enabled: true } });`];
-// Recordings and transcripts to analyse need audio: 2 s of μ-law, streamed into the session (connect() loads
-// @kallglot/stream). The Quickstart streams a real WAV file the same way.
+// Recordings and transcripts to analyse need speech (the sandbox transcribes voiced audio only, as the API does):
+// the WAV bundled with @kallglot/stream, streamed into the session as the Quickstart does.
 const STREAMED = [
   ...SESSION,
   'const stream = await kallglot.sessions.connect(newSession);',
   'await stream.ready;',
-  'for (let i = 0; i < 20; i++) await stream.sendAudio(new Uint8Array(800).fill(0xff)); // 100 ms frames of μ-law',
+  `const wav = await readFile(new URL('examples/call.wav', import.meta.resolve('@kallglot/stream/package.json')));`,
+  'for (const frame of chunkFrames(wavToMulaw8k(wav), { ms: 100 })) await stream.sendAudio(frame); // speech, in 100 ms frames of μ-law',
   'await stream.end();',
 ];
-const STREAM_IMPORTS = [];
+const STREAM_IMPORTS = [`import { readFile } from 'node:fs/promises';`, `import { chunkFrames, wavToMulaw8k } from '@kallglot/stream';`];
 
 /** @returns {{ imports: string[], lines: string[], ids: Record<string, string> } | undefined} */
 export function sampleSetup(method, path) {

@@ -9,8 +9,11 @@ import { sessionLife, type LifeResult } from './session-life.js';
 
 export const KEY = 'sk_test_recordE2E_s3cretKEY42';
 export const SECRET = 'whsec_recordE2E_s3cretSIGNING';
-/** Webhooks one session life causes: created, started, one transcript.segment, ended, transcript.ready, recording.ready, analysis.complete. */
-export const WEBHOOKS = 7;
+/**
+ * Webhooks one session life causes: created, started, a transcript.segment per phrase of the bundled speech sample
+ * (three: the sandbox hears each one), ended, transcript.ready, recording.ready, analysis.complete.
+ */
+export const WEBHOOKS = 9;
 
 export interface Delivery {
   headers: IncomingHttpHeaders;

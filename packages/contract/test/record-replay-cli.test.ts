@@ -81,7 +81,7 @@ describe('kallglot-mock --replay --replay-strict (child process)', () => {
     const sandbox = JSON.parse((await s.match)[1]!);
     const control = createMockControl(sandbox.rest);
     const life = await sessionLife({ baseUrl: sandbox.rest, apiKey: 'sk_test_seeded', advance: async (ms) => void (await control.advance(ms)) });
-    expect(life.frames.map((f) => JSON.parse(f)).filter((f) => f.type === 'transcript.final').map((f) => f.text)).toEqual(recorded.slice(0, 1));
+    expect(life.frames.map((f) => JSON.parse(f)).filter((f) => f.type === 'transcript.final').map((f) => f.text)).toEqual(recorded); // the same speech: one turn per phrase, the recorded words in order
     s.child.kill('SIGTERM');
     expect((await s.exit).code).toBe(0);
   }, 180_000);
