@@ -9,18 +9,6 @@ import { chunkFrames, wavToMulaw8k, type TranscriptFinal } from '@kallglot/strea
 export type FlowConfig = { rest: string; hooks: string; secret: string };
 type Delivery = { body: string; signature: string };
 
-// 1.5 s of a synthetic vowel (140 Hz harmonics under formants at 700 and 1200 Hz), then 0.6 s of silence: one
-// voiced segment, so the mock (whose transcript turns follow voice activity) answers with one transcript.final.
-function voice(): Uint8Array {
-  const pcm = Int16Array.from({ length: 16800 }, (_, i) => {
-    if (i >= 12000) return 0;
-    let v = 0;
-    for (let h = 1; h * 140 < 3500; h++) v += Math.sin((2 * Math.PI * 140 * h * i) / 8000) / (1 + ((h * 140 - 700) / 300) ** 2 + ((h * 140 - 1200) / 400) ** 2 * 0.5);
-    return Math.round(v * 3000);
-  });
-  return encodeMulaw(pcm);
-}
-
 export async function flow(cfg: FlowConfig): Promise<string> {
   const kallglot = new Kallglot({ apiKey: 'sk_test_release_matrix', baseUrl: cfg.rest });
   const agent = await kallglot.agents.create({ name: 'Release check', system_prompt: 'Be brief.' });
@@ -78,6 +66,7 @@ console.log(\`FLOW OK \${result}\`);
 // CommonJS: require() of the ESM-only packages (Node >= 20.19 / 22.12 load ESM synchronously).
 export const MAIN_CJS = `'use strict';
 const { Kallglot } = require('@kallglot/client');
+const { chunkFrames, wavToMulaw8k } = require('@kallglot/stream');
 const spec = require('@kallglot/spec/openapi.json');
 
 async function main() {
@@ -87,8 +76,9 @@ async function main() {
   const stream = await kallglot.sessions.connect(session.id);
   const final = new Promise((resolve) => stream.on('transcript.final', resolve));
   await stream.ready;
-  const audio = voice();
-  for (let i = 0; i < audio.length; i += 800) await stream.sendAudio(audio.subarray(i, i + 800));
+  // The WAV bundled with @kallglot/stream (speech: the mock answers voiced audio only), served by the test.
+  const wav = new Uint8Array(await (await fetch(new URL('/call.wav', process.env.KALLGLOT_HOOKS))).arrayBuffer());
+  for (const frame of chunkFrames(wavToMulaw8k(wav), { ms: 100 })) await stream.sendAudio(frame);
   const transcript = await final;
   const ended = await stream.end();
   const deadline = Date.now() + 20000;
