@@ -118,7 +118,7 @@ describe('a failed request leaves nothing behind', () => {
     cyclic.self = cyclic;
     expect(() => engine.handle({ operationId: 'createSession', tenant: KEY, params: {}, body: { mode: 'assistive_translation', metadata: cyclic } })).toThrow(TypeError);
     expect(engine.tenant(KEY).creditsRemaining).toBe(credits);
-    expect(engine.snapshot().sizes).toMatchObject({ sessions: 0, agents: 0, events: 0 });
+    expect(engine.snapshot().sizes).toMatchObject({ sessions: 0, agents: 0, events: 0, tokens: 0 }); // the stream token too
     expect(events).toEqual([]);
 
     const ok = engine.handle({ operationId: 'createAgent', tenant: KEY, params: {}, body: { name: 'Kept', system_prompt: 'y' } });

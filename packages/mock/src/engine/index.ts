@@ -64,6 +64,7 @@ export class Engine {
     this.limits = { ...DEFAULT_LIMITS, ...(options.limits ?? {}) };
     this.events = new EventLog(this.limits.events);
     this.tokens = new TokenStore(this.limits.tokens, options.tokenTtlMs ?? 300_000);
+    this.tokens.map.journal = this.journal; // a token issued by a request that fails is withdrawn with it
     this.settings = {
       streamBaseUrl: (options.streamBaseUrl ?? 'ws://127.0.0.1:4011').replace(/\/$/, ''),
       recordingDelayMs: options.recordingDelayMs ?? 3000,
