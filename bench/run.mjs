@@ -170,6 +170,8 @@ function main() {
     summary,
     '',
   ].join('\n');
+  // The committed table is a whole run's: a run of some benches only prints.
+  if (filter) return console.log(`\n${table}\n\n${summary}\nnot written to bench/results.md: only benches matching "${filter}" ran`);
   mkdirSync(join(root, 'bench'), { recursive: true });
   writeFileSync(join(root, 'bench', 'results.md'), md);
   console.log(`\n${table}\n\n${summary}\nwritten to bench/results.md`);
