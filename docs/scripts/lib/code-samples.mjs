@@ -66,8 +66,31 @@ function successResponse(doc, op) {
   return { status: codes[0], types, json: types.some((t) => t.includes('json')), empty: types.length === 0 };
 }
 
+/**
+ * The curl sample: against the sandbox, after making what it reads (sample-setup.mjs); an HTTP error exits non-zero
+ * and shows the API's error envelope (--fail-with-body).
+ */
+function curlSample(doc, op, { method, path, pathValues, query, idempotent, body, success }) {
+  const production = (doc.servers?.[0]?.url ?? 'https://api.kallglot.com').replace(/\/$/, '');
+  const auth = authOf(doc, op);
+  const shell = curlSetup(method, path);
+  const shPath = path.replace(/\{([^}]+)\}/g, (_, n) => shell?.ids[n] ?? encodeURIComponent(String(pathValues[n] ?? n)));
+  const lines = [`curl -sS --fail-with-body${method === 'get' ? '' : ` -X ${method.toUpperCase()}`} "$KALLGLOT_BASE_URL${shPath}${query ? `?${query}` : ''}"`];
+  if (auth) lines.push(`-H "${auth.header}: ${auth.value}"`);
+  if (idempotent) lines.push(`-H "Idempotency-Key: $(node -p 'crypto.randomUUID()')"`);
+  if (body) lines.push(`-H "Content-Type: application/json"`, `-d ${shellQuote(JSON.stringify(body.value, null, 2))}`);
+  const saved = !success.json && !success.empty ? (success.types.some((t) => t.includes('mpeg')) ? 'recording.mp3' : 'output.bin') : undefined;
+  if (saved) lines.push(`-o ${saved}`);
+  return [
+    `KALLGLOT_BASE_URL=${SANDBOX} # the sandbox (production: ${production})`,
+    '',
+    ...(shell ? ['# Something to read (with your own data, use its ids instead):', ...shell.lines, ''] : []),
+    lines.join(' \\\n  '),
+    ...(saved ? [`echo 'saved ${saved}'`] : []),
+  ].join('\n');
+}
+
 export function buildSamples(doc, { path, method, op, parameters }) {
-  const base = (doc.servers?.[0]?.url ?? 'https://api.kallglot.com').replace(/\/$/, '');
   const pathValues = {};
   const queryValues = {};
   const optionalQuery = [];
@@ -84,24 +107,7 @@ export function buildSamples(doc, { path, method, op, parameters }) {
   const success = successResponse(doc, op);
   const query = new URLSearchParams(Object.entries(queryValues).map(([k, v]) => [k, String(v)])).toString();
 
-  // curl: against the sandbox, after making what it reads (sample-setup.mjs); an HTTP error exits non-zero and
-  // shows the API's error envelope (--fail-with-body).
-  const auth = authOf(doc, op);
-  const shell = curlSetup(method, path);
-  const shPath = path.replace(/\{([^}]+)\}/g, (_, n) => shell?.ids[n] ?? encodeURIComponent(String(pathValues[n] ?? n)));
-  const lines = [`curl -sS --fail-with-body${method === 'get' ? '' : ` -X ${method.toUpperCase()}`} "$KALLGLOT_BASE_URL${shPath}${query ? `?${query}` : ''}"`];
-  if (auth) lines.push(`-H "${auth.header}: ${auth.value}"`);
-  if (idempotent) lines.push(`-H "Idempotency-Key: $(node -p 'crypto.randomUUID()')"`);
-  if (body) lines.push(`-H "Content-Type: application/json"`, `-d ${shellQuote(JSON.stringify(body.value, null, 2))}`);
-  const saved = !success.json && !success.empty ? (success.types.some((t) => t.includes('mpeg')) ? 'recording.mp3' : 'output.bin') : undefined;
-  if (saved) lines.push(`-o ${saved}`);
-  const curl = [
-    `KALLGLOT_BASE_URL=${SANDBOX} # the sandbox (production: ${base})`,
-    '',
-    ...(shell ? ['# Something to read (with your own data, use its ids instead):', ...shell.lines, ''] : []),
-    lines.join(' \\\n  '),
-    ...(saved ? [`echo 'saved ${saved}'`] : []),
-  ].join('\n');
+  const curl = curlSample(doc, op, { method, path, pathValues, query, idempotent, body, success });
 
   // TypeScript with the @kallglot/client facade: path parameters, then the body (or the query), then options.
   const binary = !success.json && !success.empty;
