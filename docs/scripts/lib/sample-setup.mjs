@@ -4,13 +4,20 @@
 
 const SESSION = [`const newSession = await kallglot.sessions.create({ mode: 'bidirectional_translation', source_language: 'en', target_language: 'es', recording: { enabled: true } });`];
 // Recordings and transcripts to analyse need speech (the sandbox transcribes voiced audio only, as the API does):
-// the WAV bundled with @kallglot/stream, streamed into the session as the Quickstart does.
+// the WAV bundled with @kallglot/stream, streamed into the session in real time (100 ms of audio every 100 ms, as a
+// call sends it: the sandbox flags audio sent faster) until its first phrase is transcribed.
 const STREAMED = [
   ...SESSION,
   'const stream = await kallglot.sessions.connect(newSession);',
+  'let heard = false;',
+  `stream.on('transcript.final', () => (heard = true));`,
   'await stream.ready;',
   `const wav = await readFile(new URL('examples/call.wav', import.meta.resolve('@kallglot/stream/package.json')));`,
-  'for (const frame of chunkFrames(wavToMulaw8k(wav), { ms: 100 })) await stream.sendAudio(frame); // speech, in 100 ms frames of μ-law',
+  'for (const frame of chunkFrames(wavToMulaw8k(wav), { ms: 100 })) {',
+  '  if (heard) break; // the first phrase is transcribed',
+  '  await stream.sendAudio(frame); // speech, 100 ms of μ-law',
+  '  await new Promise((r) => setTimeout(r, 100)); // in real time',
+  '}',
   'await stream.end();',
 ];
 const STREAM_IMPORTS = [`import { readFile } from 'node:fs/promises';`, `import { chunkFrames, wavToMulaw8k } from '@kallglot/stream';`];
