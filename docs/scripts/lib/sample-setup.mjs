@@ -52,8 +52,18 @@ export function sampleSetup(method, path) {
 // WebSocket: in real time (as a call sends it) until the first phrase is transcribed, then the call ends.
 const AUTH = '-H "Authorization: Bearer $KALLGLOT_API_KEY"';
 const CURL = 'curl -sS --fail-with-body';
-const post = (path, body) => [`${CURL} -X POST "$KALLGLOT_BASE_URL${path}" \\`, `  ${AUTH} -H "Content-Type: application/json" \\`, `  -d '${JSON.stringify(body)}'`];
-const get = (path) => [`${CURL} "$KALLGLOT_BASE_URL${path}" \\`, `  ${AUTH}`];
+/** A JSON body as a single-quoted shell word, its top-level fields packed into lines of about 60 characters. */
+function shellJson(body) {
+  const lines = [''];
+  for (const part of Object.entries(body).map(([k, v]) => `${JSON.stringify(k)}: ${JSON.stringify(v)}`)) {
+    const last = lines.length - 1;
+    if (lines[last] && lines[last].length + part.length > 56) lines.push(part);
+    else lines[last] += lines[last] ? `, ${part}` : part;
+  }
+  return `'{${lines.join(',\n      ')}}'`;
+}
+const post = (path, body) => [`${CURL} -X POST \\`, `  "$KALLGLOT_BASE_URL${path}" \\`, `  ${AUTH} \\`, `  -H "Content-Type: application/json" \\`, ...`  -d ${shellJson(body)}`.split('\n')];
+const get = (path) => [`${CURL} \\`, `  "$KALLGLOT_BASE_URL${path}" \\`, `  ${AUTH}`];
 const field = (name) => `node -pe 'JSON.parse(fs.readFileSync(0)).${name}'`;
 /** `NAME=$(curl … | node -pe …)` (or the whole answer without `read`), over continued lines. */
 function capture(name, curl, read) {
@@ -67,8 +77,9 @@ const SH_SESSION = capture('SESSION_ID', post('/v1/sessions', SESSION_BODY), fie
 const streamed = (body) => [
   ...capture('SESSION', post('/v1/sessions', body)),
   `SESSION_ID=$(node -pe 'JSON.parse(process.argv[1]).id' "$SESSION")`,
-  '# Speech (curl cannot stream a WebSocket; npm i @kallglot/stream): the sample call it bundles, in real',
-  '# time until its first phrase is transcribed, then the call ends.',
+  '# Speech, since curl cannot stream a WebSocket: the call bundled',
+  '# with @kallglot/stream (npm i @kallglot/stream), in real time',
+  '# until its first phrase is transcribed; then the call ends.',
   `node --input-type=module -e '`,
   'import { readFile } from "node:fs/promises";',
   'import { chunkFrames, connectStream, wavToMulaw8k } from "@kallglot/stream";',
@@ -76,7 +87,8 @@ const streamed = (body) => [
   'let heard = false;',
   'stream.on("transcript.final", () => (heard = true));',
   'await stream.ready;',
-  'const wav = await readFile(new URL("examples/call.wav", import.meta.resolve("@kallglot/stream/package.json")));',
+  'const pkg = import.meta.resolve("@kallglot/stream/package.json");',
+  'const wav = await readFile(new URL("examples/call.wav", pkg));',
   'for (const frame of chunkFrames(wavToMulaw8k(wav), { ms: 100 })) {',
   '  if (heard) break;',
   '  await stream.sendAudio(frame);',
@@ -88,7 +100,7 @@ const SH_STREAMED = streamed(SESSION_BODY);
 const SH_RECORDING = [
   ...streamed({ ...SESSION_BODY, recording: { enabled: true } }),
   ...capture('RECORDING_ID', get('/v1/sessions/$SESSION_ID/recordings'), field('data[0].id')),
-  `echo 'waiting for the recording to be ready (at most 60 s)…'`,
+  `echo 'waiting for the recording (at most 60 s)…'`,
   'for i in $(seq 60); do',
   ...capture('STATUS', get('/v1/recordings/$RECORDING_ID'), field('status')).map((l) => `  ${l}`),
   '  [ "$STATUS" != processing ] && break',
