@@ -132,7 +132,7 @@ describe('code samples', () => {
         const [name, source] = next;
         const reset = await fetch(`${mock.urls.rest.replace(/\/$/, '')}/_mock/reset`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' });
         expect(reset.status).toBe(200);
-        expect(source, name).not.toMatch(/_01HXYZ/);
+        expect(source, name).not.toMatch(/\b[a-z]{2,5}_[0-9][0-9A-Za-z]{4,}/); // no example id (agt_01HXYZ…, kb_01ABC123)
         const r = await runSample(mock, `run-${String(name).replace(/\W+/g, '-')}.ts`, source);
         expect(r.err, `${name}:\n${source}\n${r.out}`).toBe('');
         expect(r.status, `${name}:\n${r.out}`).toBe(0);

@@ -35,6 +35,16 @@ function jsonBody(doc, requestBody) {
   return { value: schemaValue(doc, media.schema ?? {}), required: !!body.required };
 }
 
+/**
+ * A sample creates what it reads, so its body names no example id of something it did not make (an agent's
+ * `knowledge_base_id`: knowledge bases are not made through this API): such optional fields are left out.
+ */
+function withoutForeignIds(body) {
+  if (!body || typeof body.value !== 'object' || Array.isArray(body.value)) return body;
+  const value = Object.fromEntries(Object.entries(body.value).filter(([k, v]) => !(k.endsWith('_id') && typeof v === 'string')));
+  return { ...body, value };
+}
+
 /** Object literal in TypeScript style: identifier keys unquoted, two-space indent. */
 function tsLiteral(value, indent) {
   const json = JSON.stringify(value, null, 2)
@@ -104,7 +114,7 @@ export function buildSamples(doc, { path, method, op, parameters }) {
   }
   // One optional query parameter keeps samples short (and never both pagination cursors at once).
   if (optionalQuery.length) queryValues[optionalQuery[0].name] = paramValue(doc, optionalQuery[0]);
-  const body = op.requestBody ? jsonBody(doc, op.requestBody) : undefined;
+  const body = op.requestBody ? withoutForeignIds(jsonBody(doc, op.requestBody)) : undefined;
   const success = successResponse(doc, op);
   const query = new URLSearchParams(Object.entries(queryValues).map(([k, v]) => [k, String(v)])).toString();
 
