@@ -1,4 +1,4 @@
-// Every curl sample of the REST reference runs as a reader copies it: `bash -e -o pipefail`, only the sandbox's
+// Every curl sample of the REST reference runs as a reader copies it: `bash -euo pipefail`, only the sandbox's
 // default address swapped for a test mock's, on fresh state (POST /_mock/reset), with only KALLGLOT_API_KEY set.
 // It exits 0, prints nothing on stderr, calls neither an example id nor the production host, and prints the
 // operation's answer: valid against the spec's response schema and about what the sample's own setup made.
@@ -50,7 +50,7 @@ function runCurl(mock: RunningMock, name: string, source: string): Promise<Run> 
   writeFileSync(join(dir, 'sample.sh'), source.replaceAll(SANDBOX, rest(mock)));
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('KALLGLOT_')));
   return new Promise((resolve) => {
-    const child = spawn('bash', ['-e', '-o', 'pipefail', 'sample.sh'], { cwd: dir, env: { ...env, KALLGLOT_API_KEY: 'sk_test_docs_curl' }, timeout: 120_000 });
+    const child = spawn('bash', ['-euo', 'pipefail', 'sample.sh'], { cwd: dir, env: { ...env, KALLGLOT_API_KEY: 'sk_test_docs_curl' }, timeout: 120_000 });
     let out = '';
     let err = '';
     child.stdout.on('data', (d) => (out += d));

@@ -67,8 +67,7 @@ const get = (path) => [`${CURL} \\`, `  "$KALLGLOT_BASE_URL${path}" \\`, `  ${AU
 const field = (name) => `node -pe 'JSON.parse(fs.readFileSync(0)).${name}'`;
 /** `NAME=$(curl … | node -pe …)` (or the whole answer without `read`), over continued lines. */
 function capture(name, curl, read) {
-  const [first, ...rest] = curl.map((l, i) => (i ? l : `${name}=$(${l}`));
-  const lines = [first, ...rest];
+  const lines = curl.map((l, i) => (i ? l : `${name}=$(${l}`));
   if (!read) return [...lines.slice(0, -1), `${lines.at(-1)})`];
   return [...lines.slice(0, -1), `${lines.at(-1).replace(/ \\$/, '')} \\`, `  | ${read})`];
 }
