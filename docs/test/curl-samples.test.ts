@@ -139,7 +139,7 @@ describe('curl samples of the REST reference', () => {
     expect(mocks.flatMap(({ log }) => log.filter((l) => /\baudio (too_fast|wav_header|pcm16_bytes)\b/.test(l)))).toEqual([]);
   }, 300_000);
 
-  it('the runner bites: the same sample with a made-up id fails with the API 404 envelope; a production call is caught', async () => {
+  it('the runner bites: the same sample with a made-up id fails with the API 404 envelope; example ids and production calls are caught', async () => {
     const { mock } = mocks[0]!;
     const sample = curlSamples().find((s) => s.operationId === 'retrieveAgent')!;
     await reset(mock);
@@ -150,6 +150,8 @@ describe('curl samples of the REST reference', () => {
     const validate = validators.response('retrieveAgent', 404);
     expect(validate(envelope) ? [] : validate.errors).toEqual([]);
     expect(envelope.error.message).toContain('agt_MadeUp0000');
+    expect('curl https://api.kallglot.com/v1/agents/agt_01HXYZ123456789').toMatch(EXAMPLE_ID); // the samples as they were
+    expect('-d \'{"knowledge_base_id": "kb_01ABC123"}\'').toMatch(EXAMPLE_ID);
     expect(callsProduction('curl -sS https://api.kallglot.com/v1/agents')).toBe(true);
     expect(callsProduction('# production: https://api.kallglot.com\nX=http://127.0.0.1:4010 # not https://api.kallglot.com')).toBe(false);
   }, 60_000);

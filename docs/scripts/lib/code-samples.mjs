@@ -87,7 +87,7 @@ function curlSample(doc, op, { method, path, pathValues, query, idempotent, body
   const shPath = path.replace(/\{([^}]+)\}/g, (_, n) => shell?.ids[n] ?? encodeURIComponent(String(pathValues[n] ?? n)));
   const lines = [`curl -sS --fail-with-body${method === 'get' ? '' : ` -X ${method.toUpperCase()}`}`, `"$KALLGLOT_BASE_URL${shPath}${query ? `?${query}` : ''}"`];
   if (auth) lines.push(`-H "${auth.header}: ${auth.value}"`);
-  if (idempotent) lines.push(`-H "Idempotency-Key: $(node -p 'crypto.randomUUID()')"`);
+  if (idempotent) lines.push(`-H "Idempotency-Key: $(node -e 'console.log(crypto.randomUUID())')"`);
   if (body) lines.push(`-H "Content-Type: application/json"`, `-d ${shellQuote(JSON.stringify(body.value, null, 2))}`);
   const saved = !success.json && !success.empty ? (success.types.some((t) => t.includes('mpeg')) ? 'recording.mp3' : 'output.bin') : undefined;
   if (saved) lines.push(`-o ${saved}`);
