@@ -3,9 +3,10 @@
 // same rule the client's generator applies (operationId + tag, or `x-kallglot-sdk`).
 import OpenAPISampler from 'openapi-sampler';
 import { shapeOf } from '../../../packages/client/scripts/sdk-shape.mjs';
-import { sampleSetup } from './sample-setup.mjs';
+import { curlSetup, sampleSetup } from './sample-setup.mjs';
 import { deref, listOperations } from './spec.mjs';
 
+const SANDBOX = 'http://127.0.0.1:4010';
 const IDENT = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 
 /** A value for a parameter: its own example first, then its schema's, then a generated sample. */
@@ -32,6 +33,16 @@ function jsonBody(doc, requestBody) {
   const first = Object.values(media.examples ?? {}).map((e) => deref(doc, e)).find((e) => e && 'value' in e);
   if (first) return { value: first.value, required: !!body.required };
   return { value: schemaValue(doc, media.schema ?? {}), required: !!body.required };
+}
+
+/**
+ * A sample creates what it reads, so its body names no example id of something it did not make (an agent's
+ * `knowledge_base_id`: knowledge bases are not made through this API): such optional fields are left out.
+ */
+function withoutForeignIds(body) {
+  if (!body || typeof body.value !== 'object' || Array.isArray(body.value)) return body;
+  const value = Object.fromEntries(Object.entries(body.value).filter(([k, v]) => !(k.endsWith('_id') && typeof v === 'string')));
+  return { ...body, value };
 }
 
 /** Object literal in TypeScript style: identifier keys unquoted, two-space indent. */
@@ -65,8 +76,32 @@ function successResponse(doc, op) {
   return { status: codes[0], types, json: types.some((t) => t.includes('json')), empty: types.length === 0 };
 }
 
+/**
+ * The curl sample: against the sandbox, after making what it reads (sample-setup.mjs); an HTTP error exits non-zero
+ * and shows the API's error envelope (--fail-with-body).
+ */
+function curlSample(doc, op, { method, path, pathValues, query, idempotent, body, success }) {
+  const production = (doc.servers?.[0]?.url ?? 'https://api.kallglot.com').replace(/\/$/, '');
+  const auth = authOf(doc, op);
+  const shell = curlSetup(method, path);
+  const shPath = path.replace(/\{([^}]+)\}/g, (_, n) => shell?.ids[n] ?? encodeURIComponent(String(pathValues[n] ?? n)));
+  const lines = [`curl -sS --fail-with-body${method === 'get' ? '' : ` -X ${method.toUpperCase()}`}`, `"$KALLGLOT_BASE_URL${shPath}${query ? `?${query}` : ''}"`];
+  if (auth) lines.push(`-H "${auth.header}: ${auth.value}"`);
+  if (idempotent) lines.push(`-H "Idempotency-Key: $(node -e 'console.log(crypto.randomUUID())')"`);
+  if (body) lines.push(`-H "Content-Type: application/json"`, `-d ${shellQuote(JSON.stringify(body.value, null, 2))}`);
+  const saved = !success.json && !success.empty ? (success.types.some((t) => t.includes('mpeg')) ? 'recording.mp3' : 'output.bin') : undefined;
+  if (saved) lines.push(`-o ${saved}`);
+  return [
+    `# The sandbox (npx @kallglot/mock); production: ${production}`,
+    `KALLGLOT_BASE_URL=${SANDBOX}`,
+    '',
+    ...(shell ? ['# Something to read (with your own data, use its ids instead):', ...shell.lines, ''] : []),
+    lines.join(' \\\n  '),
+    ...(saved ? [`echo 'saved ${saved}'`] : []),
+  ].join('\n');
+}
+
 export function buildSamples(doc, { path, method, op, parameters }) {
-  const base = (doc.servers?.[0]?.url ?? 'https://api.kallglot.com').replace(/\/$/, '');
   const pathValues = {};
   const queryValues = {};
   const optionalQuery = [];
@@ -79,20 +114,11 @@ export function buildSamples(doc, { path, method, op, parameters }) {
   }
   // One optional query parameter keeps samples short (and never both pagination cursors at once).
   if (optionalQuery.length) queryValues[optionalQuery[0].name] = paramValue(doc, optionalQuery[0]);
-  const body = op.requestBody ? jsonBody(doc, op.requestBody) : undefined;
+  const body = op.requestBody ? withoutForeignIds(jsonBody(doc, op.requestBody)) : undefined;
   const success = successResponse(doc, op);
-  const concretePath = path.replace(/\{([^}]+)\}/g, (_, n) => encodeURIComponent(String(pathValues[n] ?? n)));
   const query = new URLSearchParams(Object.entries(queryValues).map(([k, v]) => [k, String(v)])).toString();
-  const url = `${base}${concretePath}${query ? `?${query}` : ''}`;
 
-  // curl
-  const auth = authOf(doc, op);
-  const lines = [`curl${method === 'get' ? '' : ` -X ${method.toUpperCase()}`} ${query ? `"${url}"` : url}`];
-  if (auth) lines.push(`-H "${auth.header}: ${auth.value}"`);
-  if (idempotent) lines.push(`-H "Idempotency-Key: $(node -e 'console.log(crypto.randomUUID())')"`);
-  if (body) lines.push(`-H "Content-Type: application/json"`, `-d ${shellQuote(JSON.stringify(body.value, null, 2))}`);
-  if (!success.json && !success.empty) lines.push(`-o ${success.types.some((t) => t.includes('mpeg')) ? 'recording.mp3' : 'output.bin'}`);
-  const curl = lines.join(' \\\n  ');
+  const curl = curlSample(doc, op, { method, path, pathValues, query, idempotent, body, success });
 
   // TypeScript with the @kallglot/client facade: path parameters, then the body (or the query), then options.
   const binary = !success.json && !success.empty;
@@ -124,7 +150,7 @@ export function buildSamples(doc, { path, method, op, parameters }) {
     if (paginated) usage.push('', '// Or every item of every page:', `for await (const item of ${fn}(${args.join(', ')})) console.log(item.id);`);
   }
   const made = prepared ? ['// Something to read (with your own data, use its ids instead):', ...prepared.lines, ''] : [];
-  const client = `const kallglot = new Kallglot({ baseUrl: 'http://127.0.0.1:4010' }); // the sandbox (leave baseUrl out for production); errors throw KallglotApiError`;
+  const client = `const kallglot = new Kallglot({ baseUrl: '${SANDBOX}' }); // the sandbox (leave baseUrl out for production); errors throw KallglotApiError`;
   const ts = [...setup, '', client, '', ...made, ...usage].join('\n');
 
   return [
