@@ -34,6 +34,18 @@ describe('REST replay', () => {
     expect(inPath.recorded).toBe(5);
   });
 
+  it('builds each recorded answer once at load: a repeat is the same frozen answer, and a query still counts', () => {
+    const rest = createRestReplayer(cassette(), { streamUrl: 'ws://127.0.0.1:5999' });
+    const send = () => rest.handle({ method: 'POST', path: '/v1/sessions', body: '{"mode":"bidirectional_translation","source_language":"en","target_language":"es"}' });
+    const first = send();
+    expect(send()).toBe(first);
+    expect(Object.isFrozen(first) && Object.isFrozen(first.headers)).toBe(true);
+    expect(text(first.body)).toContain('ws://127.0.0.1:5999/v1/sessions/');
+    const path = `/v1/sessions/${SESSION}/recordings`;
+    expect(rest.handle({ method: 'GET', path, query: new URLSearchParams() }).status).toBe(501);
+    expect(rest.handle({ method: 'GET', path, query: new URLSearchParams('limit=10&starting_after=rec_0') }).recorded).toBe(5);
+  });
+
   it('gives the same request the recorded answers in order, then the last one again', () => {
     const strict = new StrictLog();
     const rest = createRestReplayer(cassette(), { strict });

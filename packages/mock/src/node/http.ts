@@ -117,6 +117,20 @@ export function send(res: ServerResponse, status: number, base: Record<string, s
   res.end(body);
 }
 
+/** Header block of a frozen answer, merged once (the same answer sent again, e.g. a replayed recording). */
+const frozenHeads = new WeakMap<PlainResponse, Record<string, string>>();
+
+function headOf(out: PlainResponse): Record<string, string> {
+  let head = frozenHeads.get(out);
+  if (head === undefined) {
+    head = {};
+    for (const k in out.headers) head[lowerName(k)] = out.headers[k]!;
+    head['content-length'] = String(typeof out.body === 'string' ? Buffer.byteLength(out.body) : out.body.length);
+    frozenHeads.set(out, Object.freeze(head));
+  }
+  return head;
+}
+
 /** Write the pipeline's answer, with the adapter's own headers (CORS) first. */
 export function sendPlain(res: ServerResponse, out: PlainResponse, cors: Record<string, string> | undefined) {
   if (out.close) {
@@ -124,5 +138,9 @@ export function sendPlain(res: ServerResponse, out: PlainResponse, cors: Record<
     closeAfterResponse(res);
   }
   if (cors) send(res, out.status, cors, out.body, out.headers);
-  else send(res, out.status, out.headers, out.body);
+  else if (!Object.isFrozen(out) || !Object.isFrozen(out.headers)) send(res, out.status, out.headers, out.body);
+  else if (!res.headersSent) {
+    res.writeHead(out.status, headOf(out));
+    res.end(out.body);
+  }
 }

@@ -51,37 +51,53 @@ const DROP = new Set(['content-length', 'transfer-encoding', 'content-encoding',
 const encoder = new TextEncoder();
 
 interface Slot {
-  queue: RecordedHttp[];
+  /** The recorded answers for one request, in recorded order, each built once at load. */
+  queue: ReplayResponse[];
   next: number;
 }
 
-export function createRestReplayer(cassette: Cassette, options: RestReplayOptions = {}): RestReplayer {
-  const slots = new Map<string, Slot>();
-  const keyOf = (method: string, path: string, query: [string, string][], body: string) => `${method} ${path}?${canonicalQuery(query)}\n${body}`;
-  for (const h of cassette.http) {
-    const key = keyOf(h.method, h.path, h.query, canonicalBody(h.requestBody));
-    const slot = slots.get(key) ?? { queue: [], next: 0 };
-    slot.queue.push(h);
-    slots.set(key, slot);
-  }
-  const used = new Set<number>();
-  const webhooksAfter = (index: number) => cassette.webhooks.filter((w) => w.anchor.kind === 'http' && w.anchor.index === index);
+const keyOf = (method: string, path: string, query: [string, string][], body: string) => `${method} ${path}?${canonicalQuery(query)}\n${body}`;
 
-  // Each recorded answer is built once (headers, moved stream.url, the deliveries that followed it): the hot path
-  // of a replay is a map lookup.
-  const built = new Map<number, ReplayResponse>();
-  const answer = (h: RecordedHttp): ReplayResponse => {
-    used.add(h.index);
-    let out = built.get(h.index);
-    if (out) return out;
+/** Every recorded answer built once at load (headers, moved stream.url, the deliveries that followed it), frozen. */
+function buildAnswers(cassette: Cassette, streamUrl: string | undefined): ReplayResponse[] {
+  const hooks = new Map<number, RecordedWebhook[]>();
+  for (const w of cassette.webhooks) {
+    if (w.anchor.kind !== 'http') continue;
+    const list = hooks.get(w.anchor.index) ?? [];
+    list.push(w);
+    hooks.set(w.anchor.index, list);
+  }
+  return cassette.http.map((h) => {
     const headers: Record<string, string> = {};
     for (const [name, value] of h.responseHeaders) {
       const lower = name.toLowerCase();
       if (DROP.has(lower)) continue;
       headers[lower] = headers[lower] === undefined ? value : `${headers[lower]}, ${value}`;
     }
-    out = { status: h.status, headers, body: rewriteStreamUrls(h.responseBody, options.streamUrl), recorded: h.index, webhooks: webhooksAfter(h.index) };
-    built.set(h.index, out);
+    const body = rewriteStreamUrls(h.responseBody, streamUrl);
+    return Object.freeze({ status: h.status, headers: Object.freeze(headers), body, recorded: h.index, webhooks: Object.freeze(hooks.get(h.index) ?? []) as RecordedWebhook[] });
+  });
+}
+
+/** Recorded requests by method, path, canonical query and canonical body, each with its cursor. */
+function indexRequests(cassette: Cassette, answers: ReplayResponse[]): Map<string, Slot> {
+  const slots = new Map<string, Slot>();
+  for (const h of cassette.http) {
+    const key = keyOf(h.method, h.path, h.query, canonicalBody(h.requestBody));
+    const slot = slots.get(key) ?? { queue: [], next: 0 };
+    slot.queue.push(answers[h.index]!);
+    slots.set(key, slot);
+  }
+  return slots;
+}
+
+export function createRestReplayer(cassette: Cassette, options: RestReplayOptions = {}): RestReplayer {
+  // The hot path of a replay is one map lookup and a cursor step: everything else is done here, once.
+  const answers = buildAnswers(cassette, options.streamUrl);
+  const slots = indexRequests(cassette, answers);
+  const used = new Set<number>();
+  const answer = (out: ReplayResponse): ReplayResponse => {
+    used.add(out.recorded!);
     return out;
   };
 
@@ -172,12 +188,18 @@ function describeRecorded(h: RecordedHttp): string {
 }
 
 function canonicalQuery(q: [string, string][]): string {
+  if (q.length === 0) return '';
   return [...q].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0)).map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&');
 }
+
+const NO_PAIRS: [string, string][] = [];
+const noQuery = (query: QueryInput) => query === undefined || query === '' || query === '?' || (query instanceof URLSearchParams && query.size === 0);
 
 function splitPath(rawPath: string, query: QueryInput): { path: string; query: [string, string][] } {
   const q = rawPath.indexOf('?');
   const path = q === -1 ? rawPath : rawPath.slice(0, q);
+  // Most requests carry no query: nothing to collect (the shared empty list is only read).
+  if (q === -1 && noQuery(query)) return { path, query: NO_PAIRS };
   const pairs: [string, string][] = q === -1 ? [] : [...new URLSearchParams(rawPath.slice(q + 1))];
   if (typeof query === 'string') pairs.push(...new URLSearchParams(query.replace(/^\?/, '')));
   else if (query instanceof URLSearchParams) pairs.push(...query);

@@ -18,14 +18,19 @@ function bodyOf(out: ReplayResponse): string | Uint8Array {
 }
 
 export function replayRoute(replayer: RestReplayer, onWebhook?: (w: RecordedWebhook, delayMs: number) => void) {
-  const bodies = new WeakMap<ReplayResponse, string | Uint8Array>();
+  // A recorded answer that carries its request id is the same frozen response every time (the node adapter then
+  // merges its headers once); one without gets this request's id on a copy.
+  const ready = new WeakMap<ReplayResponse, PlainResponse>();
   return (req: PlainRequest, raw: Uint8Array, reqId: string): PlainResponse => {
     const out = replayer.handle({ method: req.method, path: req.pathname, query: req.query, headers: req.headers, body: raw });
     for (const w of out.webhooks) onWebhook?.(w, w.delayMs);
-    let body = bodies.get(out);
-    if (body === undefined) bodies.set(out, (body = bodyOf(out)));
+    let plain = ready.get(out);
+    if (plain === undefined) {
+      plain = Object.freeze({ status: out.status, headers: out.headers, body: bodyOf(out) });
+      if (out.recorded !== null) ready.set(out, plain);
+    }
     // Replayed headers are lower-case; a replayed answer keeps the recorded request id when it has one.
-    const headers = out.headers['x-request-id'] === undefined ? { ...out.headers, 'x-request-id': reqId } : out.headers;
-    return { status: out.status, headers, body };
+    if (out.headers['x-request-id'] !== undefined) return plain;
+    return { status: plain.status, headers: { ...out.headers, 'x-request-id': reqId }, body: plain.body };
   };
 }
