@@ -213,7 +213,7 @@ describe('bundled AsyncAPI document', () => {
     expect(keepalive.server_idle_timeout_ms).toBeGreaterThan(keepalive.client_ping_interval_ms + keepalive.pong_timeout_ms);
     expect(channel['x-kallglot-max-payload-bytes']).toBe(64 * 1024);
     // The frame depth limit is the one the shared scanner (@kallglot/spec/json-limits) enforces.
-    expect(channel['x-kallglot-max-json-depth']).toMatchObject({ 'x-kallglot-source': 'inferred', max_depth: MAX_JSON_DEPTH });
+    expect(channel['x-kallglot-max-json-depth']).toMatchObject({ source: 'inferred', max_depth: MAX_JSON_DEPTH });
   });
 
   it('inlines the shared schemas from spec/openapi unchanged', () => {
