@@ -1,26 +1,15 @@
 // Layout at the widths people use (issue: at 1280 px the Stream page's code panel was 342 px wide for 953 px
 // lines; at 390 px the playground's Webhooks tab was cut off), measured with getBoundingClientRect in Chromium.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { ensureBuilt, launchChromium, serveDist } from './helpers/site.js';
+import { describe, expect, it } from 'vitest';
+import { useChromiumSite } from './helpers/chromium-site.js';
 
-let browser: Browser;
-let server: Awaited<ReturnType<typeof serveDist>>;
-beforeAll(async () => {
-  ensureBuilt();
-  server = await serveDist();
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const site = useChromiumSite();
 
 describe('layout', () => {
   it.each([1280, 1366])('at %i px the Stream page shows its code examples whole (no panel narrower than its lines)', async (width) => {
-    const page = await browser.newPage({ viewport: { width, height: 900 } });
+    const page = await site.browser.newPage({ viewport: { width, height: 900 } });
     try {
-      await page.goto(`${server.origin}/stream.html`, { waitUntil: 'load' });
+      await page.goto(`${site.origin}/stream.html`, { waitUntil: 'load' });
       const panels = await page.locator('#handshake .kg-aside pre').evaluateAll((els) =>
         els.map((e) => ({ width: e.getBoundingClientRect().width, lines: e.scrollWidth, right: e.getBoundingClientRect().right })),
       );
@@ -37,10 +26,10 @@ describe('layout', () => {
   }, 60_000);
 
   it('at 390 px every playground tab is inside the viewport, Webhooks included, and opens', async () => {
-    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
+    const context = await site.browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
     const page = await context.newPage();
     try {
-      await page.goto(`${server.origin}/playground.html`, { waitUntil: 'load' });
+      await page.goto(`${site.origin}/playground.html`, { waitUntil: 'load' });
       const tabs = await page.locator('.kg-tabs [role="tab"]').evaluateAll((els) => els.map((e) => ({ id: e.id, ...e.getBoundingClientRect().toJSON() })));
       expect(tabs.map((t) => t.id)).toEqual(['tab-rest', 'tab-stream', 'tab-webhooks']);
       for (const t of tabs) {

@@ -1,31 +1,20 @@
 // The site as one product: every defect of the review (issue 15) as a test, with text assertions and geometry
 // (getBoundingClientRect) in real Chromium; mobile at 390×844 on every page, screenshots in test-output/.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { DIST, OUTPUT, PAGES, deref, ensureBuilt, launchChromium, messageTypes, readSpec, serveDist, slug, waitForRedoc, watch } from './helpers/site.js';
+import type { Page } from 'playwright-core';
+import { DIST, OUTPUT, PAGES, deref, messageTypes, readSpec, slug, waitForRedoc, watch } from './helpers/site.js';
+import { useChromiumSite } from './helpers/chromium-site.js';
 
-let browser: Browser;
-let server: Awaited<ReturnType<typeof serveDist>>;
+const site = useChromiumSite();
 const openapi = readSpec('openapi');
 const asyncapi = readSpec('asyncapi');
 const HEADER_H = 56;
 
-beforeAll(async () => {
-  ensureBuilt();
-  mkdirSync(OUTPUT, { recursive: true });
-  server = await serveDist();
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
 async function open(file: string, { width = 1440, height = 900, context }: { width?: number; height?: number; context?: any } = {}): Promise<Page> {
-  const page: Page = context ? await context.newPage() : await browser.newPage({ viewport: { width, height } });
-  await page.goto(`${server.origin}/${file}`, { waitUntil: 'load' });
+  const page: Page = context ? await context.newPage() : await site.browser.newPage({ viewport: { width, height } });
+  await page.goto(`${site.origin}/${file}`, { waitUntil: 'load' });
   if (file.startsWith('rest.html')) await waitForRedoc(page);
   return page;
 }
@@ -211,21 +200,21 @@ describe('rest.html', () => {
 
 describe('one theme for the whole site', () => {
   it('the toggle persists across pages, Redoc included, and badges stay legible in both themes', async () => {
-    const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, colorScheme: 'light' });
+    const context = await site.browser.newContext({ viewport: { width: 1440, height: 900 }, colorScheme: 'light' });
     try {
       const page = await open('index.html', { context });
       expect(await page.evaluate(() => document.documentElement.className)).toContain('light');
       await page.click('.kg-theme-toggle');
       expect(await page.evaluate(() => document.documentElement.classList.contains('dark'))).toBe(true);
       for (const file of ['stream.html', 'rest.html', 'playground.html', 'assumptions.html']) {
-        await page.goto(`${server.origin}/${file}`);
+        await page.goto(`${site.origin}/${file}`);
         if (file === 'rest.html') await waitForRedoc(page);
         expect(await page.evaluate(() => document.documentElement.classList.contains('dark')), file).toBe(true);
         const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
         expect(luminance(bg), `${file} body ${bg}`).toBeLessThan(0.1);
       }
       for (const theme of ['dark', 'light']) {
-        await page.goto(`${server.origin}/stream.html`);
+        await page.goto(`${site.origin}/stream.html`);
         if (theme === 'light') await page.click('.kg-theme-toggle');
         const c = await page.locator('.kg-inferred-badge').first().evaluate((e) => [getComputedStyle(e).color, getComputedStyle(e).backgroundColor, (e as HTMLElement).innerText]);
         expect(c[2]).toBe('Not confirmed by the public docs');
@@ -238,7 +227,7 @@ describe('one theme for the whole site', () => {
         expect(contrast(tip.fg, tip.bg)).toBeGreaterThanOrEqual(4.5);
       }
       // Light came back for rest.html too.
-      await page.goto(`${server.origin}/rest.html`);
+      await page.goto(`${site.origin}/rest.html`);
       await waitForRedoc(page);
       expect(await page.evaluate(() => document.documentElement.classList.contains('light'))).toBe(true);
     } finally {
@@ -256,10 +245,10 @@ describe('one search across the site', () => {
     ['idempotency', /Guide/, /index\.html#idempotency$/],
   ];
   it.each(PAGES)('works on %s, offline, for operations, messages, close codes, webhooks and guides', async (file) => {
-    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    const page = await site.browser.newPage({ viewport: { width: 1440, height: 900 } });
     const w = await watch(page);
     try {
-      await page.goto(`${server.origin}/${file}`, { waitUntil: 'load' });
+      await page.goto(`${site.origin}/${file}`, { waitUntil: 'load' });
       if (file === 'rest.html') await waitForRedoc(page);
       for (const [q, kind, href] of cases) {
         await page.fill('#kg-search-input', q);
@@ -284,8 +273,8 @@ describe('one search across the site', () => {
 
 describe('code blocks, links, downloads and samples', () => {
   it('every code block outside Redoc has highlighting and a copy button that copies its text', async () => {
-    const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.origin });
+    const context = await site.browser.newContext({ viewport: { width: 1440, height: 900 } });
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: site.origin });
     try {
       for (const file of ['index.html', 'stream.html', 'playground.html']) {
         const page = await open(file, { context });
@@ -318,7 +307,7 @@ describe('code blocks, links, downloads and samples', () => {
       expect(await page.locator('a[href="spec/openapi.json"]').count()).toBeGreaterThan(0);
       expect(await page.locator('a[href="spec/asyncapi.json"]').count()).toBeGreaterThan(0);
       for (const f of ['openapi.json', 'asyncapi.json']) {
-        const res = await page.request.get(`${server.origin}/spec/${f}`);
+        const res = await page.request.get(`${site.origin}/spec/${f}`);
         expect(res.status(), f).toBe(200);
         expect(Object.keys(await res.json())).toContain(f === 'openapi.json' ? 'openapi' : 'asyncapi');
       }
@@ -344,10 +333,10 @@ describe('code blocks, links, downloads and samples', () => {
 
 describe('mobile 390×844', () => {
   it.each(PAGES)('%s: no sideways scroll, the header fits, the menu opens and works', async (file) => {
-    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
+    const context = await site.browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
     const page = await context.newPage();
     try {
-      await page.goto(`${server.origin}/${file}`, { waitUntil: 'load' });
+      await page.goto(`${site.origin}/${file}`, { waitUntil: 'load' });
       if (file === 'rest.html') await page.waitForFunction(() => (window as any).kgRedocReady === true, undefined, { timeout: 60_000 });
       await page.waitForTimeout(300);
       const m = await page.evaluate(() => ({ sw: document.documentElement.scrollWidth, iw: window.innerWidth, bw: document.body.scrollWidth }));

@@ -2,13 +2,13 @@
 // (src/client/search-rank.mjs, shipped as its source in assets/search-index.js), run here over the built index,
 // then once more through the search box in Chromium to prove the page runs that same function.
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 // @ts-expect-error plain ESM module without types
 import { createSearch } from '../src/client/search-rank.mjs';
 // @ts-expect-error plain ESM module without types
 import { HELPERS, cliHelp, flagsOf } from '../scripts/lib/tools.mjs';
-import { DIST, ensureBuilt, launchChromium, readSearchIndex, serveDist } from './helpers/site.js';
+import { DIST, ensureBuilt, readSearchIndex } from './helpers/site.js';
+import { useChromiumSite } from './helpers/chromium-site.js';
 
 type Entry = { k: string; t: string; s?: string; u: string };
 let entries: Entry[] = [];
@@ -89,21 +89,12 @@ describe('search ranking (the function the browser runs)', () => {
 });
 
 describe('the search box in Chromium', () => {
-  let browser: Browser;
-  let server: Awaited<ReturnType<typeof serveDist>>;
-  beforeAll(async () => {
-    server = await serveDist();
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const site = useChromiumSite();
 
   it('shows what the ranking function returns, in order', async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const page = await site.browser.newPage({ viewport: { width: 1280, height: 900 } });
     try {
-      await page.goto(`${server.origin}/index.html`, { waitUntil: 'load' });
+      await page.goto(`${site.origin}/index.html`, { waitUntil: 'load' });
       for (const q of ['stream audio', 'wav', 'kallglot-contract', 'signature']) {
         await page.fill('#kg-search-input', q);
         const hits = page.locator('#kg-search-results a');

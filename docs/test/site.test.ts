@@ -1,32 +1,20 @@
 // Browser tests in real Chromium: every page over HTTP (127.0.0.1) and from disk (file://).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import {
-  DIST, OUTPUT, PAGES, deref, ensureBuilt, launchChromium, messageTypes, operations, readSpec, serveDist, slug, waitForRedoc, watch,
+  DIST, OUTPUT, PAGES, deref, messageTypes, operations, readSpec, slug, waitForRedoc, watch,
 } from './helpers/site.js';
+import { useChromiumSite } from './helpers/chromium-site.js';
 
-let browser: Browser;
-let server: Awaited<ReturnType<typeof serveDist>>;
+const site = useChromiumSite();
 const openapi = readSpec('openapi');
 const asyncapi = readSpec('asyncapi');
 
-beforeAll(async () => {
-  ensureBuilt();
-  mkdirSync(OUTPUT, { recursive: true });
-  server = await serveDist();
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
 async function open(url: string): Promise<{ page: Page; w: Awaited<ReturnType<typeof watch>> }> {
-  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  const page = await site.browser.newPage({ viewport: { width: 1400, height: 900 } });
   const w = await watch(page);
   await page.goto(url, { waitUntil: 'load' });
   if (url.includes('rest.html')) await waitForRedoc(page);
@@ -35,7 +23,7 @@ async function open(url: string): Promise<{ page: Page; w: Awaited<ReturnType<ty
 }
 
 const bases = {
-  http: () => `${server.origin}/`,
+  http: () => `${site.origin}/`,
   file: () => pathToFileURL(DIST).href + '/',
 };
 
@@ -77,7 +65,7 @@ describe.each(Object.keys(bases) as (keyof typeof bases)[])('every page over %s'
 
 describe('landing page', () => {
   it('covers every topic and links each operation to its place in the REST reference', async () => {
-    const { page, w } = await open(`${server.origin}/index.html`);
+    const { page, w } = await open(`${site.origin}/index.html`);
     try {
       for (const id of ['base-urls', 'authentication', 'errors', 'idempotency', 'pagination', 'rate-limits-and-credits', 'webhooks-and-signatures', 'session-modes', 'quickstart']) {
         await expect(page.locator(`section#${id} h2`).count(), id).resolves.toBe(1);
@@ -108,7 +96,7 @@ describe('REST reference', () => {
   it('lists every operationId of the spec, webhooks included', async () => {
     const ops = operations(openapi, { webhooks: true });
     expect(ops.length).toBeGreaterThanOrEqual(16 + Object.keys(openapi.webhooks ?? {}).length);
-    const { page, w } = await open(`${server.origin}/rest.html`);
+    const { page, w } = await open(`${site.origin}/rest.html`);
     try {
       for (const { operationId, tag } of ops) {
         const hash = `#/${slug(tag)}/${operationId.toLowerCase()}`;
@@ -130,7 +118,7 @@ describe('REST reference', () => {
       .find((op) => op?.['x-kallglot-source'] === 'inferred' && op.operationId);
     const target = inferredOp?.operationId ?? 'createSession';
     const tag = slug((inferredOp?.tags ?? ['Sessions'])[0]);
-    const { page, w } = await open(`${server.origin}/rest.html#/${tag}/${target.toLowerCase()}`);
+    const { page, w } = await open(`${site.origin}/rest.html#/${tag}/${target.toLowerCase()}`);
     try {
       await page.getByText(`operationId: ${target}`).first().waitFor();
       const panel = (await page.textContent('#redoc')) ?? '';
@@ -164,7 +152,7 @@ describe('stream reference', () => {
   it('lists every message type, client → server and server → client apart, each with an example', async () => {
     const types = messageTypes(asyncapi);
     expect(types.length).toBeGreaterThanOrEqual(9);
-    const { page, w } = await open(`${server.origin}/stream.html`);
+    const { page, w } = await open(`${site.origin}/stream.html`);
     try {
       for (const { type, action } of types) {
         const section = page.locator(`section[data-message-type="${type}"]`);
@@ -192,7 +180,7 @@ describe('stream reference', () => {
   });
 
   it('has the handshake, the audio format, the close codes and the inferred marks', async () => {
-    const { page } = await open(`${server.origin}/stream.html`);
+    const { page } = await open(`${site.origin}/stream.html`);
     try {
       const handshake = (await page.textContent('#handshake')) ?? '';
       expect(handshake).toContain('/connect');

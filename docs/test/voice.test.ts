@@ -1,11 +1,11 @@
 // User voice: no internal provenance phrase reaches readers, neither in the pages nor in the search index.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
-import { DIST, DOCS_ROOT, PAGES, ensureBuilt, launchChromium, readSearchIndex, readSpec, serveDist } from './helpers/site.js';
+import { DIST, DOCS_ROOT, PAGES, readSearchIndex, readSpec } from './helpers/site.js';
+import { useChromiumSite } from './helpers/chromium-site.js';
 import { countPhrases, htmlText, scrubProse, specProse } from './helpers/phrases.js';
 
 const openapi = readSpec('openapi');
@@ -37,25 +37,15 @@ describe('internal phrases', () => {
   }, 240_000);
 
   describe('in the built site (visible text in Chromium, and the search index)', () => {
-    let browser: Browser;
-    let server: Awaited<ReturnType<typeof serveDist>>;
-    beforeAll(async () => {
-      ensureBuilt();
-      server = await serveDist();
-      browser = await launchChromium();
-    });
-    afterAll(async () => {
-      await browser?.close();
-      await server?.close();
-    });
+    const site = useChromiumSite();
 
     it('counts 0 internal phrases', async (ctx) => {
       const counts: Record<string, number> = {};
       const samples: string[] = [];
       for (const file of PAGES) {
-        const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+        const page = await site.browser.newPage({ viewport: { width: 1400, height: 900 } });
         try {
-          await page.goto(`${server.origin}/${file}`, { waitUntil: 'load' });
+          await page.goto(`${site.origin}/${file}`, { waitUntil: 'load' });
           if (file === 'rest.html') await page.waitForFunction(() => (window as any).kgRedocReady === true, undefined, { timeout: 60_000 });
           const text = await page.evaluate(() => document.body.innerText);
           const c = countPhrases(text);

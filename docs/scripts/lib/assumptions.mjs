@@ -73,6 +73,7 @@ function streamWhere(doc, parts, node) {
   const closeAt = p.indexOf('x-kallglot-close-codes');
   if (closeAt >= 0) return { area: 'Stream', label: node.code !== undefined ? `Close code ${node.code} ${node.name ?? ''}`.trim() : 'Close codes', href: node.code !== undefined ? `stream.html#close-${node.code}` : 'stream.html#close-codes' };
   if (p.includes('x-kallglot-keepalive')) return { area: 'Stream', label: 'Keepalive timings', href: 'stream.html#keepalive' };
+  if (p.includes('x-kallglot-max-json-depth')) return { area: 'Stream', label: 'JSON depth of client frames', href: 'stream.html' };
   const msgAt = p.indexOf('messages');
   if (msgAt >= 0 && p[msgAt + 1]) {
     let message = doc;

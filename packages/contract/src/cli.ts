@@ -11,7 +11,7 @@ import { formatJUnit, formatProxySummary, formatText, hasViolation, proxyFailed,
 import { ConnectionError } from './suite.js';
 import { runContractTest, UsageError } from './test-command.js';
 import { formatWebhookTable, runWebhookTests, webhookJUnit, WebhookTargetError } from './webhooks.js';
-import { parseJsonBounded } from './internal/json-limits.js';
+import { parseJsonBounded } from '@kallglot/spec/json-limits';
 
 export interface Io {
   out(line: string): void;

@@ -21,6 +21,8 @@ describe('@kallglot/mock/msw import graph', () => {
     // Validators come from the one shared helper, its browser-safe half (@kallglot/spec/ajv), not a mock copy.
     expect(inputs.some((i) => i.endsWith('spec/validators-core.js'))).toBe(true);
     expect(inputs.some((i) => i.endsWith('spec/validators.js'))).toBe(false);
+    // Request bodies are bounded by the one shared scanner (@kallglot/spec/json-limits), not a mock copy.
+    expect(inputs.some((i) => i.endsWith('spec/json-limits.js'))).toBe(true);
     expect(out.outputFiles[0]!.text).toContain('createKallglotHandlers');
   });
 

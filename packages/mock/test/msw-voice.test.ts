@@ -5,8 +5,7 @@ import { setupServer } from 'msw/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { liveDetectors } from '../src/audio/fvad.js';
 import { createKallglotHandlers } from '../src/msw/index.js';
-import { phrases, SPEECH, speechWav44kStereo } from './helpers/audio.js';
-import { streamStamped, type FrameChannel } from './helpers/voice.js';
+import { createVoiceSession, voiceDoneWhen, type VoiceChannel } from './helpers/voice-suite.js';
 
 if (typeof globalThis.WebSocket === 'undefined') {
   const { WebSocket } = await import('undici');
@@ -27,7 +26,7 @@ afterAll(() => {
 });
 
 /** A recording channel over the (intercepted) global WebSocket. */
-function channel(url: string): FrameChannel & { closed: Promise<number>; frames: any[]; close(): void } {
+function channel(url: string): VoiceChannel {
   const ws = new globalThis.WebSocket(url);
   const frames: any[] = [];
   const waiters: Array<() => void> = [];
@@ -39,7 +38,6 @@ function channel(url: string): FrameChannel & { closed: Promise<number>; frames:
   const closed = new Promise<number>((r) => ws.addEventListener('close', (e) => r(e.code)));
   const opened = new Promise((r) => ws.addEventListener('open', r));
   return {
-    frames,
     closed,
     close: () => ws.close(),
     send: (o) => void opened.then(() => ws.send(JSON.stringify(o))),
@@ -55,58 +53,19 @@ function channel(url: string): FrameChannel & { closed: Promise<number>; frames:
   };
 }
 
-async function opened(base: string) {
-  const res = await fetch(`${base}/v1/sessions`, { method: 'POST', headers: { Authorization: `Bearer ${KEY}`, 'Content-Type': 'application/json' }, body: JSON.stringify({ mode: 'bidirectional_translation', source_language: 'en', target_language: 'es' }) });
-  const s = (await res.json()) as { id: string; stream: { url: string; token: string } };
-  const ch = channel(`${s.stream.url}?token=${s.stream.token}`);
-  await ch.next((f) => f.type === 'session.ready');
-  return { id: s.id, ch };
-}
+const bases = { default: 'https://api.kallglot.com', strict: 'https://strict.example' };
 
 describe('@kallglot/mock/msw hears what you send', () => {
-  it('the speech sample: one final per phrase, each shortly after its phrase ends, none in the lead silence', async () => {
-    const { ch } = await opened('https://api.kallglot.com');
-    const out = await streamStamped(ch, SPEECH);
-    const spans = phrases();
-    const finals = out.filter((f) => f.type === 'transcript.final');
-    expect(finals.map((f) => f.sequence)).toEqual([1, 2, 3]);
-    finals.forEach((f, i) => {
-      expect(f.atMs).toBeGreaterThan(spans[i]!.endMs);
-      expect(f.atMs - spans[i]!.endMs).toBeLessThanOrEqual(800);
-    });
-    expect(out[0]!.atMs).toBeGreaterThan(spans[0]!.startMs);
-    ch.send({ type: 'session.end' });
-    expect(await ch.closed).toBe(1000);
-  });
-
-  it('5 s of silence gives no transcript', async () => {
-    const { ch } = await opened('https://api.kallglot.com');
-    expect(await streamStamped(ch, new Uint8Array(40_000).fill(0xff))).toEqual([]);
-    ch.send({ type: 'session.end' });
-    expect((await ch.next((f) => f.type !== 'pong')).type).toBe('session.ended');
-    await ch.closed;
-  });
-
-  it('a raw 44.1 kHz stereo WAV: default mode streams on and leaves a diagnostic naming the problem', async () => {
-    const { id, ch } = await opened('https://api.kallglot.com');
-    const out = await streamStamped(ch, speechWav44kStereo().subarray(0, 40 * 1600), 200);
-    expect(out.filter((f) => f.type === 'session.error')).toEqual([]);
-    const list = handlers.diagnostics(id);
-    expect(list[0]).toMatchObject({ code: 'wav_header', fatal: true, session_id: id, sequence: 0 });
-    expect(list[0]!.message).toMatch(/RIFF\/WAVE header/);
-    expect(logs.some((l) => l.includes(id) && l.includes('wav_header'))).toBe(true);
-    ch.close();
-    await ch.closed;
-  });
-
-  it('strictAudio: the WAV gets session.error invalid_audio_format on its first frame (within 2 s of audio)', async () => {
-    const { ch } = await opened('https://strict.example');
-    const out = await streamStamped(ch, speechWav44kStereo(), 200, (f) => f.type === 'session.error');
-    const error = out.find((f) => f.type === 'session.error')!;
-    expect(error).toMatchObject({ code: 'invalid_audio_format' });
-    expect(error.atMs).toBeLessThanOrEqual(2000);
-    ch.close();
-    await ch.closed;
+  voiceDoneWhen({
+    async open(sandbox) {
+      const s = await createVoiceSession(bases[sandbox], KEY);
+      const ch = channel(s.url);
+      await ch.next((f) => f.type === 'session.ready');
+      return { id: s.id, ch };
+    },
+    diagnostics: (id) => handlers.diagnostics(id),
+    logs,
+    strictOption: 'strictAudio',
   });
 
   it('every ended connection freed its voice detector', async () => {

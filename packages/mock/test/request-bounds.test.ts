@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Engine } from '../src/engine-entry.js';
 import { startRestMock, type RestMock } from '../src/index.js';
 import { createKallglotHandlers, type KallglotHandlers } from '../src/msw/index.js';
-import { depthExceededAt, invalidUtf8Offset } from '../src/pipeline/json-limits.js';
+import { depthExceededAt, invalidUtf8Offset } from '@kallglot/spec/json-limits';
 
 const KEY = 'sk_test_bounds_0001';
 const MSW_BASE = 'https://api.kallglot.com';

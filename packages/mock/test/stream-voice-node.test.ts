@@ -4,8 +4,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { liveDetectors } from '../src/audio/fvad.js';
 import { createMockControl, startMock, type RunningMock } from '../src/index.js';
-import { phrases, SPEECH, speechWav44kStereo } from './helpers/audio.js';
 import { streamStamped } from './helpers/voice.js';
+import { createVoiceSession, voiceDoneWhen } from './helpers/voice-suite.js';
 import { connect } from './helpers/ws.js';
 
 const KEY = 'sk_test_voice_node';
@@ -23,63 +23,22 @@ afterAll(async () => {
   await strict?.close();
 });
 
-async function session(m: RunningMock): Promise<{ id: string; url: string }> {
-  const res = await fetch(`${m.urls.rest}/v1/sessions`, { method: 'POST', headers: { Authorization: `Bearer ${KEY}`, 'Content-Type': 'application/json' }, body: JSON.stringify({ mode: 'bidirectional_translation', source_language: 'en', target_language: 'es' }) });
-  const s = (await res.json()) as { id: string; stream: { url: string; token: string } };
-  return { id: s.id, url: `${s.stream.url}?token=${s.stream.token}` };
-}
-
 async function opened(m: RunningMock) {
-  const s = await session(m);
+  const s = await createVoiceSession(m.urls.rest, KEY);
   const c = connect(s.url);
   await c.next((f) => f.type === 'session.ready');
   return { ...s, c };
 }
 
 describe('kallglot-mock hears what you send', () => {
-  it('the speech sample: one final per phrase, each shortly after its phrase ends, none in the lead silence', async () => {
-    const { c } = await opened(mock);
-    const out = await streamStamped(c, SPEECH);
-    const spans = phrases();
-    const finals = out.filter((f) => f.type === 'transcript.final');
-    expect(finals.map((f) => f.sequence)).toEqual([1, 2, 3]);
-    finals.forEach((f, i) => {
-      expect(f.atMs).toBeGreaterThan(spans[i]!.endMs);
-      expect(f.atMs - spans[i]!.endMs).toBeLessThanOrEqual(800);
-    });
-    expect(out[0]!.atMs).toBeGreaterThan(spans[0]!.startMs);
-    c.send({ type: 'session.end' });
-    await c.closed;
-  });
-
-  it('5 s of silence gives no transcript', async () => {
-    const { c } = await opened(mock);
-    expect(await streamStamped(c, new Uint8Array(40_000).fill(0xff))).toEqual([]);
-    c.send({ type: 'session.end' });
-    expect((await c.next((f) => f.type !== 'pong')).type).toBe('session.ended');
-    await c.closed;
-  });
-
-  it('a raw 44.1 kHz stereo WAV: default mode streams on and leaves a diagnostic naming the problem', async () => {
-    const { id, c } = await opened(mock);
-    const out = await streamStamped(c, speechWav44kStereo().subarray(0, 40 * 1600), 200);
-    expect(out.filter((f) => f.type === 'session.error')).toEqual([]);
-    const list = await createMockControl(mock.urls.rest).diagnostics(id);
-    expect(list[0]).toMatchObject({ code: 'wav_header', fatal: true, session_id: id, sequence: 0 });
-    expect(list[0]!.message).toMatch(/RIFF\/WAVE header.*wavToMulaw8k/);
-    expect(logs.some((l) => l.includes(id) && l.includes('wav_header'))).toBe(true);
-    c.ws.close();
-    await c.closed;
-  });
-
-  it('--strict-audio: the WAV gets session.error invalid_audio_format on its first frame (within 2 s of audio)', async () => {
-    const { c } = await opened(strict);
-    const out = await streamStamped(c, speechWav44kStereo(), 200, (f) => f.type === 'session.error');
-    const error = out.find((f) => f.type === 'session.error')!;
-    expect(error).toMatchObject({ code: 'invalid_audio_format' });
-    expect(error.atMs).toBeLessThanOrEqual(2000);
-    c.ws.close();
-    await c.closed;
+  voiceDoneWhen({
+    async open(sandbox) {
+      const { id, c } = await opened(sandbox === 'strict' ? strict : mock);
+      return { id, ch: { send: c.send, next: c.next, closed: c.closed.then((x) => x.code), close: () => c.ws.close() } };
+    },
+    diagnostics: (id) => createMockControl(mock.urls.rest).diagnostics(id),
+    logs,
+    strictOption: '--strict-audio',
   });
 
   it('the control plane answers 404 for a session it does not know', async () => {

@@ -110,7 +110,8 @@ describe('protocol', () => {
     ['negative sequence', audioFrame(800, -1), 'invalid_message'],
     ['unknown speaker', audioFrame(800, 0, { speaker: 'robot' }), 'invalid_message'],
     ['extra field on ping', { type: 'ping', extra: true }, 'invalid_message'],
-  ])('%s → session.error %s, and the socket keeps working', async (_name, frame, expected) => {
+    ['JSON nested 5,000 levels deep', `{"type":"ping","x":${'['.repeat(5_000)}${']'.repeat(5_000)}}`, 'invalid_json', /deeper than 64 levels .*depth of 64/],
+  ])('%s → session.error %s, and the socket keeps working', async (_name, frame, expected, message?: RegExp) => {
     const t = mock.issueToken();
     const c = connect(`${t.url}?token=${t.token}`);
     await c.next((f) => f.type === 'session.ready');
@@ -118,6 +119,7 @@ describe('protocol', () => {
     const err = await c.next();
     expect(err.type).toBe('session.error');
     expect(err.code).toBe(expected);
+    if (message) expect(err.message).toMatch(message);
     c.send({ type: 'ping' });
     expect((await c.next()).type).toBe('pong');
     expectAllValid(c.frames);

@@ -10,6 +10,7 @@ import Ajv, { type AnySchema, type ValidateFunction } from 'ajv';
 import Ajv2020 from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MAX_JSON_DEPTH } from '@kallglot/spec/json-limits';
 import { parse as parseYaml } from 'yaml';
 import { bundleAsyncApi } from '../scripts/bundle-asyncapi.mjs';
 
@@ -211,6 +212,8 @@ describe('bundled AsyncAPI document', () => {
     expect(keepalive).toMatchObject({ source: 'inferred', client_ping_interval_ms: 15000, pong_timeout_ms: 10000 });
     expect(keepalive.server_idle_timeout_ms).toBeGreaterThan(keepalive.client_ping_interval_ms + keepalive.pong_timeout_ms);
     expect(channel['x-kallglot-max-payload-bytes']).toBe(64 * 1024);
+    // The frame depth limit is the one the shared scanner (@kallglot/spec/json-limits) enforces.
+    expect(channel['x-kallglot-max-json-depth']).toMatchObject({ source: 'inferred', max_depth: MAX_JSON_DEPTH });
   });
 
   it('inlines the shared schemas from spec/openapi unchanged', () => {

@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // Runs @asyncapi/generator (v3 has no CLI) with our template over the bundled AsyncAPI document.
-// Output: src/generated/{messages.ts, validators.js, validators.d.ts, schemas.json}. Never edit those by hand.
+// Output: src/generated/{messages.ts, validators.js, validators.d.ts, schemas.json, json-limits.{js,d.ts}}. Never edit those by hand.
 import { createRequire } from 'node:module';
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -38,6 +38,9 @@ try {
   if (err?.validationErrors) console.error(JSON.stringify(err.validationErrors, null, 2));
   process.exit(1);
 }
+// The JSON depth scanner is @kallglot/spec's (one scanner for every package), copied: this package depends on nothing.
+const specDir = dirname(require.resolve('@kallglot/spec/package.json'));
+for (const f of ['json-limits.js', 'json-limits.d.ts']) copyFileSync(join(specDir, f), join(staging, f));
 mkdirSync(outDir, { recursive: true });
 const produced = new Set(readdirSync(staging));
 for (const f of produced) renameSync(join(staging, f), join(outDir, f));

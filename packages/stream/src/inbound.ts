@@ -3,11 +3,13 @@
 // serialization `sendAudio` produces (src/internal/audio-frame.ts) takes a fast path that reads the fields at
 // known offsets instead; it gives the same result as the general path (test/inbound.test.ts checks this with
 // fast-check) and falls back to it for anything else: other spacing or key order, escapes, extra fields,
-// numbers of 16+ digits, non-canonical base64.
+// numbers of 16+ digits, non-canonical base64. Before JSON.parse, the general path bounds the frame's nesting depth
+// (the canonical frame is two levels deep, so the fast path needs no scan).
 import type { AudioInput, ClientMessage, Ping, SessionEnd } from './generated/messages.js';
 import { clientValidators, type ValidationError, type Validator } from './generated/validators.js';
 import { mulawDecodeSample } from './audio/mulaw.js';
 import { decodeMulawBase64 } from './audio/wire.js';
+import { depthExceededAt, MAX_JSON_DEPTH } from './generated/json-limits.js';
 
 /** `session.error` codes a server answers a refused client frame with. */
 export type ClientFrameErrorCode = 'invalid_json' | 'unknown_message_type' | 'invalid_message' | 'invalid_audio_format';
@@ -33,6 +35,11 @@ export function decodeClientFrame(text: string, out?: Int16Array): DecodedClient
 
 /** The general path: JSON.parse + the generated validator + decode. Exported for tests. */
 export function decodeClientFrameGeneral(text: string, out?: Int16Array): DecodedClientFrame {
+  const deep = depthExceededAt(text, MAX_JSON_DEPTH);
+  if (deep >= 0) {
+    const detail = `The frame nests deeper than ${MAX_JSON_DEPTH} levels (at offset ${deep}): client frames are limited to a JSON depth of ${MAX_JSON_DEPTH}.`;
+    return { ok: false, code: 'invalid_json', detail };
+  }
   let m: unknown;
   try {
     m = JSON.parse(text);

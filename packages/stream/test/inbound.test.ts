@@ -220,6 +220,25 @@ describe('decodeClientFrame', () => {
     expect(r.ok === false && r.errors?.[0]?.instancePath).toBe('/speaker');
   });
 
+  it('refuses a frame nested deeper than 64 levels before JSON.parse builds it, naming the limit', () => {
+    const parse = vi.spyOn(JSON, 'parse');
+    try {
+      const nested = (n: number) => `{"type":"ping","x":${'['.repeat(n - 1)}${']'.repeat(n - 1)}}`;
+      const deep = decodeClientFrame(nested(5_000));
+      expect(deep).toMatchObject({ ok: false, code: 'invalid_json' });
+      expect(!deep.ok && deep.detail).toMatch(/deeper than 64 levels \(at offset 82\).*depth of 64/);
+      expect(parse).not.toHaveBeenCalled();
+      expect(decodeClientFrame(nested(65))).toMatchObject({ ok: false, code: 'invalid_json' });
+      // At the limit the frame is parsed and meets the schema, which refuses the unknown field.
+      expect(decodeClientFrame(nested(64))).toMatchObject({ ok: false, code: 'invalid_message' });
+      expect(parse).toHaveBeenCalledTimes(1);
+      // Brackets inside strings do not count.
+      expect(decodeClientFrame(`{"type":"ping","x":"${'['.repeat(100)}"}`)).toMatchObject({ ok: false, code: 'invalid_message' });
+    } finally {
+      parse.mockRestore();
+    }
+  });
+
   it('a real server decodes what connectStream sends on the fast path', async () => {
     const parse = vi.spyOn(JSON, 'parse');
     const decoded: Array<{ result: ReturnType<typeof decodeClientFrame>; parses: number }> = [];

@@ -60,7 +60,7 @@ describe('generated types', () => {
     const out = mkdtempSync(join(tmpdir(), 'kallglot-gen-'));
     try {
       execFileSync(process.execPath, [join(pkg, 'scripts/generate.mjs')], { env: { ...process.env, KALLGLOT_GENERATE_OUT: out }, stdio: 'pipe' });
-      for (const f of ['messages.ts', 'validators.js', 'validators.d.ts', 'schemas.json']) {
+      for (const f of ['messages.ts', 'validators.js', 'validators.d.ts', 'schemas.json', 'json-limits.js', 'json-limits.d.ts']) {
         expect(readFileSync(join(out, f), 'utf8'), f).toBe(readFileSync(join(pkg, 'src/generated', f), 'utf8'));
       }
     } finally {

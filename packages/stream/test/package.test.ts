@@ -18,7 +18,7 @@ afterAll(async () => Promise.all(servers.map((s) => s.close())));
 
 describe('package', () => {
   it('is built', () => {
-    for (const f of ['dist/index.js', 'dist/node.js', 'dist/audio/index.js', 'dist/generated/validators.js', 'dist/generated/validators.d.ts', 'dist/index.d.ts']) {
+    for (const f of ['dist/index.js', 'dist/node.js', 'dist/audio/index.js', 'dist/generated/validators.js', 'dist/generated/validators.d.ts', 'dist/generated/json-limits.js', 'dist/index.d.ts']) {
       expect(existsSync(join(pkg, f)), `${f} missing: run npm run build`).toBe(true);
     }
   });

@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { verifyWebhook } from '@kallglot/client';
 import type { Contract, Json } from './contract.js';
 import { describeErrors, isInferredError } from './errors.js';
-import { parseJsonBounded } from './json-limits.js';
+import { parseJsonBounded } from '@kallglot/spec/json-limits';
 import type { Check } from '../report.js';
 
 export interface Delivery {

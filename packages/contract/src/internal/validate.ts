@@ -3,7 +3,7 @@
 import type { ValidateFunction } from '@kallglot/spec/validators';
 import type { Contract, Json, Operation } from './contract.js';
 import { applyWaivers, describeErrors, isInferredError, type Waiver } from './errors.js';
-import { parseJsonBounded } from './json-limits.js';
+import { parseJsonBounded } from '@kallglot/spec/json-limits';
 
 export interface Finding {
   name: string;

@@ -4,7 +4,7 @@ import type { ErrorVocabulary } from '../internal/errors.js';
 import type { OperationSpec } from '../internal/openapi-model.js';
 import { describeAjvError, paramFromAjvError, pickAjvError } from '../internal/schema.js';
 import { HttpError, statusFor } from './http-error.js';
-import { decodeStrict, depthExceededAt, MAX_JSON_DEPTH } from './json-limits.js';
+import { decodeStrict, depthExceededAt, MAX_JSON_DEPTH } from '@kallglot/spec/json-limits';
 import type { HeaderBag } from './types.js';
 
 type Validation = (op: OperationSpec | undefined, param: string | undefined, message: string) => HttpError;

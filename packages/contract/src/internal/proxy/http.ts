@@ -5,7 +5,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Json } from '../contract.js';
 import { checkRequest, checkResponse } from '../validate.js';
 import type { Violation } from '../../report.js';
-import { depthExceededAt, MAX_JSON_DEPTH } from '../json-limits.js';
+import { depthExceededAt, MAX_JSON_DEPTH } from '@kallglot/spec/json-limits';
 import { closeAfterResponse, readLimited, readRequestBody } from './body.js';
 import type { ProxyContext } from './context.js';
 import { flatHeaders, notify } from './observer.js';
@@ -37,7 +37,7 @@ async function handle(ctx: ProxyContext, req: IncomingMessage, res: ServerRespon
   }
   const body = read.body;
   // A body nested past the depth limit is refused here: neither the validator nor the upstream sees it.
-  const deep = /json/i.test(header(req, 'content-type') ?? '') ? depthExceededAt(body.toString('latin1')) : -1;
+  const deep = /json/i.test(header(req, 'content-type') ?? '') ? depthExceededAt(body) : -1;
   if (deep >= 0) {
     ctx.tally.violate('request', what, { name: `${what}: request body depth`, ok: false, message: `request body nests deeper than ${MAX_JSON_DEPTH} levels` });
     return envelope(res, 400, 'invalid_request_error', 'invalid_request', `The request body nests deeper than ${MAX_JSON_DEPTH} levels (at byte ${deep}): JSON bodies are limited to a depth of ${MAX_JSON_DEPTH}.`);
