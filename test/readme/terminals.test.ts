@@ -114,33 +114,41 @@ const stderrOf = (p: Proc) => p.err.split('\n').filter((l) => l.trim() && !INFO.
 
 /**
  * Runs one block's terminals: the servers (each ready before the next starts), the last terminal to completion,
- * then Ctrl+C in the terminal the text names, then the others. Returns each terminal's process, checked.
+ * then Ctrl+C in the terminal the text names, then the others; each bounded, each process group gone at the end.
+ * Returns each terminal's process (in the block's order) and the last terminal's exit status.
  */
-async function runTerminals(b: Block): Promise<Proc[]> {
+async function runTerminals(b: Block): Promise<{ run: Proc[]; status: number | null }> {
   const ts = terminals(b.code);
   const ctrlC = Number(/press Ctrl\+C in terminal (\d+)/i.exec(b.code)?.[1]);
   expect(ts.length, `${b.file}:${b.line}`).toBeGreaterThan(1);
   expect(ts.map((t) => t.n).includes(ctrlC), `${b.file}:${b.line} says which terminal to stop with Ctrl+C`).toBe(true);
   const run: Proc[] = [];
+  let status: number | null = null;
   for (const [i, t] of ts.entries()) {
     const p = start(t.command);
     run.push(p);
     const what = `${b.file}:${b.line} terminal ${t.n}`;
     if (i < ts.length - 1) await ready(p, what);
-    else expect(await exited(p, what), `${what} failed:\n${p.out}${p.err}`).toBe(0);
+    else status = await exited(p, what);
   }
   const order = [ctrlC, ...ts.map((t) => t.n).filter((n) => n !== ctrlC && n !== ts.at(-1)!.n)];
   for (const n of order) {
     const p = run[ts.findIndex((t) => t.n === n)]!;
     const what = `${b.file}:${b.line} terminal ${n} after Ctrl+C`;
     process.kill(-p.child.pid!, 'SIGINT'); // Ctrl+C: the terminal's whole process group
-    const status = await exited(p, what);
+    const code = await exited(p, what);
     // npx's shell dies of the SIGINT at once (a terminal shows 130); the server behind it finishes its shutdown.
-    expect(status === 0 || p.child.signalCode === 'SIGINT', `${what}: status ${status}:\n${p.out}${p.err}`).toBe(true);
+    expect(code === 0 || p.child.signalCode === 'SIGINT', `${what}: status ${code}:\n${p.out}${p.err}`).toBe(true);
     await groupGone(p, what);
   }
-  for (const [i, p] of run.entries()) expect(stderrOf(p), `${b.file}:${b.line} terminal ${ts[i]!.n} wrote to stderr`).toEqual([]);
-  return run;
+  return { run, status };
+}
+
+/** The last terminal exited 0 and no terminal wrote anything but INFO lines to stderr. */
+function expectClean(b: Block, { run, status }: { run: Proc[]; status: number | null }) {
+  const last = run.at(-1)!;
+  expect(status, `${b.file}:${b.line}: the last terminal failed:\n${last.out}${last.err}`).toBe(0);
+  for (const [i, p] of run.entries()) expect(stderrOf(p), `${b.file}:${b.line} terminal ${i + 1} wrote to stderr`).toEqual([]);
 }
 
 beforeAll(async () => {
@@ -177,8 +185,9 @@ describe(`${GUIDE}: the terminals`, () => {
 
   let recorded = '';
   it('section 1: the sandbox, the recording proxy and the program; Ctrl+C in terminal 2 writes call.har without secrets', async () => {
-    const [, , prog] = await runTerminals(record);
-    recorded = prog!.out;
+    const result = await runTerminals(record);
+    expectClean(record, result);
+    recorded = result.run.at(-1)!.out;
     expect(recorded).toMatch(/^session sess_\S+ for agent \S+: \w+\n$/);
     const file = join(work, 'call.har');
     expect(existsSync(file), 'call.har written').toBe(true);
@@ -187,12 +196,22 @@ describe(`${GUIDE}: the terminals`, () => {
     expect(har.log.version).toBe('1.2');
     expect(har.log.entries.map((e) => `${e.request.method} ${new URL(e.request.url).pathname}`)).toEqual(expect.arrayContaining(['POST /v1/agents', 'POST /v1/sessions']));
     for (const secret of [KEY, 'sk_test_yourkey', 'whsec_kallglot_mock']) expect(text.includes(secret), `${secret} reached call.har`).toBe(false);
-    expect(text.match(/\b(sk_(test|live)|kst|whsec)_(?!REDACTED)\w+/g) ?? [], 'secrets in call.har').toEqual([]);
+    expect(text.match(/\b(sk_(test|live)|kst|whsec)_(?!REDACTED)\w+|\bv1=(?!REDACTED)\w+/g) ?? [], 'secrets in call.har').toEqual([]);
   }, 4 * BOUND_MS);
 
   it('section 3: the strict replay answers the same program with the recorded bodies and reports no difference on Ctrl+C', async () => {
     expect(recorded, 'section 1 ran').not.toBe('');
-    const [, prog] = await runTerminals(replay);
-    expect(prog!.out, 'the replayed answers are the recorded ones').toBe(recorded);
+    const result = await runTerminals(replay);
+    expectClean(replay, result);
+    expect(result.run.at(-1)!.out, 'the replayed answers are the recorded ones').toBe(recorded);
+  }, 3 * BOUND_MS);
+
+  it('a control: a program that sends another body fails, and the strict replay names the difference on Ctrl+C', async () => {
+    expect(recorded, 'section 1 ran').not.toBe('');
+    writeFileSync(join(work, 'your-program.mjs'), substitute(program.code.replace("name: 'Concierge'", "name: 'Receptionist'")));
+    const { run, status } = await runTerminals(replay);
+    expect(status, run.at(-1)!.err).not.toBe(0);
+    expect(run.at(-1)!.err).toMatch(/POST \/v1\/agents: 50[01]/);
+    expect(stderrOf(run[0]!).join('\n')).toMatch(/strict replay failed: \d+ difference\(s\)[\s\S]*\/name/);
   }, 3 * BOUND_MS);
 });
