@@ -1,13 +1,15 @@
 // Finds the code blocks a reader sees: every fenced js/ts/sh block of every README (root, packages/*, docs,
 // test, spec) and of the docs' guides (docs/guides/*.md), plus the guides' whole programs (docs/guides/*.ts,
 // which the site renders as they are). A block that cannot run says so in visible text: the paragraph right
-// above it has a sentence starting "Not run in CI:" with the reason. Nothing else changes how a block is run.
+// above it has a sentence starting "Not run in CI:" with the reason. A shell block whose commands are labelled
+// "# Terminal N: …" is a set of processes a reader starts side by side: terminals.test.ts runs it that way.
+// Nothing else changes how a block is run.
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from '../helpers/paths.ts';
 
 export type Lang = 'js' | 'ts' | 'sh';
-export type Mode = 'run' | 'check' | 'not-run';
+export type Mode = 'run' | 'terminals' | 'check' | 'not-run';
 export type Block = { file: string; line: number; lang: Lang; code: string; mode: Mode; reason?: string; id: string };
 
 const LANGS: Record<string, Lang> = { js: 'js', javascript: 'js', mjs: 'js', ts: 'ts', typescript: 'ts', sh: 'sh', bash: 'sh', shell: 'sh' };
@@ -22,6 +24,8 @@ export const HIDDEN_MARKER = /<!--\s*readme-test\b/;
  * shell blocks (install, build and test commands of the toolchain itself, which its own tests cover) get `bash -n`.
  */
 export const RUNS_SH = /\bcurl\b|\bnode examples\//;
+/** The visible label of a command run in its own terminal (long-running servers, then the program that uses them). */
+export const TERMINAL = /^# Terminal (\d+):\s*(.*)$/;
 
 export function markdownFiles(): string[] {
   const out = ['README.md', 'test/README.md', 'spec/README.md'].filter((f) => existsSync(join(repoRoot, f)));
@@ -67,7 +71,7 @@ export function blocks(file: string, text: string): Block[] {
     if (!lang) continue;
     const code = lines.slice(start + 1, end).join('\n') + '\n';
     const notRun = paragraphAbove(lines, start).map((l) => NOT_RUN.exec(l)).find(Boolean);
-    const mode: Mode = notRun ? 'not-run' : lang !== 'sh' || RUNS_SH.test(code) ? 'run' : 'check';
+    const mode: Mode = notRun ? 'not-run' : lang !== 'sh' ? 'run' : code.split('\n').some((l) => TERMINAL.test(l)) ? 'terminals' : RUNS_SH.test(code) ? 'run' : 'check';
     out.push({ file, line: start + 1, lang, code, mode, reason: notRun?.[1], id: idOf(file, start + 1) });
   }
   return out;
@@ -75,3 +79,15 @@ export function blocks(file: string, text: string): Block[] {
 
 /** A guide program (docs/guides/*.ts) is one block: the page shows the file whole. */
 export const program = (file: string, text: string): Block => ({ file, line: 1, lang: 'ts', code: text, mode: 'run', id: idOf(file, 1) });
+
+export type Terminal = { n: number; label: string; command: string };
+/** A 'terminals' block as its terminals, in order: each label and the command lines under it (comments dropped). */
+export function terminals(code: string): Terminal[] {
+  const out: Terminal[] = [];
+  for (const line of code.split('\n')) {
+    const m = TERMINAL.exec(line);
+    if (m) out.push({ n: Number(m[1]), label: m[2]!, command: '' });
+    else if (out.length && line.trim() && !line.trimStart().startsWith('#')) out.at(-1)!.command += `${line}\n`;
+  }
+  return out;
+}

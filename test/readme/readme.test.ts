@@ -5,7 +5,9 @@
 //  - js runs with Node, ts with tsx (and type-checks, strict), each from an empty ESM folder inside the repo; a ts
 //    block that imports from 'vitest' is a test file and runs with `vitest run`;
 //  - sh that calls the sandbox (curl) or runs a bundled example runs with bash -euo pipefail (cwd: the file's
-//    folder); other sh gets `bash -n`.
+//    folder); sh whose commands are labelled "# Terminal N:" (servers side by side, then a program) runs in
+//    terminals.test.ts, each terminal its own process; other sh (install, build and test commands of the toolchain
+//    itself) gets `bash -n`.
 // Each run must exit 0 with nothing on stderr. A block that cannot run says "Not run in CI: <reason>" in the
 // paragraph above it, at most MAX_NOT_RUN in the repository; an invisible <!-- readme-test … --> marker fails.
 import { spawn, spawnSync } from 'node:child_process';
@@ -16,7 +18,7 @@ import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot, testRoot } from '../helpers/paths.ts';
-import { blocks, guides, HIDDEN_MARKER, markdownFiles, MAX_NOT_RUN, program, type Block } from './blocks.ts';
+import { blocks, guides, HIDDEN_MARKER, markdownFiles, MAX_NOT_RUN, program, terminals, type Block } from './blocks.ts';
 
 const files = [...markdownFiles(), ...guides('.ts')];
 const all = files.flatMap((f) => {
@@ -120,9 +122,12 @@ describe('the rules', () => {
   });
 
   it('the visible sentence is what marks a block (a fixture)', () => {
-    const md = ['Intro.', '', 'Not run in CI: it needs a browser.', '', '```ts', 'x();', '```', '', 'Other.', '```js', 'y();', '```', '```sh', 'npm ci', '```', '```sh', 'curl -s http://127.0.0.1:4010/health', '```'].join('\n');
+    const md = ['Intro.', '', 'Not run in CI: it needs a browser.', '', '```ts', 'x();', '```', '', 'Other.', '```js', 'y();', '```', '```sh', 'npm ci', '```', '```sh', 'curl -s http://127.0.0.1:4010/health', '```', '```sh', '# Terminal 1: the sandbox.', 'npx @kallglot/mock', '# Terminal 2: a program.', 'curl -s http://127.0.0.1:4010/health', '```'].join('\n');
     expect(blocks('x.md', md).map((b) => [b.lang, b.mode, b.reason])).toEqual([
-      ['ts', 'not-run', 'it needs a browser.'], ['js', 'run', undefined], ['sh', 'check', undefined], ['sh', 'run', undefined],
+      ['ts', 'not-run', 'it needs a browser.'], ['js', 'run', undefined], ['sh', 'check', undefined], ['sh', 'run', undefined], ['sh', 'terminals', undefined],
+    ]);
+    expect(terminals(blocks('x.md', md)[4]!.code)).toEqual([
+      { n: 1, label: 'the sandbox.', command: 'npx @kallglot/mock\n' }, { n: 2, label: 'a program.', command: 'curl -s http://127.0.0.1:4010/health\n' },
     ]);
     expect(HIDDEN_MARKER.test('<!-- readme-test: skip — x -->')).toBe(true);
   });
@@ -155,7 +160,7 @@ describe.each(files)('%s', (file) => {
     if (b.lang === 'sh') {
       const syntax = spawnSync('bash', ['-n'], { input: b.code, encoding: 'utf8' });
       expect(syntax.status, `${where}: bash -n: ${syntax.stderr}`).toBe(0);
-      if (b.mode === 'check') return;
+      if (b.mode === 'check' || b.mode === 'terminals') return; // terminals: run by terminals.test.ts
     }
     if (b.lang === 'ts') expect(tscErrors.get(b.id) ?? [], `${where} does not type-check`).toEqual([]);
     await runBlock(b);
