@@ -26,6 +26,13 @@ describe('replay CI recipe (docs/guides/replay-ci.yml)', () => {
     expect(replay.run).toContain('--replay-strict');
     // The job fails when the tests fail or when the strict replay (exit 1 on SIGTERM) saw a difference.
     expect(replay.run).toMatch(/kill -TERM "\$MOCK"; wait "\$MOCK"; REPLAY=\$\?/);
+    // $! must be the process that gets SIGTERM and whose status is read: through npx it would be npm's, which
+    // neither forwards the signal to the mock nor returns the mock's exit status.
+    for (const job of Object.values(wf.jobs)) {
+      for (const line of job.steps.flatMap((s) => (s.run ?? '').split('\n')).filter((l) => /&\s*$/.test(l))) {
+        expect(line, 'a background server in the recipe').toMatch(/^\s*node_modules\/\.bin\/kallglot-/);
+      }
+    }
     expect(replay.run).toContain('exit $(( TESTS != 0 || REPLAY != 0 ))');
     const record = wf.jobs.record!.steps.find((s) => s.run?.includes('kallglot-contract proxy'))!;
     expect(record.env?.KALLGLOT_API_KEY).toBe('${{ secrets.KALLGLOT_API_KEY }}');
