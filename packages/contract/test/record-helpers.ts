@@ -42,6 +42,15 @@ export async function receiver(): Promise<{ url: string; deliveries: Delivery[];
   };
 }
 
+/** `p`, or a rejection naming what never came: a stuck step fails with its name instead of the test's timeout. */
+export function within<T>(p: Promise<T>, ms: number, what: string | (() => string)): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`waited ${ms / 1000} s for ${typeof what === 'string' ? what : what()}`)), ms);
+  });
+  return Promise.race([p, late]).finally(() => clearTimeout(timer));
+}
+
 export async function freePort(): Promise<number> {
   const s = createServer();
   await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
@@ -58,6 +67,18 @@ export interface Recording {
 }
 
 export async function recordCassette(file: string, audio: 'full' | 'hash' = 'full'): Promise<Recording> {
+  // The proxy's port is chosen before the upstream starts (the upstream posts webhooks to it): another process may
+  // take it in between. Then the proxy says EADDRINUSE and the recording starts again on another port.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await recordOnce(file, audio);
+    } catch (err) {
+      if (attempt >= 3 || !/before it listened: .*EADDRINUSE/.test((err as Error).message)) throw err;
+    }
+  }
+}
+
+async function recordOnce(file: string, audio: 'full' | 'hash'): Promise<Recording> {
   const hooks = await receiver();
   const proxyPort = await freePort();
   // A scenario other than the default one, so a sandbox seeded from the cassette says words it would not say alone.
@@ -68,13 +89,17 @@ export async function recordCassette(file: string, audio: 'full' | 'hash' = 'ful
   let ready!: (u: { url: string }) => void;
   const listening = new Promise<{ url: string }>((r) => (ready = r));
   const out: string[] = [];
+  const errors: string[] = [];
   const argv = ['proxy', '--upstream', upstream.urls.rest, '--stream-upstream', upstream.urls.stream, '--allow-ws', '--port', String(proxyPort), '--record', file, '--record-audio', audio, '--webhook-url', hooks.url];
-  const exit = main(argv, { KALLGLOT_API_KEY: KEY, KALLGLOT_WEBHOOK_SECRET: SECRET }, { out: (l) => out.push(l), err: () => undefined, stopSignal, onProxyReady: ready });
+  const exit = main(argv, { KALLGLOT_API_KEY: KEY, KALLGLOT_WEBHOOK_SECRET: SECRET }, { out: (l) => out.push(l), err: (l) => errors.push(l), stopSignal, onProxyReady: ready });
   try {
-    const proxy = await listening;
-    const life = await sessionLife({ baseUrl: proxy.url, apiKey: KEY, advance: async (ms) => void (await control.advance(ms)) });
+    // A proxy that cannot listen (its port taken since freePort chose it) ends main() instead of hanging the test.
+    const ended = exit.then((code) => Promise.reject(new Error(`the recording proxy exited ${code} before it listened: ${errors.join(' ')}`)));
+    const proxy = await within(Promise.race([listening, ended]), 60_000, 'the recording proxy to listen');
+    const life = await within(sessionLife({ baseUrl: proxy.url, apiKey: KEY, advance: async (ms) => void (await control.advance(ms)) }), 90_000, 'the session life through the proxy');
     // Every event the upstream recorded for this run reaches the receiver through the relay.
-    const deliveries = await hooks.waitFor((await control.webhooks()).length);
+    const expected = (await control.webhooks()).length;
+    const deliveries = await within(hooks.waitFor(expected), 60_000, () => `${expected} relayed webhooks (got ${hooks.deliveries.length})`);
     stop();
     return { life, deliveries, proxyExit: await exit, out: out.join('\n') };
   } finally {

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { createMockControl } from '@kallglot/mock';
 import harValidator from 'har-validator';
 import { afterAll, describe, expect, it } from 'vitest';
-import { KEY, recordCassette } from './record-helpers.js';
+import { KEY, recordCassette, within } from './record-helpers.js';
 import { quietMock } from './helpers.js';
 import { sessionLife } from './session-life.js';
 
@@ -63,13 +63,13 @@ describe('kallglot-contract proxy --record (child process)', () => {
 describe('kallglot-mock --replay --replay-strict (child process)', () => {
   it('a changed body fails the run with a message naming the difference (client 501, exit 1); --scenario-from seeds a sandbox', async () => {
     const file = join(dir, 'call.har');
-    await recordCassette(file);
+    await within(recordCassette(file), 150_000, 'the recording');
     const m = start(mockBin, ['--replay', file, '--replay-strict', '--rest-port', '0', '--stream-port', '0', '--no-docs', '--json', '--time-scale', '0'], /^(\{.*"ready":true.*\})$/m);
-    const urls = JSON.parse((await m.match)[1]!);
+    const urls = JSON.parse((await within(m.match, 60_000, 'the replay mock to be ready'))[1]!);
     const run = sessionLife({ baseUrl: urls.rest, apiKey: 'sk_test_ci', order: 'B-2' });
     await expect(run).rejects.toThrow(/POST \/v1\/sessions: 501 .*body differs at \/metadata\/order \(recorded \\?"A-1\\?", sent \\?"B-2\\?"\)/);
     m.child.kill('SIGTERM');
-    const done = await m.exit;
+    const done = await within(m.exit, 30_000, 'the strict replay to exit after SIGTERM');
     expect(done.code).toBe(1);
     expect(done.err).toMatch(/strict replay failed: \d+ difference\(s\) from the cassette\. First: .*body differs at \/metadata\/order/);
 
@@ -78,11 +78,11 @@ describe('kallglot-mock --replay --replay-strict (child process)', () => {
       .map((f: any) => JSON.parse(f.data)).filter((f: any) => f.type === 'transcript.final').map((f: any) => f.text);
     expect(recorded[0]).toBe('Where is my package?');
     const s = start(mockBin, ['--scenario-from', file, '--rest-port', '0', '--stream-port', '0', '--no-docs', '--json'], /^(\{.*"ready":true.*\})$/m);
-    const sandbox = JSON.parse((await s.match)[1]!);
+    const sandbox = JSON.parse((await within(s.match, 60_000, 'the seeded sandbox to be ready'))[1]!);
     const control = createMockControl(sandbox.rest);
-    const life = await sessionLife({ baseUrl: sandbox.rest, apiKey: 'sk_test_seeded', advance: async (ms) => void (await control.advance(ms)) });
+    const life = await within(sessionLife({ baseUrl: sandbox.rest, apiKey: 'sk_test_seeded', advance: async (ms) => void (await control.advance(ms)) }), 90_000, 'the session life in the seeded sandbox');
     expect(life.frames.map((f) => JSON.parse(f)).filter((f) => f.type === 'transcript.final').map((f) => f.text)).toEqual(recorded); // the same speech: one turn per phrase, the recorded words in order
     s.child.kill('SIGTERM');
-    expect((await s.exit).code).toBe(0);
-  }, 180_000);
+    expect((await within(s.exit, 30_000, 'the seeded sandbox to exit after SIGTERM')).code).toBe(0);
+  }, 420_000);
 });
