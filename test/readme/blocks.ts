@@ -20,10 +20,11 @@ export const MAX_NOT_RUN = 3;
 /** The old invisible markers (HTML comments): none may be left. */
 export const HIDDEN_MARKER = /<!--\s*readme-test\b/;
 /**
- * An sh block runs when it calls the sandbox with curl or runs a bundled example (`node examples/…`); the other
+ * An sh block runs when it calls the sandbox with curl, runs a bundled example (`node examples/…`) or the mock's
+ * `webhook list` / `webhook send`; the other
  * shell blocks (install, build and test commands of the toolchain itself, which its own tests cover) get `bash -n`.
  */
-export const RUNS_SH = /\bcurl\b|\bnode examples\//;
+export const RUNS_SH = /\bcurl\b|\bnode examples\/|@kallglot\/mock webhook (?:list|send)\b/;
 /** The visible label of a command run in its own terminal (long-running servers, then the program that uses them). */
 export const TERMINAL = /^# Terminal (\d+):\s*(.*)$/;
 
