@@ -23,9 +23,11 @@ const phases = extraArgs.some((a) => a.startsWith('--filter'))
   ? [[`--concurrency=${width}`]]
   : [[`--concurrency=${width}`, `--filter=!${ALONE}`], ['--concurrency=1', `--filter=${ALONE}`]];
 let turboFailed = false;
-for (const phase of phases) {
+for (const [i, phase] of phases.entries()) {
+  const started = Date.now();
   const r = spawnSync('npx', ['turbo', 'run', 'test', '--continue', '--output-logs=errors-only', ...phase, ...extraArgs], { cwd: root, stdio: 'inherit', env });
   if (r.status !== 0) turboFailed = true;
+  console.log(`phase ${i + 1} of ${phases.length} (${phase.join(' ')}): ${Math.round((Date.now() - started) / 1000)} s`);
 }
 const turbo = { status: turboFailed ? 1 : 0 };
 

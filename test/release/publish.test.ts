@@ -24,6 +24,7 @@ import { nodeFor } from './lib/nodes.ts';
 import { FLOW_TS, MAIN_CJS, MAIN_TS, tsconfig } from './lib/programs.ts';
 import { startRegistry, type Registry } from './lib/registry.ts';
 import { retryNpm } from '../helpers/npm-retry.ts';
+import { pool } from '../helpers/pool.ts';
 import { chromium } from 'playwright-core';
 // NOTE: Verdaccio runs inside this test process: anything that talks to it must be spawned asynchronously.
 
@@ -37,6 +38,9 @@ const consumer = join(work, 'consumer');
 const mockDir = join(work, 'mock');
 const tools = join(work, 'tools');
 const log: string[] = [];
+// Each setup step's time since the file started, on stderr (shown with a failure; KALLGLOT_RELEASE_KEEP keeps the rest).
+const t0 = Date.now();
+const step = (what: string) => process.stderr.write(`[publish +${((Date.now() - t0) / 1000).toFixed(1)} s] ${what}\n`);
 
 let registry: Registry;
 let hooks: Server;
@@ -91,6 +95,7 @@ beforeAll(async () => {
   }
   // The registry, and a receiver for the mock's webhooks (programs read their session's deliveries from it).
   registry = await startRegistry(join(work, 'registry'));
+  step('registry up');
   hooks = createServer((req, res) => {
     let body = '';
     req.on('data', (d) => (body += d));
@@ -127,6 +132,7 @@ beforeAll(async () => {
   // Async: the registry runs in this process, a spawnSync would block it.
   const rel = await runAsync(process.execPath, [join(repoRoot, 'scripts', 'release.mjs'), '--cwd', copy, '--registry', registry.url, '--no-build', '--no-lockfile', '--no-git-tag'], { cwd: copy, env: publishEnv(), timeout: 600_000 });
   if (rel.status !== 0) throw new Error(`release failed:\n${rel.out}`);
+  step('released to the local registry');
   versions = Object.fromEntries(pub.map((w) => [w.pkg.name, JSON.parse(readFileSync(join(copy, w.dir, 'package.json'), 'utf8')).version]));
 
   // Install by name, outside the monorepo.
@@ -146,6 +152,7 @@ beforeAll(async () => {
   ]);
   for (const r of [c, m]) if (r.status !== 0) throw new Error(`install failed:\n${r.out}`);
   if (t.status !== 0) log.push('bun/deno install failed: their rows will fail');
+  step('consumer, mock and bun/deno installed');
 
   // npx @kallglot/mock, on Node 24 (the toolchain's baseline): the docs site is the installed @kallglot/docs.
   mock = spawn('npx', ['@kallglot/mock', '--rest-port', '0', '--stream-port', '0', '--docs-port', '0', '--json', '--webhook-url', hooksUrl, '--webhook-secret', SECRET, '--webhook-time-scale', '0.001'], {
@@ -168,6 +175,7 @@ beforeAll(async () => {
     });
     mock!.once('exit', (code) => reject(new Error(`npx @kallglot/mock exited ${code}:\n${mockOut}`)));
   });
+  step('npx @kallglot/mock serving');
 
   // The programs.
   mkdirSync(join(consumer, 'src'), { recursive: true });
@@ -262,28 +270,46 @@ describe('npx @kallglot/mock (installed by name)', () => {
   });
 });
 
-describe('consumer matrix (installed by name)', () => {
+// The matrix's programs are independent (one session each, port 0): they run side by side, two at a time
+// (tsc is CPU-bound, the flows mostly wait on the mock). The compiled ESM (tsc, node16, into out/) is built once,
+// by the node16 row, and awaited by every row that runs it.
+const matrix = pool(2);
+const tsc = (config: string) => matrix(() => runAsync(process.execPath, [tscBin, '-p', config], { cwd: consumer, timeout: 180_000 }));
+let compiled: ReturnType<typeof tsc> | undefined;
+const compileNode16 = () => (compiled ??= tsc('tsconfig.node16.json'));
+
+describe.concurrent('consumer matrix (installed by name)', () => {
+  // Node binaries first: a fetch (spawnSync) mid-matrix would stall the in-process webhook receiver the running
+  // flows poll. A failure here is reported by the row that needs that Node (nodeFor tries again there).
+  beforeAll(() => {
+    for (const major of [20, 22, 24]) {
+      try {
+        nodeFor(major);
+      } catch {}
+    }
+  }, 900_000);
+
   it.each([
     ['node16', 'tsconfig.node16.json'],
     ['nodenext', 'tsconfig.nodenext.json'],
     ['bundler', 'tsconfig.bundler.json'],
-  ])('TypeScript, moduleResolution %s, strict, skipLibCheck off', (_name, config) => {
-    const r = run(process.execPath, [tscBin, '-p', config], { cwd: consumer, timeout: 180_000 });
+  ])('TypeScript, moduleResolution %s, strict, skipLibCheck off', async (_name, config) => {
+    const r = await (config === 'tsconfig.node16.json' ? compileNode16() : tsc(config));
     expect(r.out.split('\n').slice(1).join('\n').trim(), r.out).toBe('');
     expect(r.status).toBe(0);
-  }, 200_000);
+  }, 600_000);
 
   // The compiled ESM (tsc, node16) and the CommonJS program, on every Node the libraries support.
   it.each([20, 22, 24])('Node %i: compiled ESM and CommonJS require() run the whole flow', async (major) => {
-    if (!existsSync(join(consumer, 'out', 'main.js'))) run(process.execPath, [tscBin, '-p', 'tsconfig.node16.json'], { cwd: consumer });
+    await compileNode16();
     const node = nodeFor(major);
     const [esm, cjs] = await Promise.all([
-      runAsync(node, ['out/main.js'], { cwd: consumer, env: flowEnv(), timeout: 60_000 }),
-      runAsync(node, ['main.cjs'], { cwd: consumer, env: flowEnv(), timeout: 60_000 }),
+      matrix(() => runAsync(node, ['out/main.js'], { cwd: consumer, env: flowEnv(), timeout: 180_000 })),
+      matrix(() => runAsync(node, ['main.cjs'], { cwd: consumer, env: flowEnv(), timeout: 180_000 })),
     ]);
     expectFlow(esm);
     expectFlow(cjs);
-  }, 400_000);
+  }, 600_000);
 
   it('esbuild browser bundle: no Node built-ins, and it runs the flow on the global WebSocket', async () => {
     const out = await build({
@@ -305,19 +331,20 @@ describe('consumer matrix (installed by name)', () => {
     expect(js).not.toMatch(/\b(from\s*|import\(\s*|require\(\s*)["'](node:[a-z]|ws["']|fs["']|net["']|http["']|crypto["'])/);
     writeFileSync(join(consumer, 'bundle.mjs'), js);
     // Node 24 has fetch, WebCrypto and a global WebSocket: what the browser entry needs.
-    expectFlow(await runAsync(nodeFor(24), ['bundle.mjs'], { cwd: consumer, timeout: 60_000 }));
-  }, 200_000);
+    const node24 = nodeFor(24);
+    expectFlow(await matrix(() => runAsync(node24, ['bundle.mjs'], { cwd: consumer, timeout: 180_000 })));
+  }, 600_000);
 
   it('Bun (from npm) runs the TypeScript program', async () => {
     const bun = join(tools, 'node_modules', '.bin', 'bun');
     expect(existsSync(bun), 'bun did not install from npm').toBe(true);
-    expectFlow(await runAsync(bun, ['src/main.ts'], { cwd: consumer, env: { ...flowEnv(), BUN_INSTALL_CACHE_DIR: join(work, 'bun-cache') }, timeout: 120_000 }));
-  }, 200_000);
+    expectFlow(await matrix(() => runAsync(bun, ['src/main.ts'], { cwd: consumer, env: { ...flowEnv(), BUN_INSTALL_CACHE_DIR: join(work, 'bun-cache') }, timeout: 180_000 })));
+  }, 600_000);
 
   it('Deno (from npm) runs the compiled program with the installed node_modules', async () => {
     const deno = join(tools, 'node_modules', '.bin', 'deno');
     expect(existsSync(deno), 'deno did not install from npm').toBe(true);
-    if (!existsSync(join(consumer, 'out', 'main.js'))) run(process.execPath, [tscBin, '-p', 'tsconfig.node16.json'], { cwd: consumer });
-    expectFlow(await runAsync(deno, ['run', '-A', 'out/main.js'], { cwd: consumer, env: { ...flowEnv(), DENO_DIR: join(work, 'deno-dir'), DENO_NO_UPDATE_CHECK: '1', NO_COLOR: '1' }, timeout: 120_000 }));
-  }, 200_000);
+    await compileNode16();
+    expectFlow(await matrix(() => runAsync(deno, ['run', '-A', 'out/main.js'], { cwd: consumer, env: { ...flowEnv(), DENO_DIR: join(work, 'deno-dir'), DENO_NO_UPDATE_CHECK: '1', NO_COLOR: '1' }, timeout: 180_000 })));
+  }, 600_000);
 });
