@@ -99,8 +99,8 @@ describe('stream.html', () => {
     for (const href of new Set(hrefs)) {
       if (/^(https?:|mailto:)/.test(href) || href.startsWith('rest.html#/')) continue;
       const [file, hash] = href.startsWith('#') ? ['stream.html', href.slice(1)] : href.split('#');
-      expect(existsSync(join(DIST, file)), href).toBe(true);
-      if (hash) expect(readFileSync(join(DIST, file), 'utf8'), href).toContain(`id="${hash}"`);
+      expect(existsSync(join(DIST, file!)), href).toBe(true);
+      if (hash) expect(readFileSync(join(DIST, file!), 'utf8'), href).toContain(`id="${hash}"`);
     }
   });
 });
@@ -218,7 +218,7 @@ describe('one theme for the whole site', () => {
         if (theme === 'light') await page.click('.kg-theme-toggle');
         const c = await page.locator('.kg-inferred-badge').first().evaluate((e) => [getComputedStyle(e).color, getComputedStyle(e).backgroundColor, (e as HTMLElement).innerText]);
         expect(c[2]).toBe('Not confirmed by the public docs');
-        expect(contrast(c[0], c[1]), `${theme}: ${c[0]} on ${c[1]}`).toBeGreaterThanOrEqual(4.5);
+        expect(contrast(c[0]!, c[1]!), `${theme}: ${c[0]} on ${c[1]}`).toBeGreaterThanOrEqual(4.5);
         await page.locator('.kg-inferred-badge').first().hover();
         await page.waitForTimeout(200);
         const tip = await page.locator('.kg-inferred-badge').first().evaluate((e) => { const s = getComputedStyle(e, '::after'); return { v: s.visibility, c: s.content, fg: s.color, bg: s.backgroundColor }; });
@@ -400,17 +400,17 @@ describe('mobile 390×844', () => {
 function rgb(color: string): number[] {
   const m = color.match(/rgba?\(([^)]+)\)/);
   if (!m) throw new Error(`not an rgb colour: ${color}`);
-  return m[1].split(',').slice(0, 3).map((v) => Number(v.trim()));
+  return m[1]!.split(',').slice(0, 3).map((v) => Number(v.trim()));
 }
 function luminance(color: string): number {
-  const [r, g, b] = rgb(color).map((v) => {
+  const [r = 0, g = 0, b = 0] = rgb(color).map((v) => {
     const c = v / 255;
     return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
   });
   return 0.2126 * r + 0.7152 * g + 0.0722 * b;
 }
 function contrast(a: string, b: string): number {
-  const [l1, l2] = [luminance(a), luminance(b)].sort((x, y) => y - x);
+  const [l1 = 0, l2 = 0] = [luminance(a), luminance(b)].sort((x, y) => y - x);
   return (l1 + 0.05) / (l2 + 0.05);
 }
 void slug;
