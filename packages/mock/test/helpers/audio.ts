@@ -3,10 +3,8 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { decodeMulaw, wavToMulaw8k } from '@kallglot/stream';
 
-export function makeWav(seconds: number, sampleRate = 16000, freq = 440): Uint8Array {
-  const n = Math.round(seconds * sampleRate);
-  const data = Buffer.alloc(n * 2);
-  for (let i = 0; i < n; i++) data.writeInt16LE(Math.round(Math.sin((2 * Math.PI * freq * i) / sampleRate) * 12000), i * 2);
+/** A RIFF/WAVE file around 16-bit little-endian PCM `data` (interleaved when `channels` > 1). */
+function pcm16Wav(data: Buffer, sampleRate: number, channels: number): Uint8Array {
   const h = Buffer.alloc(44);
   h.write('RIFF', 0);
   h.writeUInt32LE(36 + data.length, 4);
@@ -14,14 +12,21 @@ export function makeWav(seconds: number, sampleRate = 16000, freq = 440): Uint8A
   h.write('fmt ', 12);
   h.writeUInt32LE(16, 16);
   h.writeUInt16LE(1, 20); // PCM
-  h.writeUInt16LE(1, 22); // mono
+  h.writeUInt16LE(channels, 22);
   h.writeUInt32LE(sampleRate, 24);
-  h.writeUInt32LE(sampleRate * 2, 28);
-  h.writeUInt16LE(2, 32);
+  h.writeUInt32LE(sampleRate * 2 * channels, 28); // bytes per second
+  h.writeUInt16LE(2 * channels, 32); // bytes per frame
   h.writeUInt16LE(16, 34);
   h.write('data', 36);
   h.writeUInt32LE(data.length, 40);
   return new Uint8Array(Buffer.concat([h, data]));
+}
+
+export function makeWav(seconds: number, sampleRate = 16000, freq = 440): Uint8Array {
+  const n = Math.round(seconds * sampleRate);
+  const data = Buffer.alloc(n * 2);
+  for (let i = 0; i < n; i++) data.writeInt16LE(Math.round(Math.sin((2 * Math.PI * freq * i) / sampleRate) * 12000), i * 2);
+  return pcm16Wav(data, sampleRate, 1);
 }
 
 // The bundled speech sample (espeak-ng, scripts/make-sample-wav.mjs): 1 s of silence, then three phrases (the
@@ -67,19 +72,5 @@ export function speechWav44kStereo(): Uint8Array {
     data.writeInt16LE(v, i * 4);
     data.writeInt16LE(v, i * 4 + 2);
   }
-  const h = Buffer.alloc(44);
-  h.write('RIFF', 0);
-  h.writeUInt32LE(36 + data.length, 4);
-  h.write('WAVE', 8);
-  h.write('fmt ', 12);
-  h.writeUInt32LE(16, 16);
-  h.writeUInt16LE(1, 20);
-  h.writeUInt16LE(2, 22);
-  h.writeUInt32LE(rate, 24);
-  h.writeUInt32LE(rate * 4, 28);
-  h.writeUInt16LE(4, 32);
-  h.writeUInt16LE(16, 34);
-  h.write('data', 36);
-  h.writeUInt32LE(data.length, 40);
-  return new Uint8Array(Buffer.concat([h, data]));
+  return pcm16Wav(data, rate, 2);
 }
