@@ -147,6 +147,20 @@ describe('stream replay, strict mode', () => {
     expect(s.closed).toEqual([{ at: 200, code: 1008, reason: 'replay_mismatch' }]);
   });
 
+  it('a mismatch closes only after the server frames the recording sent before that client frame', () => {
+    // A client that does not wait for session.ready: its second frame differs before the ready frame's recorded
+    // offset has come. The ready frame still goes out first, then the 1008.
+    const strict = new StrictLog();
+    const s = setup({ strict, timeScale: 0 });
+    s.conn.onClientFrame(audioFrame(0));
+    s.conn.onClientFrame(audioFrame(7));
+    expect(s.sent.map((m) => m.type)).toEqual(['session.ready']);
+    expect(s.closed).toEqual([{ at: 0, code: 1008, reason: 'replay_mismatch' }]);
+    s.clock.advance(2000);
+    expect(s.sent).toHaveLength(1);
+    expect(s.clock.pending).toBe(0);
+  });
+
   it('names fewer audio frames when the client ends early', () => {
     const strict = new StrictLog();
     const s = setup({ strict });

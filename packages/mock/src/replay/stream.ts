@@ -93,7 +93,8 @@ class Replay implements StreamConnection {
   private readonly clientFrames: number[];
   private received = 0;
   private lastDue: number;
-  private readonly timers = new Set<() => void>();
+  /** Pending sends by their cancel function, in due order, with the recorded frame index each one sends. */
+  private readonly timers = new Map<() => void, { index: number; run: () => void }>();
   private ended = false;
 
   constructor(
@@ -131,12 +132,12 @@ class Replay implements StreamConnection {
     const anchorOffset = anchor === -1 ? 0 : frames[anchor]!.offsetMs;
     for (let i = anchor + 1; i < frames.length && frames[i]!.direction === 'receive'; i++) {
       const f = frames[i]!;
-      this.at(anchorAt + (f.offsetMs - anchorOffset) * this.scale, () => this.sendRecorded(i));
+      this.at(i, anchorAt + (f.offsetMs - anchorOffset) * this.scale, () => this.sendRecorded(i));
     }
     const close = this.socket.close;
     const lastClient = this.clientFrames[this.clientFrames.length - 1] ?? -1;
     if (close && anchor === lastClient) {
-      this.at(anchorAt + Math.max(0, close.offsetMs - anchorOffset) * this.scale, () => {
+      this.at(frames.length, anchorAt + Math.max(0, close.offsetMs - anchorOffset) * this.scale, () => {
         this.checkMissing();
         this.stop();
         this.port.close(close.code, close.reason);
@@ -145,13 +146,23 @@ class Replay implements StreamConnection {
   }
 
   /** Never earlier than a frame scheduled before it: recorded order is kept even if the client runs fast. */
-  private at(due: number, run: () => void): void {
+  private at(index: number, due: number, run: () => void): void {
     this.lastDue = Math.max(this.lastDue, due);
     const cancel = this.o.scheduler.setTimer(Math.max(0, this.lastDue - this.o.scheduler.now()), () => {
       this.timers.delete(cancel);
       if (!this.ended) run();
     });
-    this.timers.add(cancel);
+    this.timers.set(cancel, { index, run });
+  }
+
+  /** Sends now, in order, the pending server frames the recording sent before frame `index`. */
+  private flushBefore(index: number): void {
+    for (const [cancel, t] of this.timers) {
+      if (t.index >= index) break; // due order is recorded order
+      cancel();
+      this.timers.delete(cancel);
+      t.run();
+    }
   }
 
   private sendRecorded(i: number): void {
@@ -166,13 +177,13 @@ class Replay implements StreamConnection {
   private check(k: number, recordedIndex: number | undefined, data: string | Uint8Array): void {
     const strict = this.o.strict!;
     if (recordedIndex === undefined) {
-      this.fail({ kind: 'extra-frame', message: `Stream ${this.socket.path}: the client sent frame ${k + 1} (${describeFrame(data)}); the recording has only ${this.clientFrames.length} client frames.` });
+      this.fail(this.socket.frames.length, { kind: 'extra-frame', message: `Stream ${this.socket.path}: the client sent frame ${k + 1} (${describeFrame(data)}); the recording has only ${this.clientFrames.length} client frames.` });
       return;
     }
     const recorded = this.socket.frames[recordedIndex]!;
     const verdict = checkClientFrame(recorded, data);
     const report = (why: string | undefined) => {
-      if (why) this.fail({ kind: 'frame', message: `Stream ${this.socket.path}: client frame ${k + 1} (${describeFrame(recorded.data)}) ${why}.` });
+      if (why) this.fail(recordedIndex, { kind: 'frame', message: `Stream ${this.socket.path}: client frame ${k + 1} (${describeFrame(recorded.data)}) ${why}.` });
     };
     if (typeof verdict === 'string' || verdict === undefined) report(verdict);
     else strict.track(verdict.then(report));
@@ -190,16 +201,18 @@ class Replay implements StreamConnection {
     });
   }
 
-  private fail(d: { kind: 'frame' | 'extra-frame'; message: string }): void {
+  /** A difference at recorded frame `index`: what the recording sent before it still goes out, then 1008. */
+  private fail(index: number, d: { kind: 'frame' | 'extra-frame'; message: string }): void {
     this.o.strict?.report(d);
     if (this.ended) return;
+    this.flushBefore(index);
     this.stop();
     this.port.close(1008, 'replay_mismatch');
   }
 
   private stop(): void {
     this.ended = true;
-    for (const cancel of this.timers) cancel();
+    for (const cancel of this.timers.keys()) cancel();
     this.timers.clear();
   }
 }
