@@ -2,7 +2,8 @@
 // "private": true): metadata from scripts/package-metadata.mjs, the files the README links to, no source map
 // that points at unshipped sources, LICENSE, publint (strict) and attw clean.
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -67,18 +68,28 @@ describe.each(pub.map((w) => [w.pkg.name, w] as const))('%s tarball', (_name, w)
   }, 120_000);
 
   /**
-   * attw's JSON report (`attw --pack`). On a loaded CI machine its output once arrived cut short (unterminated
-   * JSON): an unparseable report is run again, at most twice, and each retry is logged.
+   * attw's JSON report (`attw --pack`). attw calls process.exit() right after writing a report with problems, so on
+   * a pipe a large report arrives cut short (unterminated JSON at a fixed length). Its stdout goes to a file, which
+   * Node writes synchronously; an unparseable report is still run again, at most twice, and each retry is logged.
    */
   function attwReport(cwd: string): { analysis?: { problems?: Record<string, unknown[]> } } {
-    for (let attempt = 1; ; attempt++) {
-      const r = spawnSync(process.execPath, [attwBin, '--pack', '.', '--format', 'json'], { cwd, encoding: 'utf8', maxBuffer: 64 << 20 });
-      try {
-        return JSON.parse(r.stdout.slice(r.stdout.indexOf('{')));
-      } catch (e) {
-        if (attempt >= 3) throw new Error(`attw --pack gave no JSON report in ${attempt} runs (exit ${r.status}, ${r.stdout.length} bytes; stderr: ${r.stderr.slice(-300)}): ${(e as Error).message}`);
-        console.warn(`attw --pack in ${cwd}: unparseable report (${r.stdout.length} bytes, exit ${r.status}); running it again (attempt ${attempt + 1} of 3)`);
+    const dir = mkdtempSync(join(tmpdir(), 'kallglot-attw-'));
+    try {
+      for (let attempt = 1; ; attempt++) {
+        const file = join(dir, `report-${attempt}.json`);
+        const fd = openSync(file, 'w');
+        const r = spawnSync(process.execPath, [attwBin, '--pack', '.', '--format', 'json'], { cwd, encoding: 'utf8', stdio: ['ignore', fd, 'pipe'], timeout: 120_000 });
+        closeSync(fd);
+        const out = readFileSync(file, 'utf8');
+        try {
+          return JSON.parse(out.slice(out.indexOf('{')));
+        } catch (e) {
+          if (attempt >= 3) throw new Error(`attw --pack gave no JSON report in ${attempt} runs (exit ${r.status}, ${out.length} bytes; stderr: ${r.stderr.slice(-300)}): ${(e as Error).message}`);
+          console.warn(`attw --pack in ${cwd}: unparseable report (${out.length} bytes, exit ${r.status}); running it again (attempt ${attempt + 1} of 3)`);
+        }
       }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   }
 
